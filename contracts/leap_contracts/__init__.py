@@ -1,0 +1,1 @@
+"""The only code the platform's services share: what travels between them."""

@@ -1,0 +1,63 @@
+"""One envelope for every message on every topic, and its wire format.
+
+A Kafka value is the orjson encoding of an :class:`Envelope`. The payload is the
+event model's JSON; :func:`open_envelope` turns it back into the model named by
+``event_type``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+from leap_contracts.events import EVENT_TYPES, Event
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: uuid.UUID = Field(description="Unique per event; consumers dedupe on it.")
+    event_type: str = Field(description="Model name, version included, e.g. FileReceivedV1.")
+    version: int = Field(ge=1, description="Schema version of the payload (the V-number).")
+    occurred_at: datetime
+    producer: str = Field(description="Service that produced the event.")
+    correlation_id: str = Field(description="Ties together everything caused by one upload.")
+    payload: dict[str, Any]
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def seal(event: Event, *, producer: str, correlation_id: str, event_id: uuid.UUID | None = None) -> Envelope:
+    """Wrap an event in its envelope."""
+    return Envelope(
+        event_id=event_id or uuid.uuid4(),
+        event_type=type(event).__name__,
+        version=event.VERSION,
+        occurred_at=datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        payload=event.model_dump(mode="json"),
+    )
+
+
+def encode(envelope: Envelope) -> bytes:
+    return orjson.dumps(envelope.model_dump(mode="json"))
+
+
+def decode(raw: bytes) -> Envelope:
+    """Parse the wire bytes; raises ``ValueError`` (pydantic or orjson) on anything malformed."""
+    return Envelope.model_validate(orjson.loads(raw))
+
+
+def open_envelope(envelope: Envelope) -> Event:
+    """The typed event inside an envelope."""
+    model = EVENT_TYPES.get(envelope.event_type)
+    if model is None:
+        raise UnknownEventType(envelope.event_type)
+    return model.model_validate(envelope.payload)

@@ -1,0 +1,110 @@
+"""Topic names, partition counts, keys, and which topics may carry clear personal data.
+
+Run ``python -m leap_contracts.topics --bootstrap HOST:PORT [--prefix P]`` to
+create every topic (idempotent). A prefix isolates one deployment or one test
+run from another on a shared broker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    key: str
+    restricted: bool = False
+    description: str = ""
+
+    def full_name(self, prefix: str = "") -> str:
+        return f"{prefix}{self.name}"
+
+
+FILE_RECEIVED = Topic(
+    "uploads.file-received.v1", 3, "upload_id",
+    description="An upload was accepted for processing (no personal data).",
+)
+UPLOAD_VALIDATED = Topic(
+    "uploads.upload-validated.v1", 3, "upload_id",
+    description="An upload's validation outcome: counts and problem codes (no values).",
+)
+RECORDS_VALIDATED = Topic(
+    "restricted.records-validated.v1", 6, "upload_id", restricted=True,
+    description="Validated rows with clear identifiers; restricted zone only.",
+)
+RECORDS_PSEUDONYMISED = Topic(
+    "records.pseudonymised.v1", 6, "upload_id",
+    description="Rows with identifiers replaced by keyed tokens.",
+)
+RECORDS_MATCHED = Topic(
+    "matching.records-matched.v1", 6, "upload_id",
+    description="Each record of a chunk with the individual it belongs to.",
+)
+BENEFICIARIES = Topic(
+    "beneficiaries.events.v1", 6, "individual_ref",
+    description="Individuals created, matched and merged; for downstream consumers.",
+)
+DEAD_LETTER = Topic(
+    "platform.dead-letter.v1", 1, "source topic",
+    description="Messages a consumer could not process (non-restricted sources).",
+)
+RESTRICTED_DEAD_LETTER = Topic(
+    "restricted.dead-letter.v1", 1, "source topic", restricted=True,
+    description="Messages a consumer could not process, from restricted topics.",
+)
+
+ALL: tuple[Topic, ...] = (
+    FILE_RECEIVED,
+    UPLOAD_VALIDATED,
+    RECORDS_VALIDATED,
+    RECORDS_PSEUDONYMISED,
+    RECORDS_MATCHED,
+    BENEFICIARIES,
+    DEAD_LETTER,
+    RESTRICTED_DEAD_LETTER,
+)
+
+CHUNK_SIZE = 1000
+"""Most records one chunk event carries."""
+
+
+def dead_letter_for(topic: Topic) -> Topic:
+    return RESTRICTED_DEAD_LETTER if topic.restricted else DEAD_LETTER
+
+
+async def create_all(bootstrap: str, prefix: str = "") -> list[str]:
+    """Create every topic that does not exist yet; returns the names created."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(t.full_name(prefix), num_partitions=t.partitions, replication_factor=1)
+            for t in ALL
+            if t.full_name(prefix) not in existing
+        ]
+        if wanted:
+            await admin.create_topics(wanted)
+        return [t.name for t in wanted]
+    finally:
+        await admin.close()
+
+
+def _main() -> None:
+    import argparse
+    import asyncio
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bootstrap", default="127.0.0.1:19092")
+    parser.add_argument("--prefix", default="")
+    args = parser.parse_args()
+    created = asyncio.run(create_all(args.bootstrap, args.prefix))
+    print(f"topics created: {len(created)} ({', '.join(created) or 'all existed'})")
+
+
+if __name__ == "__main__":
+    _main()
