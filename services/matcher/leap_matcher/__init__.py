@@ -1,0 +1,1 @@
+"""The matcher service: pseudonymised records in, unique individuals out."""

@@ -1,0 +1,1 @@
+"""The pseudonymiser service: validated records in, tokens out; no clear identifier leaves it."""

@@ -1,0 +1,87 @@
+"""create_app(settings): the pseudonymiser's process (consumer, outbox relay, health API)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI, Response
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+
+from leap_contracts import topics
+from leap_contracts.pseudonymisation import Tokeniser, key_check_value
+
+from leap_pseudonymiser import logs
+from leap_pseudonymiser.adapters import consumer, database
+from leap_pseudonymiser.adapters.outbox import OutboxRelay
+from leap_pseudonymiser.service.handlers import Pseudonymiser
+from leap_pseudonymiser.settings import Settings
+
+GROUP_ID = "leap-pseudonymiser"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    logs.configure()
+    registry = CollectorRegistry()
+    processed = Counter("messages_processed", "Messages handled", ["topic"], registry=registry)
+    dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"], registry=registry)
+    state: dict = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await database.create_pool(settings.database_url.get_secret_value())
+        await database.migrate(pool)
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
+                                    enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
+        await producer.start()
+        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+        service = Pseudonymiser(pool, Tokeniser(settings.key_bytes, settings.key_id), settings.topic_prefix)
+        consumer.subscribe(broker, topic=topics.RECORDS_VALIDATED, prefix=settings.topic_prefix, group_id=GROUP_ID,
+                           handler=service.on_records_validated, pool=pool, producer=producer,
+                           max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
+        relay = OutboxRelay(pool, producer)
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        await broker.start()
+        state.update(pool=pool, relay=relay, broker=broker)
+        try:
+            yield
+        finally:
+            await broker.stop()
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await producer.stop()
+            await pool.close()
+            state.clear()
+
+    app = FastAPI(title="LEAP pseudonymiser", version="0.1.0", lifespan=lifespan)
+
+    @app.get("/health/live")
+    async def live() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/health/ready")
+    async def ready(response: Response) -> dict:
+        checks = {"database": False, "broker": False}
+        if state:
+            with contextlib.suppress(Exception):
+                checks["database"] = await state["pool"].fetchval("SELECT true")
+            with contextlib.suppress(Exception):
+                checks["broker"] = await state["broker"].ping(timeout=2.0)
+        if not all(checks.values()):
+            response.status_code = 503
+        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
+
+    @app.get("/key-check")
+    async def key_check() -> dict:
+        """The key id and check value, so a provider can confirm it holds the same key."""
+        return {"key_id": settings.key_id, "key_check_value": key_check_value(settings.key_bytes)}
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
+
+    return app

@@ -1,0 +1,56 @@
+"""One function per message: inbox, state change and outbox in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from leap_contracts import topics
+from leap_contracts.envelope import Envelope, open_envelope, seal
+from leap_contracts.events import RecordsPseudonymisedV1, RecordsValidatedV1
+from leap_contracts.pseudonymisation import NormalisationFinding, Tokeniser, normalise_postcode
+
+from leap_pseudonymiser.adapters import inbox, outbox, wards
+from leap_pseudonymiser.adapters.consumer import PoisonMessage
+from leap_pseudonymiser.domain.pseudonymise import pseudonymise
+
+PRODUCER = "pseudonymiser"
+
+
+@dataclass
+class Pseudonymiser:
+    pool: asyncpg.Pool
+    tokeniser: Tokeniser
+    topic_prefix: str = ""
+
+    async def on_records_validated(self, envelope: Envelope) -> None:
+        event = open_envelope(envelope)
+        if not isinstance(event, RecordsValidatedV1):
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_VALIDATED.name):
+                return
+            ward_lookup = await wards.lookup(conn, _postcodes(event))
+            result = RecordsPseudonymisedV1(
+                upload_id=event.upload_id,
+                provider_id=event.provider_id,
+                service_code=event.service_code,
+                chunk_index=event.chunk_index,
+                spec_version=self.tokeniser.spec_version,
+                key_id=self.tokeniser.key_id,
+                records=[pseudonymise(r, event.service_code, self.tokeniser, ward_lookup) for r in event.records],
+            )
+            out = seal(result, producer=PRODUCER, correlation_id=envelope.correlation_id)
+            await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix), str(event.upload_id), out)])
+
+
+def _postcodes(event: RecordsValidatedV1) -> set[str]:
+    found = set()
+    for record in event.records:
+        if record.postcode:
+            try:
+                found.add(normalise_postcode(record.postcode))
+            except NormalisationFinding:
+                pass
+    return found
