@@ -38,7 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
         await producer.start()
         broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
         service = Matcher(pool, settings.topic_prefix)
-        consumer.subscribe(broker, topic=topics.RECORDS_PSEUDONYMISED, prefix=settings.topic_prefix, group_id=GROUP_ID,
+        consumer.subscribe(broker, topic=topics.RECORDS_PSEUDONYMISED, prefix=settings.topic_prefix, group_id=settings.topic_prefix + GROUP_ID,
                            handler=service.on_records_pseudonymised, pool=pool, producer=producer,
                            max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
         relay = OutboxRelay(pool, producer)

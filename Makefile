@@ -1,0 +1,46 @@
+# The platform's front door. Everything runs on this machine; state lives in .state/.
+SHELL := /bin/bash
+LOCAL := deploy/local
+PY := .state/venv/bin/python
+ROWS ?= 100000
+MATCHER_INSTANCES ?= 1
+export MATCHER_INSTANCES
+
+.PHONY: run stop status install test test-unit test-integration test-e2e demo bench generate schemas logs
+
+run: ## install and start everything, load demo data, print where to look
+	@bash $(LOCAL)/platform.sh up
+	@$(PY) -m leap_tools.demo
+	@bash $(LOCAL)/urls.sh
+
+stop: ## stop the services, Kafka and PostgreSQL
+	@bash $(LOCAL)/platform.sh down
+
+status:
+	@bash $(LOCAL)/platform.sh status
+
+install:
+	@bash $(LOCAL)/install.sh
+
+# Tests start what they need (PostgreSQL and Kafka) and never skip for lack of them.
+test: install
+	@bash $(LOCAL)/postgres.sh start
+	@bash $(LOCAL)/kafka.sh start
+	LEAP_REQUIRE_SERVICES=1 $(PY) -m pytest contracts/tests tools/tests \
+	  services/pseudonymiser/tests services/matcher/tests services/uploader/tests services/reporter/tests \
+	  tests/e2e -q
+
+test-unit: install
+	$(PY) -m pytest -q contracts/tests tools/tests services/*/tests/unit
+
+demo: ## load the demo provider and files into the running platform
+	@$(PY) -m leap_tools.demo
+
+bench: ## push ROWS generated rows through the running platform
+	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
+
+generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/leap-data
+	@$(PY) -m leap_tools.generator --rows $(ROWS) --out $(or $(OUT),demo-data)
+
+schemas: ## regenerate the committed JSON Schemas and AsyncAPI document
+	@$(PY) -m leap_contracts.schemagen
