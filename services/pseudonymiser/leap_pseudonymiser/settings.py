@@ -15,7 +15,6 @@ class Settings(BaseSettings):
     key: SecretStr = Field(description="The programme key, hex; never in the repository.")
     key_id: str
     max_attempts: int = 3
-    ward_lookup_csv: str | None = Field(default=None, description="ONSPD-layout CSV loaded at start, if given.")
 
     @field_validator("key")
     @classmethod

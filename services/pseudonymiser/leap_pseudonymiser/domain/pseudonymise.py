@@ -15,6 +15,9 @@ from leap_contracts.pseudonymisation import (
     normalise_postcode,
 )
 
+KEY_GENDERS = frozenset({"female", "male", "other"})
+"""An 'unknown' gender says nothing about the child, so it cannot be part of its key."""
+
 WardLookup = Mapping[str, tuple[str, str]]
 """Canonical postcode -> (ward code, ward name)."""
 
@@ -41,7 +44,7 @@ def pseudonymise(record: ValidatedRecord, service_code: str, tokeniser: Tokenise
     child_key = None
     if record.beneficiary_type == "child":
         prefix = _usable(record.first_name, name_prefix, findings)
-        if carer_email and record.date_of_birth and record.gender and prefix:
+        if carer_email and record.date_of_birth and record.gender in KEY_GENDERS and prefix:
             child_key = tokeniser.child_key(carer_email, record.date_of_birth, record.gender, prefix)
         else:
             findings.append("child_key_incomplete")
