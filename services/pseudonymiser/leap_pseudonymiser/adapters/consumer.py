@@ -69,11 +69,13 @@ def subscribe(
         log.error("message.dead_lettered", topic=name, partition=raw.partition, offset=raw.offset, error=error)
 
     @broker.subscriber(name, group_id=group_id, ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest", max_partition_fetch_bytes=16 * 1024 * 1024)
-    async def on_message(body: bytes, msg: KafkaMessage) -> None:
+    async def on_message(msg: KafkaMessage) -> None:
+        # The raw Kafka value, not a decoded body parameter: FastStream would parse JSON bodies
+        # into a dict and reject them for a ``bytes`` parameter before this code ever ran.
         raw = msg.raw_message
         position = (raw.partition, raw.offset)
         try:
-            envelope = decode(body)
+            envelope = decode(raw.value or b"")
         except ValueError as exc:  # undecodable: never going to work
             await to_dead_letter(msg, f"undecodable message: {describe(exc)}")
             return

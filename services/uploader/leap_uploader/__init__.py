@@ -1,0 +1,1 @@
+"""The uploader service: providers' files in, validated records out (restricted zone)."""

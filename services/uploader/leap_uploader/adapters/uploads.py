@@ -1,0 +1,91 @@
+"""SQL for uploads, their problems and the chunks the matcher has finished."""
+
+from __future__ import annotations
+
+import uuid
+from typing import BinaryIO
+
+import asyncpg
+
+_PROBLEM_COLUMNS = ["upload_id", "row_number", "column_name", "code", "severity", "message"]
+
+
+async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sha256: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT upload_id, status FROM uploads WHERE provider_id = $1 AND service_code = $2 AND sha256 = $3",
+        provider_id, service_code, sha256,
+    )
+
+
+async def insert(conn: asyncpg.Connection, *, upload_id: uuid.UUID, provider_id: str, service_code: str,
+                 sha256: str, size_bytes: int, file_format: str) -> asyncpg.Record | None:
+    """The new upload's row, or None when the same file is already an upload (a concurrent twin won)."""
+    return await conn.fetchrow(
+        """INSERT INTO uploads (upload_id, provider_id, service_code, sha256, size_bytes, file_format)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (provider_id, service_code, sha256) DO NOTHING
+           RETURNING upload_id, status, created_at""",
+        upload_id, provider_id, service_code, sha256, size_bytes, file_format,
+    )
+
+
+async def start_validating(conn: asyncpg.Connection, upload_id: uuid.UUID) -> bool:
+    """Mark the upload as being validated; False when it is already past validation."""
+    status = await conn.execute(
+        """UPDATE uploads SET status = 'validating', updated_at = now()
+            WHERE upload_id = $1 AND status IN ('received', 'validating')""",
+        upload_id,
+    )
+    return status == "UPDATE 1"
+
+
+async def lock(conn: asyncpg.Connection, upload_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM uploads WHERE upload_id = $1 FOR UPDATE", upload_id)
+
+
+async def replace_problems(conn: asyncpg.Connection, upload_id: uuid.UUID, spool: BinaryIO) -> None:
+    """Problems spooled in COPY binary format (see ``_PROBLEM_COLUMNS``) replace any stored before."""
+    await conn.execute("DELETE FROM upload_problems WHERE upload_id = $1", upload_id)
+    await conn.copy_to_table("upload_problems", source=spool, columns=_PROBLEM_COLUMNS, format="binary")
+
+
+async def finish_validation(conn: asyncpg.Connection, upload_id: uuid.UUID, *, status: str, rows_total: int,
+                            rows_accepted: int, rows_rejected: int, chunk_count: int, reason: str | None) -> None:
+    await conn.execute(
+        """UPDATE uploads SET status = $2, rows_total = $3, rows_accepted = $4, rows_rejected = $5,
+                  chunk_count = $6, rejection_reason = $7, updated_at = now()
+            WHERE upload_id = $1""",
+        upload_id, status, rows_total, rows_accepted, rows_rejected, chunk_count, reason,
+    )
+
+
+async def for_provider(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM uploads WHERE upload_id = $1 AND provider_id = $2", upload_id, provider_id)
+
+
+async def problems(conn: asyncpg.Connection, upload_id: uuid.UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT row_number, column_name, code, severity, message FROM upload_problems
+            WHERE upload_id = $1 ORDER BY row_number NULLS FIRST, severity, column_name LIMIT $2""",
+        upload_id, limit,
+    )
+
+
+async def mark_chunk_matched(conn: asyncpg.Connection, upload_id: uuid.UUID, chunk_index: int) -> None:
+    await conn.execute(
+        "INSERT INTO matched_chunks (upload_id, chunk_index) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        upload_id, chunk_index,
+    )
+
+
+async def count_matched(conn: asyncpg.Connection, upload_id: uuid.UUID) -> int:
+    return await conn.fetchval("SELECT count(*) FROM matched_chunks WHERE upload_id = $1", upload_id)
+
+
+async def set_matched(conn: asyncpg.Connection, upload_id: uuid.UUID, chunks_matched: int, *, completed: bool) -> None:
+    await conn.execute(
+        """UPDATE uploads SET chunks_matched = $2, updated_at = now(),
+                  status = CASE WHEN $3 THEN 'completed' ELSE status END
+            WHERE upload_id = $1""",
+        upload_id, chunks_matched, completed,
+    )

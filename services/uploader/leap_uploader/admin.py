@@ -1,0 +1,72 @@
+"""Ops command: providers and their API tokens.
+
+  python -m leap_uploader.admin create-provider --id P --name NAME --service CODE [--service CODE ...]
+  python -m leap_uploader.admin revoke-token (--id N | --token leap_... | --provider P)
+  python -m leap_uploader.admin list-providers
+
+Reads UPLOADER_DATABASE_URL from the environment and applies migrations first.
+create-provider prints exactly one line on stdout, ``token: leap_...`` (shown
+once, never stored in clear), so scripts can capture it; notes go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from leap_uploader import logs
+from leap_uploader.adapters import database
+from leap_uploader.service import providers
+from leap_uploader.settings import DatabaseSettings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m leap_uploader.admin", description="Providers and API tokens.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-provider", help="create or update a provider and issue a new API token")
+    create.add_argument("--id", required=True, dest="provider_id")
+    create.add_argument("--name", required=True)
+    create.add_argument("--service", action="append", required=True, dest="services", help="service code; repeatable")
+    revoke = commands.add_parser("revoke-token", help="revoke API tokens")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", type=int, dest="token_id", help="token id (printed when it was created)")
+    which.add_argument("--token", help="the token itself")
+    which.add_argument("--provider", dest="provider_id", help="every active token of this provider")
+    commands.add_parser("list-providers", help="providers, their services and active token ids")
+    return parser
+
+
+async def _run(args: argparse.Namespace) -> int:
+    settings = DatabaseSettings()
+    pool = await database.create_pool(settings.database_url.get_secret_value())
+    try:
+        await database.migrate(pool)
+        if args.command == "create-provider":
+            issued = await providers.create_provider(pool, args.provider_id, args.name, args.services)
+            print(f"token: {issued.token}")
+            print(f"provider {args.provider_id}: token id {issued.token_id} issued; it is shown only once",
+                  file=sys.stderr)
+        elif args.command == "revoke-token":
+            count = await providers.revoke_tokens(pool, token_id=args.token_id, token=args.token,
+                                                  provider_id=args.provider_id)
+            print(f"revoked: {count}")
+        else:
+            for row in await providers.list_providers(pool):
+                tokens = ",".join(map(str, row["active_token_ids"])) or "-"
+                print(f"{row['id']}\t{row['name']}\tservices={','.join(row['services'])}\tactive_tokens={tokens}")
+        return 0
+    except providers.InvalidCommand as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    logs.configure(stream=sys.stderr)
+    return asyncio.run(_run(_parser().parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""create_app(settings): the uploader's process (upload API, validation and completion consumers, outbox relay)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI, Response
+from faststream.kafka import KafkaBroker
+from prometheus_client import generate_latest
+
+from leap_contracts import topics
+
+from leap_uploader import bootstrap, logs
+from leap_uploader.adapters import consumer, database
+from leap_uploader.adapters.outbox import OutboxRelay
+from leap_uploader.api.routes import install_error_handlers, router
+from leap_uploader.metrics import Metrics
+from leap_uploader.settings import Settings
+
+GROUP_ID = "leap-uploader"
+
+
+def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
+    """``messaging=False`` runs the API and database only (no Kafka): for tests that call handlers directly."""
+    logs.configure()
+    metrics = Metrics()
+    state: dict = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await database.create_pool(settings.database_url.get_secret_value())
+        await database.migrate(pool)
+        services = bootstrap.build(settings, pool, metrics)
+        app.state.services = services
+        state.update(pool=pool)
+        if not messaging:
+            try:
+                yield
+            finally:
+                await pool.close()
+                state.clear()
+            return
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
+                                    enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
+        await producer.start()
+        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+        group_id = settings.topic_prefix + GROUP_ID  # exactly leap-uploader in production (no prefix)
+        for topic, handler in ((topics.FILE_RECEIVED, services.validation.on_file_received),
+                               (topics.RECORDS_MATCHED, services.completion.on_records_matched)):
+            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=group_id, handler=handler,
+                               pool=pool, producer=producer, max_attempts=settings.max_attempts,
+                               processed=metrics.processed, dead_letters=metrics.dead_letters)
+        relay = OutboxRelay(pool, producer)
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        await broker.start()
+        state.update(relay=relay, broker=broker)
+        try:
+            yield
+        finally:
+            await broker.stop()
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await producer.stop()
+            await pool.close()
+            state.clear()
+
+    app = FastAPI(title="LEAP uploader", version="0.1.0", lifespan=lifespan,
+                  description="Providers upload files of the standard reach dataset and follow their validation.")
+    app.include_router(router)
+    install_error_handlers(app)
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["health"])
+    async def ready(response: Response) -> dict:
+        checks = {"database": False}
+        if messaging:
+            checks["broker"] = False
+        if state:
+            with contextlib.suppress(Exception):
+                checks["database"] = await state["pool"].fetchval("SELECT true")
+            if messaging and "broker" in state:
+                with contextlib.suppress(Exception):
+                    checks["broker"] = await state["broker"].ping(timeout=2.0)
+        if not all(checks.values()):
+            response.status_code = 503
+        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
+
+    @app.get("/metrics", tags=["health"])
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type="text/plain; version=0.0.4")
+
+    return app

@@ -1,0 +1,27 @@
+"""Who is calling: an API token resolves to a provider and the services it may upload for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from leap_uploader.adapters import providers
+from leap_uploader.domain.tokens import hash_token, looks_like_token
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    services: frozenset[str]
+
+
+async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
+    """The provider holding this active token; None for a malformed, unknown or revoked one."""
+    if not looks_like_token(token):
+        return None
+    row = await providers.by_token_hash(pool, hash_token(token))
+    if row is None:
+        return None
+    return Provider(row["id"], row["name"], frozenset(row["services"]))

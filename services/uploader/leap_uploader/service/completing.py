@@ -1,0 +1,46 @@
+"""RecordsMatchedV1 -> count the upload's matched chunks; all matched -> the upload is completed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+
+from leap_contracts import topics
+from leap_contracts.envelope import Envelope, open_envelope
+from leap_contracts.events import RecordsMatchedV1
+
+from leap_uploader.adapters import inbox, uploads
+from leap_uploader.adapters.consumer import PoisonMessage
+
+log = structlog.get_logger()
+
+
+@dataclass
+class Completion:
+    pool: asyncpg.Pool
+
+    async def on_records_matched(self, envelope: Envelope) -> None:
+        event = open_envelope(envelope)
+        if not isinstance(event, RecordsMatchedV1):
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        upload_id = event.upload_id
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
+                return
+            upload = await uploads.lock(conn, upload_id)
+            if upload is None or upload["status"] not in ("processing", "completed"):
+                log.warning("completion.ignored", upload_id=str(upload_id), chunk_index=event.chunk_index,
+                            status=upload["status"] if upload else None)
+                return
+            if event.chunk_index >= upload["chunk_count"]:
+                log.warning("completion.chunk_out_of_range", upload_id=str(upload_id), chunk_index=event.chunk_index,
+                            chunk_count=upload["chunk_count"])
+                return
+            await uploads.mark_chunk_matched(conn, upload_id, event.chunk_index)
+            matched = await uploads.count_matched(conn, upload_id)
+            completes = upload["status"] == "processing" and matched >= upload["chunk_count"]
+            await uploads.set_matched(conn, upload_id, matched, completed=completes)
+        log.info("completion.chunk_matched", upload_id=str(upload_id), chunk_index=event.chunk_index,
+                 chunks_matched=matched, chunk_count=upload["chunk_count"], completed=completes)

@@ -1,0 +1,113 @@
+"""FileReceivedV1 -> validate the file -> record chunks + UploadValidatedV1, in one transaction.
+
+1. A short transaction marks the upload ``validating`` (visible to the provider).
+2. The stored file is decrypted to a temporary file and validated in a worker thread.
+3. One transaction writes everything: inbox row, problems (COPY), record chunks
+   and UploadValidatedV1 (outbox), final status and counts, and deletes the
+   stored file. A crash before it commits leaves the upload ``validating`` and
+   the redelivered event starts again from scratch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+from cryptography.exceptions import InvalidTag
+
+from leap_contracts import topics
+from leap_contracts.envelope import Envelope, open_envelope, seal
+from leap_contracts.events import FileReceivedV1, ProblemCount, UploadValidatedV1
+
+from leap_uploader.adapters import inbox, outbox, raw_files, uploads
+from leap_uploader.adapters.consumer import PoisonMessage
+from leap_uploader.adapters.encryption import FileCipher
+from leap_uploader.service.validation_run import PRODUCER, Outcome, UploadRef, run_validation
+
+log = structlog.get_logger()
+
+
+@dataclass
+class Validation:
+    pool: asyncpg.Pool
+    cipher: FileCipher
+    topic_prefix: str = ""
+    max_rejected_share: float = 0.5
+    max_xlsx_expanded_bytes: int = 2 * 1024 ** 3
+    temp_dir: str | None = None
+
+    async def on_file_received(self, envelope: Envelope) -> None:
+        event = open_envelope(envelope)
+        if not isinstance(event, FileReceivedV1):
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        upload_id = event.upload_id
+        async with self.pool.acquire() as conn, conn.transaction():
+            started = await uploads.start_validating(conn, upload_id)
+            if not started:  # already validated: a redelivery
+                if await uploads.lock(conn, upload_id) is None:
+                    raise PoisonMessage("FileReceivedV1 names an upload this service does not have")
+                await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name)
+                return
+        row = await self.pool.fetchrow("SELECT provider_id, service_code, file_format FROM uploads WHERE upload_id = $1",
+                                       upload_id)
+        upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"])
+        log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format)
+        outcome = await self._validate(upload, envelope.correlation_id)
+        try:
+            await self._commit(envelope, upload, outcome)
+        finally:
+            outcome.close()
+
+    async def _validate(self, upload: UploadRef, correlation_id: str) -> Outcome:
+        with tempfile.TemporaryFile(dir=self.temp_dir) as plain:
+            try:
+                async with self.pool.acquire() as conn:
+                    found = await raw_files.load(conn, upload.upload_id, self.cipher, plain)
+            except InvalidTag:
+                raise PoisonMessage("stored file fails authentication (altered, or UPLOADER_STORAGE_KEY changed)") from None
+            if not found:
+                raise PoisonMessage("the upload's stored file is missing")
+            return await asyncio.to_thread(
+                run_validation, plain, upload, correlation_id=correlation_id, topic_prefix=self.topic_prefix,
+                max_rejected_share=self.max_rejected_share, max_xlsx_expanded_bytes=self.max_xlsx_expanded_bytes,
+                temp_dir=self.temp_dir,
+            )
+
+    async def _commit(self, envelope: Envelope, upload: UploadRef, outcome: Outcome) -> None:
+        tally, accepted = outcome.tally, outcome.reason is None
+        async with self.pool.acquire() as conn, conn.transaction():
+            current = await uploads.lock(conn, upload.upload_id)
+            if not await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name):
+                return
+            if current["status"] != "validating":  # a concurrent delivery finished first
+                return
+            await uploads.replace_problems(conn, upload.upload_id, outcome.problems)
+            if accepted and outcome.records is not None:
+                await outbox.copy_in(conn, outcome.records)
+            summary = UploadValidatedV1(
+                upload_id=upload.upload_id, provider_id=upload.provider_id, service_code=upload.service_code,
+                outcome="accepted" if accepted else "rejected", rejection_reason=outcome.reason,
+                rows_total=tally.rows_total, rows_accepted=tally.rows_accepted, rows_rejected=tally.rows_rejected,
+                chunk_count=tally.chunk_count if accepted else 0,
+                problems=[ProblemCount(code=code, column=column, severity=severity, rows=rows)
+                          for (code, column, severity), rows in sorted(tally.problems.items(), key=_problem_order)],
+            )
+            sealed = seal(summary, producer=PRODUCER, correlation_id=envelope.correlation_id)
+            await outbox.add(conn, [(topics.UPLOAD_VALIDATED.full_name(self.topic_prefix), str(upload.upload_id), sealed)])
+            await uploads.finish_validation(
+                conn, upload.upload_id, status="processing" if accepted else "rejected",
+                rows_total=tally.rows_total, rows_accepted=tally.rows_accepted, rows_rejected=tally.rows_rejected,
+                chunk_count=summary.chunk_count, reason=outcome.reason,
+            )
+            await raw_files.delete(conn, upload.upload_id)  # records are queued (or the file is refused): drop it
+        log.info("validation.finished", upload_id=str(upload.upload_id), outcome=summary.outcome,
+                 rows_total=tally.rows_total, rows_accepted=tally.rows_accepted, rows_rejected=tally.rows_rejected,
+                 chunk_count=summary.chunk_count)
+
+
+def _problem_order(item: tuple[tuple[str, str | None, str], int]) -> tuple:
+    (code, column, severity), rows = item
+    return (severity, -rows, code, column or "")

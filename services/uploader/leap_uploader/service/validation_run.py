@@ -1,0 +1,90 @@
+"""The CPU-bound part of validation (run in a worker thread): file in, spooled results out.
+
+Results are spooled in PostgreSQL's binary COPY format (in memory up to a few
+MB, then on disk), so a file of any size is written with two COPYs and never
+held in memory as objects.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from leap_contracts import topics
+from leap_contracts.dataset import RowProblem
+from leap_contracts.envelope import encode, seal
+from leap_contracts.events import RecordsValidatedV1, ValidatedRecord
+
+from leap_uploader.adapters import copy_binary as cb
+from leap_uploader.adapters.copy_binary import CopyWriter
+from leap_uploader.adapters.file_readers import csv_rows, xlsx_rows
+from leap_uploader.domain.validation import FileRejected, Tally, rejection_reason, validate_rows
+
+PRODUCER = "uploader"
+_SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadRef:
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    file_format: str
+
+
+@dataclass
+class Outcome:
+    tally: Tally
+    reason: str | None
+    """None: accepted, its records go on. Otherwise the one-sentence rejection reason."""
+    problems: BinaryIO
+    records: BinaryIO | None = None
+    """Outbox rows (topic, key, value) of the record chunks; None when rejected."""
+    _files: list[BinaryIO] = field(default_factory=list)
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+
+
+def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, topic_prefix: str,
+                   max_rejected_share: float, max_xlsx_expanded_bytes: int, temp_dir: str | None = None) -> Outcome:
+    problems_file, records_file = _spool(temp_dir), _spool(temp_dir)
+    problems, records = CopyWriter(problems_file), CopyWriter(records_file)
+    upload_field = cb.uuid_field(upload.upload_id)
+    records_topic = cb.text(topics.RECORDS_VALIDATED.full_name(topic_prefix))
+    key = cb.text(str(upload.upload_id))
+
+    def emit_chunk(index: int, chunk: list[ValidatedRecord]) -> None:
+        event = RecordsValidatedV1(upload_id=upload.upload_id, provider_id=upload.provider_id,
+                                   service_code=upload.service_code, chunk_index=index, records=chunk)
+        envelope = seal(event, producer=PRODUCER, correlation_id=correlation_id)
+        records.write_row(records_topic, key, cb.field(encode(envelope)))
+
+    def emit_problems(found: list[RowProblem]) -> None:
+        for p in found:
+            problems.write_row(upload_field, cb.int4(p.row), cb.text(p.column), cb.text(p.code),
+                               cb.text(p.severity), cb.text(p.message))
+
+    if upload.file_format == "xlsx":
+        rows = xlsx_rows(source, max_xlsx_expanded_bytes)
+    else:
+        rows = csv_rows(source)
+    try:
+        tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk, emit_problems=emit_problems)
+    except FileRejected as rejected:  # nothing of a file rejected as a whole is kept
+        problems_file.close()
+        records_file.close()
+        empty = _spool(temp_dir)
+        return Outcome(Tally(), rejected.reason, CopyWriter(empty).close(), None, [empty])
+    reason = rejection_reason(tally, max_rejected_share)
+    if reason is not None:
+        records_file.close()
+        return Outcome(tally, reason, problems.close(), None, [problems_file])
+    return Outcome(tally, None, problems.close(), records.close(), [problems_file, records_file])
+
+
+def _spool(temp_dir: str | None) -> BinaryIO:
+    return tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, dir=temp_dir)  # type: ignore[return-value]

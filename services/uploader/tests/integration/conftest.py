@@ -1,0 +1,140 @@
+"""Integration tests on the real PostgreSQL: a throw-away database and role for the session.
+
+``LEAP_TEST_ADMIN_DSN`` is a superuser DSN; by default the project-local cluster's
+socket (start it with ``bash deploy/local/postgres.sh start``). The app runs its
+real lifespan (pool, migrations) without Kafka; handlers are called directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from leap_contracts.envelope import Envelope, decode
+from leap_uploader.app import create_app
+from leap_uploader.bootstrap import Services
+from leap_uploader.service.providers import create_provider
+from leap_uploader.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[4]
+DEFAULT_ADMIN_DSN = f"postgresql://postgres@/postgres?host={REPO}/.state/run/postgres&port=55432"
+TABLES = ("providers, provider_services, api_tokens, uploads, upload_problems, raw_files, matched_chunks, "
+          "outbox, inbox, dead_letter")
+
+
+def _with(dsn: str, *, user: str | None = None, password: str | None = None, database: str) -> str:
+    parts = urlsplit(dsn)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{user}:{password}@{host}" if user else parts.netloc
+    return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN)
+    try:
+        admin = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        pytest.skip(f"no PostgreSQL at LEAP_TEST_ADMIN_DSN ({type(exc).__name__}): "
+                    "start it with 'bash deploy/local/postgres.sh start' or set LEAP_TEST_ADMIN_DSN")
+    name, password = f"leap_uploader_test_{secrets.token_hex(4)}", secrets.token_hex(16)
+    try:
+        await admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")  # generated hex only
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+        owner = await asyncpg.connect(_with(admin_dsn, database=name))
+        try:
+            await owner.execute(f"""REVOKE ALL ON DATABASE {name} FROM PUBLIC;
+                                    GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};
+                                    REVOKE ALL ON SCHEMA public FROM PUBLIC;
+                                    CREATE SCHEMA uploader AUTHORIZATION {name};""")
+        finally:
+            await owner.close()
+        yield _with(admin_dsn, user=name, password=password, database=name)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE IF EXISTS {name}")
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, storage_key=base64.b64encode(os.urandom(32)).decode(),
+                    topic_prefix="test.")
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, messaging=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def services(app: FastAPI) -> Services:
+    return app.state.services
+
+
+@pytest.fixture
+async def pool(services: Services) -> AsyncIterator[asyncpg.Pool]:
+    await services.pool.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
+    yield services.pool
+
+
+@pytest.fixture
+async def client(app: FastAPI, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://uploader") as c:
+        yield c
+
+
+@pytest.fixture
+def make_provider(pool: asyncpg.Pool):
+    async def make(provider_id: str, *services: str) -> dict[str, str]:
+        issued = await create_provider(pool, provider_id, f"{provider_id} name", services)
+        return {"Authorization": f"Bearer {issued.token}"}
+    return make
+
+
+class Helpers:
+    """What most tests need: post a file, read the outbox."""
+
+    def __init__(self, client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+        self.client, self.pool = client, pool
+
+    async def post_file(self, headers: dict[str, str], content: bytes, service: str = "CAN",
+                        filename: str = "Smith family contacts.csv") -> httpx.Response:
+        return await self.client.post("/api/v1/uploads", headers=headers, data={"service": service},
+                                      files={"file": (filename, content, "application/octet-stream")})
+
+    async def upload(self, headers: dict[str, str], content: bytes, service: str = "CAN") -> uuid.UUID:
+        response = await self.post_file(headers, content, service)
+        assert response.status_code == 202, response.text
+        return uuid.UUID(response.json()["upload_id"])
+
+    async def outbox(self, topic_suffix: str) -> list[tuple[str, Envelope]]:
+        rows = await self.pool.fetch("SELECT key, value FROM outbox WHERE topic = $1 ORDER BY id", "test." + topic_suffix)
+        return [(r["key"], decode(r["value"])) for r in rows]
+
+    async def file_received(self, upload_id: uuid.UUID) -> Envelope:
+        found = [e for key, e in await self.outbox("uploads.file-received.v1") if key == str(upload_id)]
+        assert len(found) == 1
+        return found[0]
+
+    async def upload_row(self, upload_id: uuid.UUID) -> asyncpg.Record:
+        return await self.pool.fetchrow("SELECT * FROM uploads WHERE upload_id = $1", upload_id)
+
+
+@pytest.fixture
+def h(client: httpx.AsyncClient, pool: asyncpg.Pool) -> Helpers:
+    return Helpers(client, pool)

@@ -1,0 +1,38 @@
+import json
+
+import pytest
+
+from leap_tools.client import PlatformClient
+from leap_tools.generator.run import generate
+from leap_tools.localenv import create_provider, load_demo_wards
+
+from harness import create_platform, drop_platform
+
+SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
+
+
+@pytest.fixture(scope="session")
+def platform():
+    platform = create_platform()
+    try:
+        for service in SERVICES:
+            platform.start(service)
+        load_demo_wards(platform.env)
+        yield platform
+    finally:
+        drop_platform(platform)
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory):
+    out = tmp_path_factory.mktemp("generated")
+    generate(4000, out, seed=11, formats="mixed")
+    return out, json.loads((out / "manifest.json").read_text()), json.loads((out / "truth.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def client(platform, dataset):
+    _, manifest, _ = dataset
+    services = sorted({f["service"] for f in manifest["files"]})
+    token = create_provider(platform.env, "e2e-provider", "End-to-end test provider", services)
+    return PlatformClient(platform.url("uploader"), platform.url("reporter"), token)
