@@ -1,0 +1,1 @@
+"""LEAP platform tools (generator, benchmarks, admin helpers)."""

@@ -1,0 +1,3 @@
+from leap_tools.generator.cli import main
+
+main()
