@@ -18,6 +18,7 @@ import random
 import time
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
@@ -105,7 +106,8 @@ def main() -> None:
     with console.status("benchmark: processing") as status:
         results = client.wait_final(upload_ids, deadline_s=3600,
                                     progress=lambda d, t: status.update(f"benchmark: {d}/{t} uploads done"))
-        while not asyncio.run(reporter_caught_up(bootstrap, prefix, f"{env.get('REPORTER_TOPIC_PREFIX', '')}leap-reporter")):
+        group = prefix + httpx.get(f"{client.reporter_url}/health/ready", timeout=10).json()["consumer_group"]
+        while not asyncio.run(reporter_caught_up(bootstrap, prefix, group)):
             time.sleep(0.2)  # poll the reporter's consumer lag
     finished = time.time()
 

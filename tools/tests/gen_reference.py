@@ -97,7 +97,7 @@ class Reference:
         self.wards = wards
         self.parent: list[int] = []
         self.owner: dict[tuple, int] = {}
-        self.facts: list[tuple[str, str | None, int]] = []  # service, ward, year
+        self.facts: list[tuple[str, str | None, int, bool]] = []  # service, ward, year, attended
         self.rejected: dict[str, Counter] = defaultdict(Counter)
         self.warnings: dict[str, Counter] = defaultdict(Counter)
         self.first_date, self.last_date = dt.date.max, dt.date.min
@@ -152,17 +152,19 @@ class Reference:
         pcd = str(rec.get("postcode", "")).replace(" ", "").upper()
         day = parse_date(rec["engagement_date"])
         self.first_date, self.last_date = min(self.first_date, day), max(self.last_date, day)
-        self.facts.append((service, self.wards[pcd] if pcd else None, day.year))
+        attended = str(rec.get("attended", "")).strip().lower() not in {"no", "n", "false", "0"}
+        self.facts.append((service, self.wards[pcd] if pcd else None, day.year, attended))
 
     def figures(self) -> dict:
         members: dict[int, list[int]] = defaultdict(list)
         for i in range(len(self.parent)):
             members[self._find(i)].append(i)
-        by_service, by_ward, by_year = Counter(), Counter(), Counter()
+        by_service, by_ward, by_year, unique = Counter(), Counter(), Counter(), 0
         for rows in members.values():
-            facts = [self.facts[i] for i in rows]
+            facts = [self.facts[i] for i in rows if self.facts[i][3]]  # reach counts attended contacts
+            unique += bool(facts)
             by_service.update({f[0] for f in facts})
             by_ward.update({f[1] for f in facts if f[1]})
             by_year.update({str(f[2]) for f in facts})
-        return {"unique": len(members), "by_service": by_service,
+        return {"unique": unique, "by_service": by_service,
                 "by_ward": by_ward, "by_year": by_year}

@@ -27,9 +27,10 @@ DEFINITIONS = {
     "child_key": "primary_carer_email (trimmed, lowercased, not a placeholder) + date_of_birth + "
                  "gender (female/male/other) + first 3 characters of first_name after lowercasing, "
                  "removing diacritics (NFKD) and removing apostrophes, hyphens and spaces",
-    "reached_in_period": "an individual with at least one accepted row dated in the period "
-                         "(attended or not)",
-    "by_ward": "individuals with at least one accepted row whose postcode lies in the ward "
+    "reached": "an individual (formed from all accepted rows) counts in a figure when at least "
+               "one of its attended rows (attended yes/true/1 or blank) falls in the slice",
+    "reached_in_period": "an individual with at least one attended accepted row dated in the period",
+    "by_ward": "individuals with at least one attended accepted row whose postcode lies in the ward "
                "(postcodes.csv); rows without a postcode have no ward",
     "warnings_by_kind": "accepted rows carrying the finding (nhs_number, email or "
                         "primary_carer_email, mobile or primary_carer_mobile); each kind "
@@ -86,10 +87,12 @@ class Truth:
                 tally = self.files[row.service] = FileTally()
             tally.add(row)
         comps = components(accepted(rows))
-        self.unique += len(comps)
         comps_of_person: Counter[int] = Counter()
         for comp in comps:
-            self._add_individual(comp)
+            reached = [r for r in comp if r.attended is not False]
+            if reached:  # all accepted rows link; only contacts that happened count as reach
+                self.unique += 1
+                self._add_individual(reached)
             persons = {r.person for r in comp}
             comps_of_person.update(persons)
             self.merged_components += len(persons) > 1

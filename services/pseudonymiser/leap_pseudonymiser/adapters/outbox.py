@@ -71,7 +71,9 @@ class OutboxRelay:
             return 0
         sent = [await self._producer.send(r["topic"], r["value"], key=r["key"].encode()) for r in rows]
         await asyncio.gather(*sent)
-        await conn.execute("DELETE FROM outbox WHERE id <= $1", rows[-1]["id"])
+        # Exactly the rows published: a row whose transaction committed after the SELECT
+        # (with a smaller id) is still waiting and must not be deleted unpublished.
+        await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         self.published += len(rows)
         log.debug("outbox.published", count=len(rows))
         return len(rows)

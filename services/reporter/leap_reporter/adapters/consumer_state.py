@@ -1,0 +1,23 @@
+"""Which consumer group the reporter joins, and the reset that makes it rebuild."""
+
+from __future__ import annotations
+
+import asyncpg
+
+READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "inbox")
+"""Everything built from events. ``dead_letter`` is kept: it is the history of what failed."""
+
+
+async def group_id(conn: asyncpg.Connection | asyncpg.Pool) -> str:
+    return await conn.fetchval("SELECT group_id FROM consumer_state")
+
+
+async def reset(conn: asyncpg.Connection, new_group_id: str) -> None:
+    """Empty the read model and switch to ``new_group_id``, in one transaction.
+
+    A group Kafka has never seen starts at the earliest offset of every topic,
+    so the next start re-consumes everything into the empty tables.
+    """
+    async with conn.transaction():
+        await conn.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}")
+        await conn.execute("UPDATE consumer_state SET group_id = $1, changed_at = now()", new_group_id)

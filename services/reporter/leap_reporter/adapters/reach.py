@@ -1,0 +1,74 @@
+"""The reach query: distinct resolved individuals with a matching engagement, overall and per service.
+
+Set-based and hash-friendly, in three steps:
+
+1. ``pairs``: the matching attended engagements reduced to distinct
+   (service, individual_ref) pairs; only the filters asked for appear in the
+   WHERE clause, so the planner can use the (service_code, engagement_date) or
+   engagement_date index; a ward given by code or name is first resolved to
+   its code in the small ``ward`` table. A person has many contacts, so the
+   pairs are far fewer than the engagements.
+2. ``reached``: each pair resolved through the (flat) alias map with
+   ``coalesce(alias.survivor_ref, individual_ref)``, de-duplicated again.
+3. per-service counts and the overall count (a person reached by several
+   services counts once), both by hashing, never by sorting.
+
+Only attended contacts count: a contact that did not happen reached nobody.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+from leap_reporter.domain.filters import ReachFilters
+
+_QUERY = """
+WITH pairs AS (
+    SELECT DISTINCT e.service_code, e.individual_ref
+      FROM engagement e
+     WHERE {where}
+), reached AS MATERIALIZED (
+    SELECT DISTINCT p.service_code, coalesce(a.survivor_ref, p.individual_ref) AS person
+      FROM pairs p
+      LEFT JOIN individual_alias a ON a.ref = p.individual_ref
+)
+SELECT service_code, count(*) AS n FROM reached GROUP BY service_code
+UNION ALL
+SELECT NULL, count(*) FROM (SELECT DISTINCT person FROM reached) AS people
+"""
+
+
+def build_query(filters: ReachFilters) -> tuple[str, list]:
+    """The SQL and its arguments; every value is a bind parameter."""
+    where, args = ["e.attended"], []
+
+    def arg(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    codes = filters.service_codes
+    if codes is not None:
+        where.append(f"e.service_code = ANY({arg(list(codes))}::text[])")
+    if filters.date_from is not None:
+        where.append(f"e.engagement_date >= {arg(filters.date_from)}")
+    if filters.date_to is not None:
+        where.append(f"e.engagement_date <= {arg(filters.date_to)}")
+    if filters.ward is not None:
+        ward = arg(filters.ward.lower())  # resolved to codes once, not lower()-ed per engagement
+        where.append(f"e.ward_code = ANY(ARRAY(SELECT ward_code FROM ward "
+                     f"WHERE lower(ward_code) = {ward} OR lower(ward_name) = {ward}))")
+    return _QUERY.format(where="\n       AND ".join(where)), args
+
+
+async def count_reach(pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, dict[str, int]]:
+    """(unique individuals overall, unique individuals per service code)."""
+    if filters.service_codes == ():
+        return 0, {}  # e.g. services outside the asked strand: nothing can match
+    sql, args = build_query(filters)
+    total, per_service = 0, {}
+    for row in await pool.fetch(sql, *args):
+        if row["service_code"] is None:
+            total = row["n"]
+        else:
+            per_service[row["service_code"]] = row["n"]
+    return total, per_service

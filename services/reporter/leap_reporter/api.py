@@ -1,0 +1,74 @@
+"""The reporting API: thin routes that parse, call one service function, and answer."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from leap_reporter.domain.filters import InvalidFilters, parse_filters
+from leap_reporter.service.reach import reach
+
+router = APIRouter(prefix="/api/v1", tags=["reach"])
+
+
+class ServiceReachOut(BaseModel):
+    service_code: str
+    service_name: str | None
+    strand: str | None
+    unique_beneficiaries: int
+
+
+class FiltersOut(BaseModel):
+    service: list[str] | None = Field(description="Service codes asked for (before narrowing to the strand).")
+    strand: str | None
+    ward: str | None
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class ReachOut(BaseModel):
+    unique_beneficiaries: int = Field(
+        description="Distinct individuals with at least one attended engagement matching the filters.")
+    by_service: list[ServiceReachOut] = Field(description="Per service, only services with at least one.")
+    filters: FiltersOut
+
+
+class ProblemOut(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str = "invalid_filter"
+
+
+class InvalidFiltersOut(BaseModel):
+    detail: list[ProblemOut]
+
+
+@router.get("/reach", response_model=ReachOut, responses={422: {"model": InvalidFiltersOut}})
+async def get_reach(
+    request: Request,
+    service: Annotated[list[str] | None, Query(description="Service code(s); repeat or comma-separate.")] = None,
+    strand: Annotated[str | None, Query(description="Strand name as in the catalogue.")] = None,
+    ward: Annotated[str | None, Query(description="Ward code or ward name, any case.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="First engagement date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="Last engagement date, YYYY-MM-DD.")] = None,
+) -> dict | JSONResponse:
+    """Unique beneficiaries reached, overall and per service, for the given slicers."""
+    try:
+        filters = parse_filters(service=service, strand=strand, ward=ward, date_from=date_from, date_to=date_to)
+    except InvalidFilters as exc:
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["query", p.param], "msg": p.message, "type": "invalid_filter"} for p in exc.problems
+        ]})
+    started = time.perf_counter()
+    figures = await reach(request.app.state.pool, filters)
+    request.app.state.metrics.reach_seconds.observe(time.perf_counter() - started)
+    return {
+        "unique_beneficiaries": figures.unique_beneficiaries,
+        "by_service": [asdict(s) for s in figures.by_service],
+        "filters": filters.echo(),
+    }

@@ -1,0 +1,93 @@
+"""create_app(settings): the reporter's process (event consumers, reporting API, health)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI, Response
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from leap_contracts import topics
+
+from leap_reporter import api, logs
+from leap_reporter.adapters import consumer, consumer_state, database
+from leap_reporter.service.handlers import ReadModelBuilder
+from leap_reporter.settings import Settings
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        self.processed = Counter("messages_processed", "Messages handled", ["topic"], registry=self.registry)
+        self.dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"],
+                                    registry=self.registry)
+        self.reach_seconds = Histogram("reach_query_seconds", "Time to answer /api/v1/reach",
+                                       registry=self.registry)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    logs.configure()
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await database.create_pool(settings.database_url.get_secret_value())
+        await database.migrate(pool)
+        group_id = await consumer_state.group_id(pool)
+        # The reporter publishes nothing; the producer only carries poison messages to the dead-letter topic.
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+        await producer.start()
+        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+        builder = ReadModelBuilder(pool)
+        for topic, handler in (
+            (topics.RECORDS_MATCHED, builder.on_records_matched),
+            (topics.BENEFICIARIES, builder.on_beneficiary_event),
+            (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
+        ):
+            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=settings.topic_prefix + group_id,
+                               handler=handler, pool=pool, producer=producer, max_attempts=settings.max_attempts,
+                               processed=metrics.processed, dead_letters=metrics.dead_letters)
+        await broker.start()
+        app.state.pool, app.state.broker, app.state.group_id = pool, broker, group_id
+        try:
+            yield
+        finally:
+            await broker.stop()
+            await producer.stop()
+            await pool.close()
+            app.state.pool = app.state.broker = None
+
+    app = FastAPI(title="LEAP reporter", version="0.1.0", lifespan=lifespan)
+    app.state.metrics = metrics
+    app.state.pool = app.state.broker = app.state.group_id = None
+    app.include_router(api.router)
+
+    @app.get("/health/live")
+    async def live() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/health/ready")
+    async def ready(response: Response) -> dict:
+        checks = {"database": False, "broker": False}
+        if app.state.pool is not None:
+            with contextlib.suppress(Exception):
+                checks["database"] = await app.state.pool.fetchval("SELECT true")
+        if app.state.broker is not None:
+            with contextlib.suppress(Exception):
+                checks["broker"] = await app.state.broker.ping(timeout=2.0)
+        if not all(checks.values()):
+            response.status_code = 503
+        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks,
+                "consumer_group": app.state.group_id}
+
+    @app.get("/metrics")
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type="text/plain; version=0.0.4")
+
+    return app

@@ -1,0 +1,136 @@
+"""Integration tests on the real PostgreSQL, in a throw-away database, role and schema.
+
+The superuser DSN comes from ``LEAP_TEST_ADMIN_DSN``; without it, the project's
+local cluster (``deploy/local/postgres.sh start``) is used over its unix socket.
+When none answers the tests are skipped, saying why, unless
+``LEAP_REQUIRE_SERVICES`` is set (``make test``), where that is an error.
+The session creates database ``reporter_test_<hex>``, a login role of the same
+name owning schema ``reporter`` in it (exactly what the service gets in
+production), migrates, and drops both at the end. No Kafka: tests call the
+handlers with envelopes built by ``leap_contracts.envelope.seal``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from leap_contracts.envelope import seal
+from leap_contracts.events import IndividualsMergedV1, MatchedRecord, RecordsMatchedV1, UploadValidatedV1
+
+from leap_reporter.adapters import database
+from leap_reporter.adapters.consumer_state import READ_MODEL_TABLES
+from leap_reporter.service.handlers import ReadModelBuilder
+
+_ROOT = Path(__file__).resolve().parents[4]
+_LOCAL_DSN = f"postgresql://postgres@/postgres?host={_ROOT / '.state/run/postgres'}&port=55432"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+def _as_role(admin_dsn: str, role: str, password: str, dbname: str) -> str:
+    parts = urlsplit(admin_dsn)
+    where = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{role}:{password}@{where}", f"/{dbname}", parts.query, ""))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def database_url():
+    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", _LOCAL_DSN)
+    try:
+        admin = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("LEAP_REQUIRE_SERVICES"):  # set by `make test`: never skip silently there
+            raise
+        pytest.skip(f"no PostgreSQL for integration tests ({type(exc).__name__}: {exc}); "
+                    "set LEAP_TEST_ADMIN_DSN or run `bash deploy/local/postgres.sh start`")
+    name, password = f"reporter_test_{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+    try:
+        await admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+        await admin.execute(f"CREATE DATABASE {name}")
+        await admin.execute(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
+        await admin.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name}")
+        in_db = await asyncpg.connect(admin_dsn, database=name)
+        try:
+            await in_db.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+            await in_db.execute(f"CREATE SCHEMA reporter AUTHORIZATION {name}")
+        finally:
+            await in_db.close()
+        yield _as_role(admin_dsn, name, password, name)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE IF EXISTS {name}")
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def pool(database_url):
+    pool = await database.create_pool(database_url)
+    await database.migrate(pool)
+    yield pool
+    await pool.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def db(pool) -> asyncpg.Pool:
+    """The session's pool, with an empty read model and the default consumer group."""
+    await pool.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}, dead_letter")
+    await pool.execute("UPDATE consumer_state SET group_id = 'leap-reporter'")
+    return pool
+
+
+@pytest.fixture
+def builder(db) -> ReadModelBuilder:
+    return ReadModelBuilder(db)
+
+
+def record(row_number: int, ref: str, engagement_date: date, *, ward: tuple[str, str] | None = None,
+           attended: bool = True, beneficiary_type: str = "child") -> MatchedRecord:
+    return MatchedRecord(
+        row_number=row_number, individual_ref=ref, beneficiary_type=beneficiary_type,
+        birth_month="2023-05" if beneficiary_type == "child" else None, gender="female",
+        ward_code=ward[0] if ward else None, ward_name=ward[1] if ward else None,
+        ethnicity="W1", first_language="English", engagement_date=engagement_date,
+        engagement_type="group session", attended=attended,
+    )
+
+
+def matched(service_code: str, records: list[MatchedRecord], *, upload_id: uuid.UUID | None = None,
+            chunk_index: int = 0, provider_id: str = "prov-1"):
+    event = RecordsMatchedV1(upload_id=upload_id or uuid.uuid4(), provider_id=provider_id,
+                             service_code=service_code, chunk_index=chunk_index, records=records,
+                             new_individuals=0, matched_existing=len(records))
+    return seal(event, producer="matcher", correlation_id=str(event.upload_id))
+
+
+def merged(survivor_ref: str, merged_refs: list[str]):
+    event = IndividualsMergedV1(survivor_ref=survivor_ref, merged_refs=merged_refs, upload_id=uuid.uuid4())
+    return seal(event, producer="matcher", correlation_id=str(event.upload_id))
+
+
+def validated(upload_id: uuid.UUID, **fields):
+    event = UploadValidatedV1(upload_id=upload_id, **{
+        "provider_id": "prov-1", "service_code": "CAN", "outcome": "accepted", "rows_total": 10,
+        "rows_accepted": 9, "rows_rejected": 1, "chunk_count": 1, **fields,
+    })
+    return seal(event, producer="uploader", correlation_id=str(upload_id))
+
+
+@pytest.fixture(scope="session")
+def events() -> SimpleNamespace:
+    """Envelope builders (test modules cannot import each other under --import-mode=importlib)."""
+    return SimpleNamespace(record=record, matched=matched, merged=merged, validated=validated)

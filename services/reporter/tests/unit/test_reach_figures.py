@@ -1,0 +1,29 @@
+from datetime import date
+
+from leap_reporter.adapters.reach import build_query
+from leap_reporter.domain.disclosure import disclose
+from leap_reporter.domain.filters import ReachFilters
+from leap_reporter.domain.reach import ServiceReach, reach_figures
+
+
+def test_figures_name_services_from_the_catalogue_in_catalogue_order_and_drop_zeros():
+    figures = reach_figures(5, {"MIR": 2, "CAN": 3, "PINE": 0, "NEW": 1})
+    assert figures.unique_beneficiaries == 5
+    assert figures.by_service == (
+        ServiceReach("CAN", "Community Activity & Nutrition", "Diet & Nutrition", 3),
+        ServiceReach("MIR", "Making it REAL", "Communication & Language Development", 2),
+        ServiceReach("NEW", None, None, 1),
+    )
+
+
+def test_disclosure_passes_exact_figures_for_now():
+    figures = reach_figures(1, {"CAN": 1})
+    assert disclose(figures) == figures
+
+
+def test_query_only_filters_on_what_was_asked():
+    sql, args = build_query(ReachFilters())
+    assert args == [] and "service_code = ANY" not in sql and "e.attended" in sql
+    sql, args = build_query(ReachFilters(services=("CAN",), ward="Tulse Hill", date_from=date(2024, 1, 1)))
+    assert args == [["CAN"], date(2024, 1, 1), "tulse hill"]
+    assert "engagement_date <=" not in sql and "lower(ward_name) = $3" in sql
