@@ -16,14 +16,15 @@ from leap_contracts.envelope import Envelope
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
-MESSAGES_BY_TOPIC: dict[topics.Topic, tuple[type[events.Event], ...]] = {
-    topics.FILE_RECEIVED: (events.FileReceivedV1,),
-    topics.UPLOAD_VALIDATED: (events.UploadValidatedV1,),
-    topics.RECORDS_VALIDATED: (events.RecordsValidatedV1,),
-    topics.RECORDS_PSEUDONYMISED: (events.RecordsPseudonymisedV1,),
-    topics.RECORDS_MATCHED: (events.RecordsMatchedV1,),
-    topics.BENEFICIARIES: (events.IndividualMatchedV1, events.IndividualsMergedV1),
-}
+
+
+def messages_by_topic() -> dict[topics.Topic, list[type[events.Event]]]:
+    """Each topic with the events that travel on it, in the order topics.ALL lists them."""
+    found: dict[topics.Topic, list[type[events.Event]]] = {t: [] for t in topics.ALL}
+    for name in sorted(events.EVENT_TYPES):
+        model = events.EVENT_TYPES[name]
+        found[model.TOPIC].append(model)
+    return {t: models for t, models in found.items() if models}
 
 
 def json_schemas() -> dict[str, dict]:
@@ -37,7 +38,7 @@ def asyncapi() -> dict:
     channels: dict = {}
     operations: dict = {}
     messages: dict = {}
-    for topic, models in MESSAGES_BY_TOPIC.items():
+    for topic, models in messages_by_topic().items():
         channel_id = topic.name.replace(".", "_").replace("-", "_")
         channels[channel_id] = {
             "address": topic.name,

@@ -1,0 +1,123 @@
+"""Chunks of records on their way through the pipeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from leap_contracts import topics
+from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+
+class ValidatedRecord(Part):
+    """One accepted row in the standard dataset, parsed. RESTRICTED: clear personal data."""
+
+    row_number: int = Field(ge=1, description="Row in the provider's file (header is row 1).")
+    provider_record_id: str
+    beneficiary_type: BeneficiaryType
+    nhs_number: str | None = None
+    first_name: str | None = None
+    date_of_birth: date | None = None
+    gender: Gender | None = None
+    email: str | None = None
+    mobile: str | None = None
+    primary_carer_email: str | None = None
+    primary_carer_mobile: str | None = None
+    postcode: str | None = None
+    ethnicity: str | None = None
+    first_language: str | None = None
+    engagement_date: date
+    engagement_type: str | None = None
+    attended: bool = True
+
+
+class RecordsValidatedV1(Event):
+    """A chunk of an upload's accepted rows. RESTRICTED topic only."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.RECORDS_VALIDATED
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    chunk_index: int = Field(ge=0)
+    records: list[ValidatedRecord]
+
+
+class IdentifierTokens(Part):
+    """Keyed tokens (hex HMAC-SHA256) of a record's identifiers; absent when unusable."""
+
+    nhs_number: str | None = None
+    child_key: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+    provider_record_id: str | None = None
+
+
+class CarerTokens(Part):
+    """A child's primary carer's tokens: they relate the child to an adult, never identify the child."""
+
+    email: str | None = None
+    mobile: str | None = None
+
+
+class PseudonymisedRecord(Part):
+    row_number: int = Field(ge=1)
+    beneficiary_type: BeneficiaryType
+    tokens: IdentifierTokens
+    carer_tokens: CarerTokens = Field(default_factory=CarerTokens)
+    birth_month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    gender: Gender | None = None
+    ward_code: str | None = None
+    ward_name: str | None = None
+    postcode_district: str | None = None
+    ethnicity: str | None = None
+    first_language: str | None = None
+    engagement_date: date
+    engagement_type: str | None = None
+    attended: bool = True
+    findings: list[str] = Field(default_factory=list, description="Data-quality finding codes.")
+
+
+class RecordsPseudonymisedV1(Event):
+    """A chunk of an upload's records with every identifier replaced by its token."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.RECORDS_PSEUDONYMISED
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    chunk_index: int = Field(ge=0)
+    spec_version: str
+    key_id: str
+    records: list[PseudonymisedRecord]
+
+
+class MatchedRecord(Part):
+    row_number: int = Field(ge=1)
+    individual_ref: str
+    beneficiary_type: BeneficiaryType
+    birth_month: str | None = None
+    gender: Gender | None = None
+    ward_code: str | None = None
+    ward_name: str | None = None
+    ethnicity: str | None = None
+    first_language: str | None = None
+    engagement_date: date
+    engagement_type: str | None = None
+    attended: bool = True
+
+
+class RecordsMatchedV1(Event):
+    """Every record of a chunk resolved to the individual it belongs to."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.RECORDS_MATCHED
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    chunk_index: int = Field(ge=0)
+    records: list[MatchedRecord]
+    new_individuals: int = Field(ge=0)
+    matched_existing: int = Field(ge=0, description="Records joined to an individual known before the chunk.")
