@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Print where to look once the platform is up.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+load_platform_env
+u=http://127.0.0.1:${UPLOADER_HTTP_PORT:-8001}
+p=http://127.0.0.1:${PSEUDONYMISER_HTTP_PORT:-8002}
+m=http://127.0.0.1:${MATCHER_HTTP_PORT:-8003}
+r=http://127.0.0.1:${REPORTER_HTTP_PORT:-8004}
+cat <<TXT
+
+The LEAP platform is running.
+  Uploader        $u            API docs (OpenAPI): $u/docs
+  Reporter        $r            API docs (OpenAPI): $r/docs
+                  reach:        $r/api/v1/reach
+  Pseudonymiser   $p/docs       key check: $p/key-check
+  Matcher         $m/docs
+  Events (AsyncAPI): contracts/schemas/asyncapi.yaml
+  Kafka           127.0.0.1:19092      PostgreSQL 127.0.0.1:55432 (database leap)
+  Logs            .state/logs/         Stop with: make stop
+TXT
