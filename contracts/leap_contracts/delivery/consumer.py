@@ -1,0 +1,98 @@
+"""Subscribe a handler to a topic with the platform's delivery rules.
+
+At-least-once: the offset is committed only after the handler's transaction
+committed (``AckPolicy.NACK_ON_ERROR``: an exception rewinds to the message).
+A message that cannot be decoded, or fails ``max_attempts`` times, goes to the
+dead-letter topic, is recorded in ``dead_letter`` and counted, and is then
+acknowledged so the partition moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from leap_contracts.envelope import Envelope, UnknownEventType, decode
+from leap_contracts.topics import Topic, dead_letter_for
+
+log = structlog.get_logger()
+
+Handler = Callable[[Envelope], Awaitable[None]]
+
+
+class PoisonMessage(Exception):
+    """The message can never be processed; retrying is pointless. Its text must hold no values."""
+
+
+def describe(exc: BaseException) -> str:
+    """A description safe to log: never the offending values, which may be personal data."""
+    if isinstance(exc, ValidationError):
+        return "invalid fields: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))} ({e['type']})" for e in exc.errors(include_input=False)[:10]
+        )
+    if isinstance(exc, PoisonMessage):
+        return str(exc)
+    return type(exc).__name__
+
+
+def subscribe(
+    broker: KafkaBroker, *, topic: Topic, prefix: str, group_id: str, handler: Handler,
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, max_attempts: int,
+    processed: Counter, dead_letters: Counter,
+) -> None:
+    attempts: dict[tuple[int, int], int] = {}
+    name = topic.full_name(prefix)
+    dead_letter_topic = dead_letter_for(topic).full_name(prefix)
+
+    async def to_dead_letter(msg: KafkaMessage, error: str) -> None:
+        raw = msg.raw_message
+        await producer.send_and_wait(
+            dead_letter_topic, raw.value, key=name.encode(),
+            headers=[("error", error[:500].encode()), ("group_id", group_id.encode()),
+                     ("partition", str(raw.partition).encode()), ("offset", str(raw.offset).encode())],
+        )
+        async with pool.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, error) VALUES ($1, $2, $3, $4)",
+                name, raw.partition, raw.offset, error[:2000],
+            )
+        dead_letters.labels(topic=topic.name).inc()
+        log.error("message.dead_lettered", topic=name, partition=raw.partition, offset=raw.offset, error=error)
+
+    @broker.subscriber(name, group_id=group_id, ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest", max_partition_fetch_bytes=16 * 1024 * 1024)
+    async def on_message(msg: KafkaMessage) -> None:
+        # The raw Kafka value, not a decoded body parameter: FastStream would parse JSON bodies
+        # into a dict and reject them for a ``bytes`` parameter before this code ever ran.
+        raw = msg.raw_message
+        position = (raw.partition, raw.offset)
+        try:
+            envelope = decode(raw.value or b"")
+        except ValueError as exc:  # undecodable: never going to work
+            await to_dead_letter(msg, f"undecodable message: {describe(exc)}")
+            return
+        try:
+            await handler(envelope)
+        except (PoisonMessage, ValidationError, UnknownEventType) as exc:
+            await to_dead_letter(msg, f"unprocessable {envelope.event_type}: {describe(exc)}")
+        except Exception as exc:
+            attempts[position] = attempts.get(position, 0) + 1
+            if attempts[position] >= max_attempts:
+                attempts.pop(position, None)
+                await to_dead_letter(msg, f"failed {max_attempts} times: {describe(exc)}")
+                return
+            log.warning("message.retry", topic=name, partition=raw.partition, offset=raw.offset,
+                        attempt=attempts[position], error=describe(exc))
+            await asyncio.sleep(0.1 * 2 ** attempts[position])  # back off, then rewind and redeliver
+            raise
+        else:
+            attempts.pop(position, None)
+            processed.labels(topic=topic.name).inc()
