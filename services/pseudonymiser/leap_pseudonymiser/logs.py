@@ -1,18 +1,5 @@
-"""Structured JSON logs. Log ids and counts only: never a field value from a record."""
+"""Structured JSON logs (see leap_contracts.delivery.logs): ids and counts only, never a field value."""
 
-import logging
+from leap_contracts.delivery.logs import configure
 
-import structlog
-
-
-def configure(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", level=level)
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.JSONRenderer(),
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-    )
+__all__ = ["configure"]
