@@ -46,6 +46,10 @@ BENEFICIARIES = Topic(
     "beneficiaries.events.v1", 6, "individual_ref",
     description="Individuals created, matched and merged; for downstream consumers.",
 )
+UPLOAD_WITHDRAWN = Topic(
+    "uploads.upload-withdrawn.v1", 3, "upload_id",
+    description="An upload was withdrawn (or replaced by another); its records must leave every read model.",
+)
 DEAD_LETTER = Topic(
     "platform.dead-letter.v1", 1, "source topic",
     description="Messages a consumer could not process (non-restricted sources).",
@@ -53,6 +57,15 @@ DEAD_LETTER = Topic(
 RESTRICTED_DEAD_LETTER = Topic(
     "restricted.dead-letter.v1", 1, "source topic", restricted=True,
     description="Messages a consumer could not process, from restricted topics.",
+)
+
+RECORDS_AT_SOURCE = Topic(
+    "records.at-source.v1", 6, "upload_id",
+    description="Rows of a file pseudonymised at source (tokens only), for the pseudonymiser to check key and spec.",
+)
+AT_SOURCE_REJECTED = Topic(
+    "uploads.at-source-rejected.v1", 3, "upload_id",
+    description="The pseudonymiser refused an at-source upload (key or spec mismatch); reason only, no values.",
 )
 
 ALL: tuple[Topic, ...] = (
@@ -64,6 +77,9 @@ ALL: tuple[Topic, ...] = (
     BENEFICIARIES,
     DEAD_LETTER,
     RESTRICTED_DEAD_LETTER,
+    RECORDS_AT_SOURCE,
+    AT_SOURCE_REJECTED,
+    UPLOAD_WITHDRAWN,
 )
 
 CHUNK_SIZE = 1000

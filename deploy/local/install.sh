@@ -35,7 +35,8 @@ PACKAGES=(contracts services/uploader services/pseudonymiser services/matcher se
 args=() present=() inputs=()
 for p in "${PACKAGES[@]}"; do
   if [[ -f $ROOT/$p/pyproject.toml ]]; then
-    args+=(-e "$ROOT/$p"); present+=("$p"); inputs+=("$ROOT/$p/pyproject.toml")
+    extra=""; [[ $p == services/pseudonymiser ]] && extra="[service]"   # the bare package is the at-source tool
+    args+=(-e "$ROOT/$p$extra"); present+=("$p"); inputs+=("$ROOT/$p/pyproject.toml")
   else
     echo "install: skipping $p (no pyproject.toml yet)"
   fi
@@ -97,5 +98,24 @@ with open(sys.argv[1], "w") as f:
 PY
   )
   mv "$ENV_FILE.new" "$ENV_FILE"
+fi
+# --- settings derived from the secrets above, added when missing (public values:
+# the uploader checks at-source manifests against the programme key's id and check value).
+if ! grep -q '^UPLOADER_PSEUDO_KEY_CHECK_VALUE=' "$ENV_FILE" && [[ -x $VENV/bin/python ]]; then
+  (set -a; . "$ENV_FILE"; "$VENV/bin/python" - >>"$ENV_FILE" <<'PY'
+import os
+from leap_contracts.pseudonymisation import key_check_value
+print(f"UPLOADER_PSEUDO_KEY_ID={os.environ['PSEUDONYMISER_KEY_ID']}")
+print(f"UPLOADER_PSEUDO_KEY_CHECK_VALUE={key_check_value(bytes.fromhex(os.environ['PSEUDONYMISER_KEY']))}")
+PY
+  )
+fi
+
+# --- a browser for the pages' tests (Debian's Chromium; Playwright drives it, never downloads one)
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "install: apt-get install chromium (for the browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -q && apt-get install -y -q chromium; } >"$LOGS/apt-chromium.log" 2>&1 \
+    || { show_tail "$LOGS/apt-chromium.log"; die "could not install chromium"; }
 fi
 echo "install: done"

@@ -8,6 +8,7 @@ another run's messages, even on a broker shared with a running platform.
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +22,16 @@ from leap_contracts.topics import ALL, create_all
 from leap_tools.localenv import ROOT, STATE, platform_env
 
 LOCAL = ROOT / "deploy" / "local"
-PORTS = {"uploader": 18001, "pseudonymiser": 18002, "matcher": 18003, "reporter": 18004}
+SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
+# The e2e platform compares exact figures with the generator's truth, so the reporter runs
+# with small-number suppression off (production keeps it on; it has tests of its own).
+TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @dataclass
@@ -30,12 +40,13 @@ class Platform:
     prefix: str
     base_env: dict[str, str]
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
 
     @property
     def env(self) -> dict[str, str]:
         """The environment every service and ops command of this test platform runs with."""
-        env = dict(self.base_env)
-        for name, port in PORTS.items():
+        env = {**self.base_env, **TEST_SETTINGS}
+        for name, port in self.ports.items():
             upper = name.upper()
             env[f"{upper}_DATABASE_URL"] = env[f"{upper}_DATABASE_URL"].rsplit("/", 1)[0] + f"/{self.database}"
             env[f"{upper}_TOPIC_PREFIX"] = self.prefix
@@ -43,10 +54,10 @@ class Platform:
         return env
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{PORTS[service]}"
+        return f"http://127.0.0.1:{self.ports[service]}"
 
     def start(self, service: str, *, instance: str | None = None, port: int | None = None) -> None:
-        name, port = instance or service, port or PORTS[service]
+        name, port = instance or service, port or self.ports[service]
         env = {**self.env, f"{service.upper()}_HTTP_PORT": str(port)}
         log = (STATE / "logs" / f"e2e-{name}.log").open("ab")
         self.processes[name] = subprocess.Popen([sys.executable, "-m", f"leap_{service}"], env=env,

@@ -32,3 +32,70 @@ class IndividualsMergedV1(Event):
     survivor_ref: str
     merged_refs: list[str] = Field(min_length=1)
     upload_id: uuid.UUID
+
+
+class RecordRef(Part):
+    """Where a record came from: an upload and a row of its file (no values)."""
+
+    upload_id: uuid.UUID
+    row_number: int = Field(ge=1)
+
+
+class SplitPart(Part):
+    individual_ref: str = Field(description="New reference of this part.")
+    records: list[RecordRef] = Field(min_length=1)
+
+
+class IndividualSplitV1(Event):
+    """An individual fell apart (its linking records were withdrawn, or an identifier was quarantined).
+
+    The part holding the oldest record (earliest engagement date, then upload id, then row) keeps
+    ``individual_ref``; each other part gets a new reference and lists the records it took.
+    """
+
+    TOPIC: ClassVar[topics.Topic] = topics.BENEFICIARIES
+
+    individual_ref: str
+    parts: list[SplitPart] = Field(min_length=1)
+    reason: Literal["upload_withdrawn", "identifier_quarantined"]
+    upload_id: uuid.UUID | None = Field(default=None, description="The withdrawn upload, or the one that revealed the junk identifier.")
+
+
+class RecordsWithdrawnV1(Event):
+    """Every record of an upload left the matcher (withdrawn or replaced). Keyed by upload_id,
+    on the same topic as ``RecordsMatchedV1``, so a consumer sees it after the upload's chunks."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.RECORDS_MATCHED
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    replaced_by: uuid.UUID | None = None
+    records: int = Field(ge=0, description="Records removed.")
+    removed_refs: list[str] = Field(default_factory=list, description="Individuals left with no record at all.")
+
+
+class RelationshipLinkedV1(Event):
+    """A child is related to the adult who is its primary carer (through the carer's e-mail or mobile).
+    Siblings share a carer; they are related through it, never merged."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.BENEFICIARIES
+
+    child_ref: str
+    carer_ref: str
+    relationship: Literal["primary_carer"] = "primary_carer"
+    via: list[Literal["email", "mobile"]] = Field(min_length=1)
+
+
+class IdentifierQuarantinedV1(Event):
+    """A data-quality finding: one identifier tied together implausibly many different people, so it
+    no longer links anything. Carries the identifier TYPE and counts only, never the token."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.BENEFICIARIES
+
+    identifier_type: IdentifierType
+    records: int = Field(ge=0)
+    distinct_birth_months: int = Field(ge=0)
+    distinct_providers: int = Field(ge=0)
+    upload_id: uuid.UUID = Field(description="The upload whose records crossed the threshold.")
+    individual_refs: list[str] = Field(default_factory=list, description="Individuals it held together (before the split).")

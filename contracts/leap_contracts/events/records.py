@@ -62,6 +62,14 @@ class CarerTokens(Part):
     mobile: str | None = None
 
 
+class KeyedTokens(Part):
+    """A record's tokens under one previous key (key rotation); identifiers exactly as in ``tokens``."""
+
+    key_id: str
+    tokens: IdentifierTokens
+    carer_tokens: CarerTokens = Field(default_factory=CarerTokens)
+
+
 class PseudonymisedRecord(Part):
     row_number: int = Field(ge=1)
     beneficiary_type: BeneficiaryType
@@ -78,6 +86,11 @@ class PseudonymisedRecord(Part):
     engagement_type: str | None = None
     attended: bool = True
     findings: list[str] = Field(default_factory=list, description="Data-quality finding codes.")
+    linking_tokens: list[KeyedTokens] = Field(
+        default_factory=list,
+        description="During a key rotation: the same identifiers' tokens under each previous key still in the "
+        "keyring, so records tokenised before the rotation link to this one (see docs/pseudonymisation-spec.md).",
+    )
 
 
 class RecordsPseudonymisedV1(Event):
@@ -121,3 +134,32 @@ class RecordsMatchedV1(Event):
     records: list[MatchedRecord]
     new_individuals: int = Field(ge=0)
     matched_existing: int = Field(ge=0, description="Records joined to an individual known before the chunk.")
+
+
+class RecordsPseudonymisedAtSourceV1(Event):
+    """A chunk of a file the provider pseudonymised at source (tokens only); the pseudonymiser checks key and
+    spec, then forwards it as RecordsPseudonymisedV1 or answers AtSourceRejectedV1. Keyed by upload_id."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.RECORDS_AT_SOURCE
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    chunk_index: int = Field(ge=0)
+    spec_version: str
+    key_id: str
+    key_check_value: str = Field(pattern=r"^[0-9a-f]{12}$")
+    records: list[PseudonymisedRecord]
+
+
+class AtSourceRejectedV1(Event):
+    """The pseudonymiser refused a chunk of an at-source upload; the reason names the mismatch, never a value."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.AT_SOURCE_REJECTED
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    chunk_index: int = Field(ge=0)
+    code: Literal["unknown_key_id", "key_check_value_mismatch", "unsupported_spec_version"]
+    reason: str

@@ -47,3 +47,14 @@ class UploadValidatedV1(Event):
     rows_rejected: int = Field(ge=0)
     chunk_count: int = Field(ge=0)
     problems: list[ProblemCount] = Field(default_factory=list)
+
+
+class UploadWithdrawnV1(Event):
+    """A provider withdrew an upload, or replaced it by a newer one: its records must leave."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.UPLOAD_WITHDRAWN
+
+    upload_id: uuid.UUID
+    provider_id: str
+    service_code: str
+    replaced_by: uuid.UUID | None = None

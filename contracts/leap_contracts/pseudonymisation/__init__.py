@@ -5,9 +5,12 @@ in ``vectors.json`` bind every implementation (this module, the at-source tool,
 the SQL function) to it.
 """
 
+from leap_contracts.pseudonymisation.identify import Identified, RowIdentifier, RowTokens
+from leap_contracts.pseudonymisation.keyring import parse_key, parse_previous_keys
 from leap_contracts.pseudonymisation.normalise import (
     NormalisationFinding,
     name_prefix,
+    normalise_date_of_birth,
     normalise_email,
     normalise_gender,
     normalise_mobile,
@@ -18,7 +21,13 @@ from leap_contracts.pseudonymisation.tokens import SPEC_VERSION, Tokeniser, key_
 
 __all__ = [
     "SPEC_VERSION",
+    "Identified",
     "NormalisationFinding",
+    "RowIdentifier",
+    "RowTokens",
+    "parse_key",
+    "parse_previous_keys",
+    "normalise_date_of_birth",
     "Tokeniser",
     "key_check_value",
     "name_prefix",

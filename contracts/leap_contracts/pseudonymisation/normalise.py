@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 
 class NormalisationFinding(ValueError):
@@ -127,3 +128,21 @@ def normalise_postcode(value: str) -> str:
     if not match:
         raise NormalisationFinding("postcode_invalid", "postcode is not a UK postcode")
     return f"{match.group(1)} {match.group(2)}"
+
+
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_UK_DATE = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
+
+
+def normalise_date_of_birth(value: str) -> date:
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY`` (surrounding spaces ignored), a real calendar date."""
+    text = value.strip()
+    iso, uk = _ISO_DATE.match(text), _UK_DATE.match(text)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if uk:
+            return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
+    except ValueError:
+        pass
+    raise NormalisationFinding("date_of_birth_invalid", "date of birth is not a real date in YYYY-MM-DD or DD/MM/YYYY form")

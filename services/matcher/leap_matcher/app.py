@@ -7,15 +7,16 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, HTTPException, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
 from leap_contracts import topics
 
 from leap_matcher import logs
-from leap_matcher.adapters import consumer, database
+from leap_matcher.adapters import consumer, database, explanation
 from leap_matcher.adapters.outbox import OutboxRelay
+from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import Matcher
 from leap_matcher.settings import Settings
 
@@ -37,10 +38,14 @@ def create_app(settings: Settings) -> FastAPI:
                                     enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
         await producer.start()
         broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
-        service = Matcher(pool, settings.topic_prefix)
-        consumer.subscribe(broker, topic=topics.RECORDS_PSEUDONYMISED, prefix=settings.topic_prefix, group_id=settings.topic_prefix + GROUP_ID,
-                           handler=service.on_records_pseudonymised, pool=pool, producer=producer,
-                           max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
+        service = Matcher(pool, settings.topic_prefix,
+                          JunkRule(settings.junk_max_birth_months, settings.junk_max_providers))
+        for topic, handler in ((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
+                               (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)):
+            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix,
+                               group_id=settings.topic_prefix + GROUP_ID, handler=handler, pool=pool,
+                               producer=producer, max_attempts=settings.max_attempts, processed=processed,
+                               dead_letters=dead_letters)
         relay = OutboxRelay(pool, producer)
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         await broker.start()
@@ -73,6 +78,16 @@ def create_app(settings: Settings) -> FastAPI:
         if not all(checks.values()):
             response.status_code = 503
         return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
+
+    @app.get("/api/v1/individuals/{ref}/explanation")
+    async def explain(ref: str) -> dict:
+        """Which records (upload, row) form this individual and which identifier TYPES joined them.
+        Token values are never shown. For administrators and analysts."""
+        async with state["pool"].acquire() as conn:
+            found = await explanation.explain(conn, ref)
+        if found is None:
+            raise HTTPException(404, f"no individual {ref}")
+        return found
 
     @app.get("/metrics")
     async def metrics() -> Response:

@@ -14,3 +14,7 @@ class Settings(BaseSettings):
     http_port: int = 8003
     max_attempts: int = 5
     pool_size: int = 4
+    junk_max_birth_months: int = 3
+    """An identifier on records with more distinct birth months than this is quarantined as junk."""
+    junk_max_providers: int = 10
+    """... or on records of more providers than this."""

@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
 from leap_contracts import topics
-from leap_contracts.pseudonymisation import Tokeniser, key_check_value
+from leap_contracts.pseudonymisation import SPEC_VERSION, Tokeniser, key_check_value
 
 from leap_pseudonymiser import logs
 from leap_pseudonymiser.adapters import consumer, database
@@ -38,10 +38,13 @@ def create_app(settings: Settings) -> FastAPI:
                                     enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
         await producer.start()
         broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
-        service = Pseudonymiser(pool, Tokeniser(settings.key_bytes, settings.key_id), settings.topic_prefix)
-        consumer.subscribe(broker, topic=topics.RECORDS_VALIDATED, prefix=settings.topic_prefix, group_id=settings.topic_prefix + GROUP_ID,
-                           handler=service.on_records_validated, pool=pool, producer=producer,
-                           max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
+        service = Pseudonymiser(pool, Tokeniser(settings.key_bytes, settings.key_id), settings.topic_prefix,
+                                settings.previous_tokenisers)
+        for topic, handler in ((topics.RECORDS_VALIDATED, service.on_records_validated),
+                               (topics.RECORDS_AT_SOURCE, service.on_records_at_source)):
+            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=settings.topic_prefix + GROUP_ID,
+                               handler=handler, pool=pool, producer=producer,
+                               max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
         relay = OutboxRelay(pool, producer)
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         await broker.start()
@@ -78,7 +81,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/key-check")
     async def key_check() -> dict:
         """The key id and check value, so a provider can confirm it holds the same key."""
-        return {"key_id": settings.key_id, "key_check_value": key_check_value(settings.key_bytes)}
+        return {"key_id": settings.key_id, "key_check_value": key_check_value(settings.key_bytes),
+                "spec_version": SPEC_VERSION,
+                "previous_keys": [{"key_id": t.key_id, "key_check_value": t.key_check_value}
+                                  for t in settings.previous_tokenisers]}
 
     @app.get("/metrics")
     async def metrics() -> Response:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leap_contracts.pseudonymisation import Tokeniser, parse_previous_keys
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PSEUDONYMISER_")
@@ -14,6 +16,8 @@ class Settings(BaseSettings):
     http_port: int = 8002
     key: SecretStr = Field(description="The programme key, hex; never in the repository.")
     key_id: str
+    previous_keys: SecretStr | None = Field(
+        default=None, description="Key rotation: previous keys as key_id:hex[,key_id:hex]; records also get linking tokens under each.")
     max_attempts: int = 3
 
     @field_validator("key")
@@ -26,6 +30,17 @@ class Settings(BaseSettings):
         if len(raw) < 32:
             raise ValueError("PSEUDONYMISER_KEY must hold at least 32 bytes (64 hex characters)")
         return value
+
+    @field_validator("previous_keys")
+    @classmethod
+    def _previous_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_previous_keys(value.get_secret_value())
+        return value
+
+    @property
+    def previous_tokenisers(self) -> list[Tokeniser]:
+        return parse_previous_keys(self.previous_keys.get_secret_value()) if self.previous_keys else []
 
     @property
     def key_bytes(self) -> bytes:

@@ -6,10 +6,12 @@ import time
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from leap_reporter.access import disclosure_for, require_role
+from leap_reporter.auth import Role
 from leap_reporter.domain.filters import InvalidFilters, parse_filters
 from leap_reporter.service.reach import reach
 
@@ -20,7 +22,7 @@ class ServiceReachOut(BaseModel):
     service_code: str
     service_name: str | None
     strand: str | None
-    unique_beneficiaries: int
+    unique_beneficiaries: int | str = Field(description="A count, or \"*\" when suppressed.")
 
 
 class FiltersOut(BaseModel):
@@ -29,11 +31,17 @@ class FiltersOut(BaseModel):
     ward: str | None
     from_: str | None = Field(alias="from")
     to: str | None
+    beneficiary_type: str | None = None
+    gender: str | None = None
+    ethnicity: str | None = None
+    age_band: str | None = None
 
 
 class ReachOut(BaseModel):
-    unique_beneficiaries: int = Field(
-        description="Distinct individuals with at least one attended engagement matching the filters.")
+    unique_beneficiaries: int | str = Field(
+        description="Distinct individuals with at least one attended engagement matching the filters "
+                    "(\"*\" when suppressed; otherwise rounded unless suppression is off).")
+    suppressed: bool = Field(description="True when small-number suppression was applied.")
     by_service: list[ServiceReachOut] = Field(description="Per service, only services with at least one.")
     filters: FiltersOut
 
@@ -48,27 +56,41 @@ class InvalidFiltersOut(BaseModel):
     detail: list[ProblemOut]
 
 
+def invalid(exc: InvalidFilters) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": [
+        {"loc": ["query", p.param], "msg": p.message, "type": "invalid_filter"} for p in exc.problems
+    ]})
+
+
 @router.get("/reach", response_model=ReachOut, responses={422: {"model": InvalidFiltersOut}})
 async def get_reach(
     request: Request,
+    role: Annotated[Role, Depends(require_role)],
     service: Annotated[list[str] | None, Query(description="Service code(s); repeat or comma-separate.")] = None,
     strand: Annotated[str | None, Query(description="Strand name as in the catalogue.")] = None,
     ward: Annotated[str | None, Query(description="Ward code or ward name, any case.")] = None,
     date_from: Annotated[str | None, Query(alias="from", description="First engagement date, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, Query(alias="to", description="Last engagement date, YYYY-MM-DD.")] = None,
+    beneficiary_type: Annotated[str | None, Query(description="child or adult.")] = None,
+    gender: Annotated[str | None, Query(description="female, male, other or unknown.")] = None,
+    ethnicity: Annotated[str | None, Query(description="Ethnicity as recorded (ONS 2021 code).")] = None,
+    age_band: Annotated[str | None, Query(description="Age band at first contact, e.g. '1 year'.")] = None,
+    suppression: Annotated[str | None, Query(description="'off' for exact figures (admins only).")] = None,
 ) -> dict | JSONResponse:
     """Unique beneficiaries reached, overall and per service, for the given slicers."""
+    disclosure = disclosure_for(request.app.state.settings, role, suppression)
     try:
-        filters = parse_filters(service=service, strand=strand, ward=ward, date_from=date_from, date_to=date_to)
+        filters = parse_filters(service=service, strand=strand, ward=ward, date_from=date_from, date_to=date_to,
+                                beneficiary_type=beneficiary_type, gender=gender, ethnicity=ethnicity,
+                                age_band=age_band)
     except InvalidFilters as exc:
-        return JSONResponse(status_code=422, content={"detail": [
-            {"loc": ["query", p.param], "msg": p.message, "type": "invalid_filter"} for p in exc.problems
-        ]})
+        return invalid(exc)
     started = time.perf_counter()
-    figures = await reach(request.app.state.pool, filters)
+    figures = await reach(request.app.state.pool, filters, disclosure, request.app.state.reach_index)
     request.app.state.metrics.reach_seconds.observe(time.perf_counter() - started)
     return {
         "unique_beneficiaries": figures.unique_beneficiaries,
+        "suppressed": figures.suppressed,
         "by_service": [asdict(s) for s in figures.by_service],
         "filters": filters.echo(),
     }

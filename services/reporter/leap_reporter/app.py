@@ -13,8 +13,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 
 from leap_contracts import topics
 
-from leap_reporter import api, logs
+from leap_reporter import api, api_figures, logs
+from leap_reporter.web import pages
 from leap_reporter.adapters import consumer, consumer_state, database
+from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.service.handlers import ReadModelBuilder
 from leap_reporter.settings import Settings
 
@@ -65,8 +67,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="LEAP reporter", version="0.1.0", lifespan=lifespan)
     app.state.metrics = metrics
+    app.state.settings = settings
+    app.state.reach_index = ReachIndex(settings.reach_index_min_engagements, settings.reach_index_min_interval)
     app.state.pool = app.state.broker = app.state.group_id = None
     app.include_router(api.router)
+    app.include_router(api_figures.router)
+    app.include_router(pages.router)
 
     @app.get("/health/live")
     async def live() -> dict:

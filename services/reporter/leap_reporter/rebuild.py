@@ -10,7 +10,8 @@ events say, so it can always be thrown away and rebuilt. In ONE database
 transaction the command
 
 1. truncates the read-model tables (``engagement``, ``ward``, ``individual_alias``,
-   ``upload_quality``) and the ``inbox``, and
+   ``upload_quality``, ``match_outcome``, ``relationship``, ``upload_finding``) and the
+   ``inbox``, bumps ``read_model_state.version`` (so the in-memory reach index is dropped), and
 2. stores a fresh consumer group id, ``leap-reporter-rebuild-<UTC timestamp>``,
    in ``consumer_state``.
 

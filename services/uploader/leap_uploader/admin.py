@@ -3,6 +3,8 @@
   python -m leap_uploader.admin create-provider --id P --name NAME --service CODE [--service CODE ...]
   python -m leap_uploader.admin revoke-token (--id N | --token leap_... | --provider P)
   python -m leap_uploader.admin list-providers
+  python -m leap_uploader.admin create-user --username NAME --role admin [--provider P]   (password from
+      UPLOADER_NEW_USER_PASSWORD or asked for; the person enrols their authenticator app at first sign-in)
 
 Reads UPLOADER_DATABASE_URL from the environment and applies migrations first.
 create-provider prints exactly one line on stdout, ``token: leap_...`` (shown
@@ -13,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
 import sys
 
 from leap_uploader import logs
 from leap_uploader.adapters import database
-from leap_uploader.service import providers
+from leap_uploader.service import accounts, providers
 from leap_uploader.settings import DatabaseSettings
 
 
@@ -34,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--token", help="the token itself")
     which.add_argument("--provider", dest="provider_id", help="every active token of this provider")
     commands.add_parser("list-providers", help="providers, their services and active token ids")
+    user = commands.add_parser("create-user", help="create a user who signs in to the pages (e.g. the first admin)")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=accounts.ROLES)
+    user.add_argument("--provider", dest="provider_id", help="the provider of a provider user")
     return parser
 
 
@@ -51,12 +59,17 @@ async def _run(args: argparse.Namespace) -> int:
             count = await providers.revoke_tokens(pool, token_id=args.token_id, token=args.token,
                                                   provider_id=args.provider_id)
             print(f"revoked: {count}")
+        elif args.command == "create-user":
+            password = os.environ.get("UPLOADER_NEW_USER_PASSWORD") or getpass.getpass("password (12+ characters): ")
+            user_id = await accounts.create_user(pool, "cli", args.username, args.role, args.provider_id, password)
+            print(f"user {args.username} created (id {user_id}); they set up their authenticator app at first sign-in",
+                  file=sys.stderr)
         else:
             for row in await providers.list_providers(pool):
                 tokens = ",".join(map(str, row["active_token_ids"])) or "-"
                 print(f"{row['id']}\t{row['name']}\tservices={','.join(row['services'])}\tactive_tokens={tokens}")
         return 0
-    except providers.InvalidCommand as exc:
+    except (providers.InvalidCommand, accounts.InvalidUser) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -7,7 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
 from prometheus_client import generate_latest
 
@@ -19,6 +21,17 @@ from leap_uploader.adapters.outbox import OutboxRelay
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
 from leap_uploader.settings import Settings
+from leap_uploader.web import pages_admin, pages_auth, pages_uploads
+from leap_uploader.web.deps import Redirect
+
+_STATIC = __import__("pathlib").Path(__file__).parent / "web" / "static"
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 GROUP_ID = "leap-uploader"
 
@@ -72,6 +85,24 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                   description="Providers upload files of the standard reach dataset and follow their validation.")
     app.include_router(router)
     install_error_handlers(app)
+    for pages in (pages_auth, pages_uploads, pages_admin):
+        app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+
+    @app.exception_handler(Redirect)
+    async def _redirect(request: Request, exc: Redirect) -> RedirectResponse:
+        return RedirectResponse(exc.to, status_code=303)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):
+        response = await call_next(request)
+        docs = request.url.path.startswith(("/docs", "/redoc"))  # Swagger UI loads its own scripts
+        for name, value in _SECURITY_HEADERS.items():
+            if not (docs and name == "Content-Security-Policy"):
+                response.headers.setdefault(name, value)
+        if request.url.path != "/docs" and not request.url.path.startswith("/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict:

@@ -27,6 +27,16 @@ class Settings(DatabaseSettings):
     max_rejected_share: float = Field(default=0.5, ge=0.0, le=1.0)
     max_attempts: int = 3
     temp_dir: str | None = Field(default=None, description="Where uploads are spooled; the system default if unset.")
+    cookie_secure: bool = Field(default=True, description="Secure flag on cookies; browsers honour it on "
+                                "http://localhost too. Only turn off behind a TLS-terminating proxy on another name.")
+    session_seconds: int = Field(default=8 * 3600, gt=0)
+    session_idle_seconds: int = Field(default=30 * 60, gt=0)
+    sign_in_max_failures: int = Field(default=5, gt=0, description="Failures before an account locks.")
+    sign_in_lock_seconds: int = Field(default=15 * 60, gt=0)
+    sign_in_address_limit: int = Field(default=30, gt=0, description="Failures per client address per 15 minutes.")
+    pseudo_key_id: str | None = Field(default=None, description="Key id at-source manifests must name (public).")
+    pseudo_key_check_value: str | None = Field(default=None,
+                                               description="Key check value at-source manifests must carry (public).")
 
     @field_validator("storage_key")
     @classmethod

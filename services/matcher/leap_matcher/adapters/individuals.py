@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import asyncpg
+
+from leap_matcher.domain.enrichment import Attributes
 
 
 def reference(individual_id: int) -> str:
     """The persistent reference of an individual, shown to every other service."""
     return f"IND-{individual_id:010d}"
+
+
+def individual_id(ref: str) -> int | None:
+    if not ref.startswith("IND-") or not ref[4:].isdigit():
+        return None
+    return int(ref[4:])
+
+
+@dataclass(frozen=True)
+class KnownToken:
+    individual_id: int | None
+    quarantined: bool
+    providers: tuple[str, ...]
+    birth_months: tuple[str, ...]
+
+
+async def hold_upload(conn: asyncpg.Connection, upload_id: uuid.UUID, *, exclusive: bool) -> None:
+    """Chunks of an upload share this lock; its withdrawal takes it alone, so neither sees half of the other."""
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await conn.execute(f"SELECT {fn}(hashtextextended($1, 0))", f"upload:{upload_id}")
+
+
+async def is_withdrawn(conn: asyncpg.Connection, upload_id: uuid.UUID) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM withdrawn_upload WHERE upload_id = $1", upload_id))
 
 
 async def applied_rows(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Sequence[int]) -> set[int]:
@@ -20,22 +48,35 @@ async def applied_rows(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Seq
     return {r["row_number"] for r in found}
 
 
-async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[bytes, int]:
+async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[bytes, KnownToken]:
     rows = await conn.fetch(
-        "SELECT token, individual_id FROM identifier WHERE token = ANY($1::bytea[])", list(tokens)
+        "SELECT token, individual_id, quarantined, providers, birth_months "
+        "FROM unnest($1::bytea[]) AS u(token) JOIN identifier USING (token)", list(tokens)
     )
-    return {r["token"]: r["individual_id"] for r in rows}
+    return {r["token"]: KnownToken(r["individual_id"], r["quarantined"], tuple(r["providers"]),
+                                   tuple(r["birth_months"])) for r in rows}
 
 
-async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> bool:
-    """Lock the individuals in id order (so concurrent chunks queue instead of deadlocking).
-    False when one of them was merged away since it was looked up: the caller starts again."""
+async def lock_tokens(conn: asyncpg.Connection, tokens: Iterable[bytes]) -> None:
+    """Serialise transactions that handle the same carer e-mail/mobile (so a child and its carer
+    arriving at once on two instances still see each other)."""
+    keys = sorted({int.from_bytes(t[:8], "big", signed=True) for t in tokens})
+    if keys:
+        await conn.execute("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k ORDER BY k", keys)
+
+
+async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Attributes] | None:
+    """Lock the individuals in id order (so concurrent chunks queue instead of deadlocking) and
+    return their attributes. None when one of them was merged away since it was looked up."""
     if not ids:
-        return True
+        return {}
     rows = await conn.fetch(
-        "SELECT id, merged_into FROM individual WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", list(ids)
+        "SELECT id, merged_into, attributes FROM individual WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+        list(ids),
     )
-    return len(rows) == len(ids) and all(r["merged_into"] is None for r in rows)
+    if len(rows) != len(ids) or any(r["merged_into"] is not None for r in rows):
+        return None
+    return {r["id"]: json.loads(r["attributes"]) for r in rows}
 
 
 async def create(conn: asyncpg.Connection, count: int) -> list[int]:
@@ -61,14 +102,51 @@ async def merge(conn: asyncpg.Connection, merged: Sequence[int], survivors: Sequ
                        "WHERE r.individual_id = m.merged", *args)
 
 
-async def add_identifiers(conn: asyncpg.Connection, rows: Iterable[tuple[bytes, str, int]]) -> None:
-    """Raises UniqueViolationError when another instance claimed one of the tokens first."""
-    await conn.copy_records_to_table("identifier", records=list(rows), columns=["token", "id_type", "individual_id"])
+async def add_identifiers(conn: asyncpg.Connection, rows: Iterable[tuple]) -> None:
+    """rows: (token, id_type, individual_id or None, providers, birth_months, quarantined).
+    Raises UniqueViolationError when another instance claimed one of the tokens first."""
+    await conn.copy_records_to_table(
+        "identifier", records=list(rows),
+        columns=["token", "id_type", "individual_id", "providers", "birth_months", "quarantined"])
+
+
+async def update_token_stats(conn: asyncpg.Connection, rows: Sequence[tuple[bytes, list[str], list[str], bool]]) -> None:
+    """rows: (token, providers, birth_months, quarantined); a quarantined token belongs to nobody."""
+    if not rows:
+        return
+    await conn.execute(
+        "UPDATE identifier t SET providers = s.providers, birth_months = s.birth_months, quarantined = s.q, "
+        "individual_id = CASE WHEN s.q THEN NULL ELSE t.individual_id END "
+        "FROM (SELECT u.token, string_to_array(u.p, chr(31)) AS providers, "
+        "             coalesce(string_to_array(nullif(u.b, ''), chr(31)), '{}') AS birth_months, u.q "
+        "      FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bool[]) AS u(token, p, b, q)) s "
+        "WHERE t.token = s.token",
+        [r[0] for r in rows], [chr(31).join(r[1]) for r in rows], [chr(31).join(r[2]) for r in rows],
+        [r[3] for r in rows],
+    )
+
+
+RECORD_COLUMNS = ["upload_id", "row_number", "individual_id", "provider_id", "service_code", "beneficiary_type",
+                  "engagement_date", "tokens", "birth_month", "gender", "ward_code", "ethnicity", "first_language",
+                  "engagement_type", "attended", "carer_tokens"]
 
 
 async def add_records(conn: asyncpg.Connection, rows: Iterable[tuple]) -> None:
-    await conn.copy_records_to_table(
-        "record", records=list(rows),
-        columns=["upload_id", "row_number", "individual_id", "provider_id", "service_code",
-                 "beneficiary_type", "engagement_date", "tokens"],
+    """rows: tuples in RECORD_COLUMNS order."""
+    await conn.copy_records_to_table("record", records=list(rows), columns=RECORD_COLUMNS)
+
+
+async def add_carer_tokens(conn: asyncpg.Connection, rows: Iterable[tuple[bytes, str, uuid.UUID, int]]) -> None:
+    rows = list(rows)
+    if rows:
+        await conn.copy_records_to_table("carer_token", records=rows,
+                                         columns=["token", "id_type", "upload_id", "row_number"])
+
+
+async def set_attributes(conn: asyncpg.Connection, attributes: dict[int, Attributes]) -> None:
+    if not attributes:
+        return
+    await conn.execute(
+        "UPDATE individual i SET attributes = u.a::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(id, a) "
+        "WHERE i.id = u.id", list(attributes), [json.dumps(a) for a in attributes.values()],
     )

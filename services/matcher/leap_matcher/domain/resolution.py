@@ -33,7 +33,7 @@ class Component:
         return sorted(i for i in self.known if i != survivor)
 
 
-class _UnionFind:
+class UnionFind:
     def __init__(self) -> None:
         self.parent: dict[object, object] = {}
 
@@ -54,12 +54,12 @@ class _UnionFind:
 
 
 def resolve(record_tokens: Sequence[Sequence[Token]], known: Mapping[Token, int]) -> list[Component]:
-    """Components of the chunk. Every record must carry at least one token."""
-    uf = _UnionFind()
+    """Components of the chunk. Pass only linking tokens (quarantined ones left out): a record
+    left with none is an individual of its own."""
+    uf = UnionFind()
     for index, tokens in enumerate(record_tokens):
-        if not tokens:
-            raise ValueError(f"record {index} has no identifier token")
         node = ("record", index)
+        uf.find(node)
         for token in tokens:
             uf.union(node, token)
             if token in known:

@@ -101,9 +101,10 @@ async def test_any_order_and_split_gives_the_connected_components(database_url, 
     from leap_matcher.adapters import database
 
     pool = await database.create_pool(database_url, max_size=8)
+    await database.migrate(pool)
     try:
         async with pool.acquire() as conn:
-            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox CASCADE")
+            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, carer_token, relationship, withdrawn_upload CASCADE")
         kinds = ("email", "mobile", "nhs_number")
         upload = uuid.uuid4()
         rows = [(n + 2, {kinds[i]: f"t{v}" for i, v in enumerate(dict.fromkeys(ids))}) for n, ids in enumerate(names)]

@@ -7,13 +7,11 @@ the ONSPD file needs columns ``pcds`` and ``osward``; the optional names file
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable
 
 import asyncpg
 
-from leap_contracts.pseudonymisation import NormalisationFinding, normalise_postcode
+from leap_pseudonymiser.onspd import read_onspd  # noqa: F401  (the loader's input; pure, shared with the tool)
 
 
 async def lookup(conn: asyncpg.Connection, postcodes: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -22,28 +20,6 @@ async def lookup(conn: asyncpg.Connection, postcodes: Iterable[str]) -> dict[str
         list(set(postcodes)),
     )
     return {r["postcode"]: (r["ward_code"], r["ward_name"]) for r in rows}
-
-
-def _ward_names(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        code = next(c for c in reader.fieldnames or [] if c.upper().startswith("WD") and c.upper().endswith("CD"))
-        name = next(c for c in reader.fieldnames or [] if c.upper().startswith("WD") and c.upper().endswith("NM"))
-        return {row[code]: row[name] for row in reader}
-
-
-def read_onspd(path: Path, names: Path | None = None) -> Iterator[tuple[str, str, str | None]]:
-    ward_names = _ward_names(names)
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            try:
-                postcode = normalise_postcode(row["pcds"])
-            except NormalisationFinding:
-                continue
-            if row.get("osward"):
-                yield postcode, row["osward"], ward_names.get(row["osward"]) or row.get("osward_name") or None
 
 
 async def load(conn: asyncpg.Connection, rows: Iterable[tuple[str, str, str | None]]) -> int:

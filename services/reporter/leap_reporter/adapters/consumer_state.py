@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
-READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "inbox")
+READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "match_outcome", "relationship",
+                     "upload_finding", "inbox")
 """Everything built from events. ``dead_letter`` is kept: it is the history of what failed."""
 
 
@@ -21,3 +22,4 @@ async def reset(conn: asyncpg.Connection, new_group_id: str) -> None:
     async with conn.transaction():
         await conn.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}")
         await conn.execute("UPDATE consumer_state SET group_id = $1, changed_at = now()", new_group_id)
+        await conn.execute("UPDATE read_model_state SET version = version + 1")

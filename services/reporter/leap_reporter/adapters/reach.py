@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from leap_reporter.adapters.scope import Args, engagement_conditions, scoped_ctes
 from leap_reporter.domain.filters import ReachFilters
 
 _QUERY = """
@@ -38,25 +39,20 @@ SELECT NULL, count(*) FROM (SELECT DISTINCT person FROM reached) AS people
 """
 
 
+_BY_PERSON = """
+{ctes}, reached AS MATERIALIZED (SELECT DISTINCT service_code, person FROM scoped)
+SELECT service_code, count(*) AS n FROM reached GROUP BY service_code
+UNION ALL
+SELECT NULL, count(*) FROM (SELECT DISTINCT person FROM reached) AS people
+"""
+
+
 def build_query(filters: ReachFilters) -> tuple[str, list]:
     """The SQL and its arguments; every value is a bind parameter."""
-    where, args = ["e.attended"], []
-
-    def arg(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    codes = filters.service_codes
-    if codes is not None:
-        where.append(f"e.service_code = ANY({arg(list(codes))}::text[])")
-    if filters.date_from is not None:
-        where.append(f"e.engagement_date >= {arg(filters.date_from)}")
-    if filters.date_to is not None:
-        where.append(f"e.engagement_date <= {arg(filters.date_to)}")
-    if filters.ward is not None:
-        ward = arg(filters.ward.lower())  # resolved to codes once, not lower()-ed per engagement
-        where.append(f"e.ward_code = ANY(ARRAY(SELECT ward_code FROM ward "
-                     f"WHERE lower(ward_code) = {ward} OR lower(ward_name) = {ward}))")
+    args = Args()
+    if filters.by_person:  # person attributes need the people CTE (see leap_reporter.adapters.scope)
+        return _BY_PERSON.format(ctes=scoped_ctes(filters, args)), args
+    where = engagement_conditions(filters, args, alias="e")
     return _QUERY.format(where="\n       AND ".join(where)), args
 
 

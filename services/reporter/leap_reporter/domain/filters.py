@@ -13,6 +13,8 @@ from datetime import date
 
 from leap_contracts.catalogue import SERVICES, STRANDS, services_in_strand
 
+from leap_reporter.domain.age import ALL_BANDS
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -37,6 +39,15 @@ class ReachFilters:
     ward: str | None = None                  # as asked, trimmed; matched case-insensitively
     date_from: date | None = None
     date_to: date | None = None
+    beneficiary_type: str | None = None      # person attributes (see leap_reporter.adapters.people)
+    gender: str | None = None
+    ethnicity: str | None = None
+    age_band: str | None = None
+
+    @property
+    def by_person(self) -> bool:
+        """True when a filter needs each person's attributes, not only their engagements."""
+        return any((self.beneficiary_type, self.gender, self.ethnicity, self.age_band))
 
     @property
     def service_codes(self) -> tuple[str, ...] | None:
@@ -56,12 +67,17 @@ class ReachFilters:
             "ward": self.ward,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "beneficiary_type": self.beneficiary_type,
+            "gender": self.gender,
+            "ethnicity": self.ethnicity,
+            "age_band": self.age_band,
         }
 
 
 def parse_filters(
     *, service: Iterable[str] | None = None, strand: str | None = None, ward: str | None = None,
-    date_from: str | None = None, date_to: str | None = None,
+    date_from: str | None = None, date_to: str | None = None, beneficiary_type: str | None = None,
+    gender: str | None = None, ethnicity: str | None = None, age_band: str | None = None,
 ) -> ReachFilters:
     """Check raw query values; blank values mean "not given". Raises :class:`InvalidFilters`."""
     problems: list[FilterProblem] = []
@@ -71,9 +87,28 @@ def parse_filters(
     end = _date("to", date_to, problems)
     if start and end and start > end:
         problems.append(FilterProblem("from", f"'from' ({start}) is after 'to' ({end}); the range is inclusive"))
+    kind = _choice("beneficiary_type", beneficiary_type, BENEFICIARY_TYPES, problems)
+    sex = _choice("gender", gender, GENDERS, problems)
+    band = _choice("age_band", age_band, ALL_BANDS, problems)
     if problems:
         raise InvalidFilters(problems)
-    return ReachFilters(services, canonical_strand, (ward or "").strip() or None, start, end)
+    return ReachFilters(services, canonical_strand, (ward or "").strip() or None, start, end,
+                        kind, sex, (ethnicity or "").strip() or None, band)
+
+
+BENEFICIARY_TYPES = ("child", "adult")
+GENDERS = ("female", "male", "other", "unknown")
+
+
+def _choice(param: str, value: str | None, allowed: tuple[str, ...], problems: list[FilterProblem]) -> str | None:
+    wanted = (value or "").strip()
+    if not wanted:
+        return None
+    for option in allowed:
+        if option.casefold() == wanted.casefold():
+            return option
+    problems.append(FilterProblem(param, f"unknown {param} '{wanted}'; use one of: {'; '.join(allowed)}"))
+    return None
 
 
 def _services(values: Iterable[str] | None, problems: list[FilterProblem]) -> tuple[str, ...] | None:

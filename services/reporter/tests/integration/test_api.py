@@ -11,7 +11,7 @@ from leap_reporter.settings import Settings
 
 @pytest.fixture
 async def client(db, database_url):
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, suppression=False))  # exact: the shape is under test
     app.state.pool = db  # the lifespan (Kafka consumers) is not run here
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporter") as client:
         yield client
@@ -25,13 +25,15 @@ async def test_reach_answer_shape(client, builder, events):
     assert response.status_code == 200
     assert response.json() == {
         "unique_beneficiaries": 2,
+        "suppressed": False,
         "by_service": [
             {"service_code": "CAN", "service_name": "Community Activity & Nutrition",
              "strand": "Diet & Nutrition", "unique_beneficiaries": 2},
             {"service_code": "MIR", "service_name": "Making it REAL",
              "strand": "Communication & Language Development", "unique_beneficiaries": 1},
         ],
-        "filters": {"service": ["CAN", "MIR", "PINE"], "strand": None, "ward": None, "from": "2024-04-01", "to": None},
+        "filters": {"service": ["CAN", "MIR", "PINE"], "strand": None, "ward": None, "from": "2024-04-01", "to": None,
+                    "beneficiary_type": None, "gender": None, "ethnicity": None, "age_band": None},
     }
 
 
@@ -65,4 +67,4 @@ async def test_health_metrics_and_docs(client):
     assert (await client.get("/docs")).status_code == 200
     spec = (await client.get("/openapi.json")).json()
     assert {p["name"] for p in spec["paths"]["/api/v1/reach"]["get"]["parameters"]} == \
-        {"service", "strand", "ward", "from", "to"}
+        {"service", "strand", "ward", "from", "to", "beneficiary_type", "gender", "ethnicity", "age_band", "suppression"}

@@ -22,7 +22,14 @@ from datetime import date
 import pytest
 
 from leap_reporter.domain.filters import parse_filters
-from leap_reporter.service.reach import reach
+from leap_reporter.domain.disclosure import Disclosure
+from leap_reporter.service import reach as reach_service
+
+EXACT = Disclosure(enabled=False)
+
+
+async def reach(pool, filters):
+    return await reach_service.reach(pool, filters, EXACT)
 
 STK, TH, VAS = ("E05014116", "Stockwell"), ("E05014121", "Tulse Hill"), ("E05014122", "Vassall")
 DATA = {

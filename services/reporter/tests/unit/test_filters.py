@@ -67,4 +67,15 @@ def test_every_problem_is_reported_at_once():
 def test_ward_is_trimmed_and_echo_shows_what_was_applied():
     filters = parse_filters(service=["can"], strand="Diet & Nutrition", ward=" Stockwell ", date_from="2024-01-01")
     assert filters.echo() == {"service": ["CAN"], "strand": "Diet & Nutrition", "ward": "Stockwell",
-                              "from": "2024-01-01", "to": None}
+                              "from": "2024-01-01", "to": None, "beneficiary_type": None, "gender": None,
+                              "ethnicity": None, "age_band": None}
+
+
+def test_person_filters_are_checked_and_canonical():
+    filters = parse_filters(beneficiary_type="Child", gender="FEMALE", ethnicity=" W1 ", age_band="1 YEAR")
+    assert (filters.beneficiary_type, filters.gender, filters.ethnicity, filters.age_band) == \
+        ("child", "female", "W1", "1 year")
+    assert filters.by_person
+    with pytest.raises(InvalidFilters) as caught:
+        parse_filters(beneficiary_type="dog", gender="x", age_band="old")
+    assert [p.param for p in caught.value.problems] == ["beneficiary_type", "gender", "age_band"]

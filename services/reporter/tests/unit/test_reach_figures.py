@@ -1,7 +1,7 @@
 from datetime import date
 
 from leap_reporter.adapters.reach import build_query
-from leap_reporter.domain.disclosure import disclose
+from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.reach import ServiceReach, reach_figures
 
@@ -16,9 +16,10 @@ def test_figures_name_services_from_the_catalogue_in_catalogue_order_and_drop_ze
     )
 
 
-def test_disclosure_passes_exact_figures_for_now():
-    figures = reach_figures(1, {"CAN": 1})
-    assert disclose(figures) == figures
+def test_figures_pass_through_the_disclosure_step():
+    figures = reach_figures(23, {"CAN": 3, "MIR": 21}, Disclosure())
+    assert figures.unique_beneficiaries == 25 and figures.suppressed
+    assert [s.unique_beneficiaries for s in figures.by_service] == ["*", "*"]  # MIR hidden too: 23 - 3 = 20
 
 
 def test_query_only_filters_on_what_was_asked():
@@ -27,3 +28,8 @@ def test_query_only_filters_on_what_was_asked():
     sql, args = build_query(ReachFilters(services=("CAN",), ward="Tulse Hill", date_from=date(2024, 1, 1)))
     assert args == [["CAN"], date(2024, 1, 1), "tulse hill"]
     assert "engagement_date <=" not in sql and "lower(ward_name) = $3" in sql
+
+
+def test_person_filters_use_the_people_attributes():
+    sql, args = build_query(ReachFilters(gender="female", age_band="1 year"))
+    assert "people AS" in sql and args == ["female", "1 year"]

@@ -55,13 +55,34 @@ def workbook_problem(source: BinaryIO, max_expanded_bytes: int) -> str | None:
         source.seek(0)
     if not any(e.filename == "xl/workbook.xml" for e in entries):
         return "the file is a zip archive but not an XLSX workbook: upload an .xlsx workbook or a CSV file"
+    return bomb_problem(entries, max_expanded_bytes)
+
+
+MAX_COMPRESSION_RATIO = 200
+"""Real sheets compress 5-30x; a part that claims more (and is over 1 MB unpacked) is a zip bomb."""
+MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
+"""The shared-strings table is held in memory whole while the sheet is read."""
+MAX_ENTRIES = 10_000
+
+
+def bomb_problem(entries: list[zipfile.ZipInfo], max_expanded_bytes: int) -> str | None:
+    """Refuse a workbook from its zip directory alone, before anything is unpacked."""
+    too_big = "the workbook expands to more data than the platform accepts: split it into smaller files"
+    if len(entries) > MAX_ENTRIES:
+        return "the workbook has too many parts to be a normal spreadsheet: save it again as .xlsx"
     if sum(e.file_size for e in entries) > max_expanded_bytes:
-        return "the workbook expands to more data than the platform accepts: split it into smaller files"
+        return too_big
+    for e in entries:
+        if e.file_size > 1024 * 1024 and e.file_size > MAX_COMPRESSION_RATIO * max(e.compress_size, 1):
+            return ("the workbook is compressed far more than real spreadsheets are (a zip bomb?): "
+                    "save it again as .xlsx or upload a CSV")
+        if e.filename.lower() == "xl/sharedstrings.xml" and e.file_size > MAX_SHARED_STRINGS_BYTES:
+            return too_big
     return None
 
 
-def xlsx_rows(source: BinaryIO, max_expanded_bytes: int) -> Rows:
-    """Rows of the first sheet; dates as YYYY-MM-DD, whole numbers without ``.0``."""
+def xlsx_rows(source: BinaryIO, max_expanded_bytes: int, sheet: str | None = None) -> Rows:
+    """Rows of the first sheet (or the one named); dates as YYYY-MM-DD, whole numbers without ``.0``."""
     problem = workbook_problem(source, max_expanded_bytes)
     if problem:
         raise FileRejected(problem[0].upper() + problem[1:] + ".")
@@ -69,7 +90,11 @@ def xlsx_rows(source: BinaryIO, max_expanded_bytes: int) -> Rows:
         workbook = CalamineWorkbook.from_filelike(source)
         if not workbook.sheet_names:
             raise FileRejected("The workbook has no sheets.")
-        rows = workbook.get_sheet_by_index(0).iter_rows()
+        if sheet is not None and sheet not in workbook.sheet_names:
+            raise FileRejected(f"The workbook has no sheet named '{sheet}' (the mapping reads that sheet); "
+                               "rename the sheet or ask for the mapping to be changed.")
+        chosen = workbook.get_sheet_by_name(sheet) if sheet is not None else workbook.get_sheet_by_index(0)
+        rows = chosen.iter_rows()
     except FileRejected:
         raise
     except Exception:  # calamine raises its own error types; their text may quote cell content

@@ -43,12 +43,12 @@ async def revoke_tokens(conn: asyncpg.Connection, *, token_id: int | None = None
 async def by_token_hash(conn: asyncpg.Connection | asyncpg.Pool, token_hash: str) -> asyncpg.Record | None:
     """The provider holding this active token, with its services; None if unknown or revoked."""
     return await conn.fetchrow(
-        """SELECT p.id, p.name,
+        """SELECT p.id, p.name, t.id AS token_id,
                   coalesce(array_agg(s.service_code) FILTER (WHERE s.service_code IS NOT NULL), '{}') AS services
              FROM api_tokens t JOIN providers p ON p.id = t.provider_id
              LEFT JOIN provider_services s ON s.provider_id = p.id
             WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-            GROUP BY p.id, p.name""",
+            GROUP BY p.id, p.name, t.id""",
         token_hash,
     )
 
@@ -61,3 +61,18 @@ async def list_all(conn: asyncpg.Connection) -> list[asyncpg.Record]:
                     AS active_token_ids
              FROM providers p ORDER BY p.id"""
     )
+
+
+async def by_id(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """SELECT p.id, p.name,
+                  ARRAY(SELECT service_code FROM provider_services s WHERE s.provider_id = p.id ORDER BY 1) AS services
+             FROM providers p WHERE p.id = $1""", provider_id)
+
+
+async def remove_service(conn: asyncpg.Connection, provider_id: str, code: str) -> None:
+    await conn.execute("DELETE FROM provider_services WHERE provider_id = $1 AND service_code = $2", provider_id, code)
+
+
+async def tokens(conn: asyncpg.Connection | asyncpg.Pool) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT id, provider_id, created_at, revoked_at FROM api_tokens ORDER BY id DESC")

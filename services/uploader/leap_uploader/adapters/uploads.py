@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import BinaryIO
 
 import asyncpg
 
-_PROBLEM_COLUMNS = ["upload_id", "row_number", "column_name", "code", "severity", "message"]
+_PROBLEM_COLUMNS = ["upload_id", "row_number", "column_name", "code", "severity", "message", "value"]
 
 
 async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sha256: str) -> asyncpg.Record | None:
@@ -18,14 +19,17 @@ async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sh
 
 
 async def insert(conn: asyncpg.Connection, *, upload_id: uuid.UUID, provider_id: str, service_code: str,
-                 sha256: str, size_bytes: int, file_format: str) -> asyncpg.Record | None:
+                 sha256: str, size_bytes: int, file_format: str, replaces: uuid.UUID | None = None,
+                 mapping_version: int | None = None, at_source: dict | None = None) -> asyncpg.Record | None:
     """The new upload's row, or None when the same file is already an upload (a concurrent twin won)."""
     return await conn.fetchrow(
-        """INSERT INTO uploads (upload_id, provider_id, service_code, sha256, size_bytes, file_format)
-           VALUES ($1, $2, $3, $4, $5, $6)
+        """INSERT INTO uploads (upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces,
+                                mapping_version, at_source)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
            ON CONFLICT (provider_id, service_code, sha256) DO NOTHING
            RETURNING upload_id, status, created_at""",
-        upload_id, provider_id, service_code, sha256, size_bytes, file_format,
+        upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces, mapping_version,
+        json.dumps(at_source) if at_source is not None else None,
     )
 
 
@@ -65,7 +69,7 @@ async def for_provider(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_
 
 async def problems(conn: asyncpg.Connection, upload_id: uuid.UUID, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """SELECT row_number, column_name, code, severity, message FROM upload_problems
+        """SELECT row_number, column_name, code, severity, message, value FROM upload_problems
             WHERE upload_id = $1 ORDER BY row_number NULLS FIRST, severity, column_name LIMIT $2""",
         upload_id, limit,
     )
@@ -89,3 +93,18 @@ async def set_matched(conn: asyncpg.Connection, upload_id: uuid.UUID, chunks_mat
             WHERE upload_id = $1""",
         upload_id, chunks_matched, completed,
     )
+
+
+async def mark_replaced(conn: asyncpg.Connection, old: uuid.UUID, new: uuid.UUID) -> None:
+    await conn.execute("UPDATE uploads SET status = 'replaced', replaced_by = $2, updated_at = now() "
+                       "WHERE upload_id = $1", old, new)
+
+
+async def history(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str | None, limit: int = 200) -> list[asyncpg.Record]:
+    """Newest first; every provider's when ``provider_id`` is None."""
+    return await conn.fetch(
+        """SELECT upload_id, provider_id, service_code, file_format, size_bytes, status, rows_total, rows_accepted,
+                  rows_rejected, chunk_count, chunks_matched, rejection_reason, replaces, replaced_by,
+                  mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at
+             FROM uploads WHERE ($1::text IS NULL OR provider_id = $1) ORDER BY created_at DESC LIMIT $2""",
+        provider_id, limit)

@@ -1,4 +1,5 @@
-"""Stream a multipart upload (fields ``file`` and ``service``) to a temporary file, hashing as it goes.
+"""Stream a multipart upload (``file``, ``service``; optional ``replaces``, ``csrf_token``, ``manifest``) to a
+temporary file, hashing as it goes.
 
 The body is never held in memory: file bytes go to disk in ~1 MB writes (in a
 worker thread), and reading stops with :class:`TooLarge` the moment the file
@@ -21,6 +22,9 @@ from leap_uploader.service.receiving import SpooledFile
 HEAD_SIZE = 64 * 1024
 _FLUSH_AT = 1024 * 1024
 _MAX_FIELD = 256
+_TEXT_FIELDS = {"service": _MAX_FIELD, "replaces": _MAX_FIELD, "csrf_token": _MAX_FIELD, "provider": _MAX_FIELD,
+                "mapping": 64 * 1024}
+_MAX_MANIFEST = 1024 * 1024
 _MAX_HEADER = 8 * 1024
 _FORM_OVERHEAD = 64 * 1024
 
@@ -40,6 +44,8 @@ def too_large(max_bytes: int) -> str:
 class UploadForm:
     def __init__(self, max_bytes: int, temp_dir: str | None) -> None:
         self.service: str | None = None
+        self.fields: dict[str, str] = {}
+        self.manifest: bytes | None = None
         self._max, self._dir = max_bytes, temp_dir
         self._file: BinaryIO | None = None
         self._hash = hashlib.sha256()
@@ -100,14 +106,22 @@ class UploadForm:
             if len(self._head) < HEAD_SIZE:
                 self._head += piece[: HEAD_SIZE - len(self._head)]
             self._pending += piece
-        elif self._part == "service":
+        elif self._part in _TEXT_FIELDS:
             self._field += data[start:end]
-            if len(self._field) > _MAX_FIELD:
-                raise BadForm("the service field is too long")
+            if len(self._field) > _TEXT_FIELDS[self._part]:
+                raise BadForm(f"the {self._part} field is too long")
+        elif self._part == "manifest":
+            self._field += data[start:end]
+            if len(self._field) > _MAX_MANIFEST:
+                raise BadForm("the manifest is larger than 1 MB")
 
     def on_part_end(self) -> None:
-        if self._part == "service":
-            self.service = self._field.decode("utf-8", errors="replace")
+        if self._part in _TEXT_FIELDS:
+            self.fields[self._part] = self._field.decode("utf-8", errors="replace")
+            if self._part == "service":
+                self.service = self.fields["service"]
+        elif self._part == "manifest":
+            self.manifest = bytes(self._field) or None  # an empty optional file input sends an empty part
 
     # --- asynchronous side: write what the callbacks buffered ---
 

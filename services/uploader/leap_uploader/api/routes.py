@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from leap_uploader.adapters import audit
 from leap_uploader.api.auth import CurrentProvider
 from leap_uploader.api.multipart import BadForm, TooLarge, read_upload_form
 from leap_uploader.api.schemas import Problem, UploadReceipt, UploadState
@@ -20,6 +21,11 @@ _FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "CSV (UTF-8 or Windows-1252) or XLSX."},
         "service": {"type": "string", "description": "Service code, e.g. CAN."},
+        "replaces": {"type": "string", "format": "uuid",
+                     "description": "Optional: the id of an earlier accepted upload of the same service that this "
+                                    "corrected file replaces; its rows are withdrawn once this one is accepted."},
+        "manifest": {"type": "string", "format": "binary",
+                     "description": "Optional: the at-source tool's manifest (JSON) for a pseudonymised file."},
     },
 }}}}}
 _ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 413)}
@@ -35,7 +41,9 @@ async def post_upload(request: Request, response: Response, provider: CurrentPro
     form = await read_upload_form(request, max_bytes=services.settings.max_upload_bytes,
                                   temp_dir=services.settings.temp_dir)
     try:
-        receipt = await services.receiving.receive(provider, form.service, form.spooled)
+        receipt = await services.receiving.receive(provider, form.service, form.spooled,
+                                                    replaces=form.fields.get("replaces"), actor=provider.actor,
+                                                    manifest=form.manifest)
     finally:
         form.close()
     services.metrics.uploads.labels(outcome="created" if receipt.created else "repeated").inc()
@@ -48,6 +56,9 @@ async def post_upload(request: Request, response: Response, provider: CurrentPro
 async def get_upload(upload_id: uuid.UUID, request: Request, provider: CurrentProvider) -> dict:
     """An upload's status, row counts and the problems found in its rows."""
     found = await upload_status(request.app.state.services.pool, provider, upload_id)
+    if found is not None:
+        await audit.record(request.app.state.services.pool, provider.actor, "upload.viewed",
+                           target=f"upload:{upload_id}")
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such upload")
     return found

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-UploadStatus = Literal["received", "validating", "processing", "completed", "rejected"]
+UploadStatus = Literal["received", "validating", "processing", "completed", "rejected", "replaced"]
 
 
 class UploadReceipt(BaseModel):
@@ -38,6 +38,9 @@ class UploadState(BaseModel):
     chunks_matched: int
     created_at: datetime
     updated_at: datetime
+    replaces: uuid.UUID | None = Field(default=None, description="The earlier upload this one replaces.")
+    replaced_by: uuid.UUID | None = Field(default=None, description="The upload that replaced this one.")
+    at_source: bool = Field(default=False, description="A file pseudonymised at source (with a manifest).")
     errors: list[UploadProblem] = Field(description="Problems found, in row order; at most 1000.")
     errors_truncated: bool = Field(description="True when there are more problems than listed.")
 

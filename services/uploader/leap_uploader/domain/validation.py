@@ -48,8 +48,12 @@ def validate_rows(
     chunk_size: int,
     emit_chunk: Callable[[int, list[ValidatedRecord]], None],
     emit_problems: Callable[[list[RowProblem]], None],
+    read: Callable = read_header,
+    validator_for: Callable = RowValidator,
 ) -> Tally:
-    """The first non-blank row is the header; blank rows are skipped and not counted."""
+    """The first non-blank row is the header; blank rows are skipped and not counted.
+
+    ``read`` and ``validator_for`` are the standard dataset's by default (at-source files pass their own)."""
     tally = Tally()
     row_iter = iter(rows)
     header_row = next(((n, cells) for n, cells in row_iter if not _blank(cells)), None)
@@ -57,14 +61,15 @@ def validate_rows(
         raise FileRejected("The file contains no rows.")
     header_number, header_cells = header_row
     try:
-        header = read_header(header_cells)
+        header = read(header_cells)
     except HeaderProblem as problem:
         raise FileRejected(f"The header row cannot be used: {problem}.") from None
-    if header.unknown:
-        emit_problems([_unknown_column(header_number, name) for name in header.unknown])
-        tally.problems[("unknown_column", None, "warning")] += len(header.unknown)
+    unknown = getattr(header, "unknown", ())
+    if unknown:
+        emit_problems([_unknown_column(header_number, name) for name in unknown])
+        tally.problems[("unknown_column", None, "warning")] += len(unknown)
 
-    validator = RowValidator(header)
+    validator = validator_for(header)
     chunker: Chunker[ValidatedRecord] = Chunker(chunk_size, emit_chunk)
     counts = tally.problems
     for number, cells in row_iter:

@@ -15,6 +15,8 @@ class Provider:
     id: str
     name: str
     services: frozenset[str]
+    actor: str = "api"
+    """Who acts, for the audit log: ``token:<id>`` or ``user:<username>``."""
 
 
 async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
@@ -24,4 +26,12 @@ async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
     row = await providers.by_token_hash(pool, hash_token(token))
     if row is None:
         return None
-    return Provider(row["id"], row["name"], frozenset(row["services"]))
+    return Provider(row["id"], row["name"], frozenset(row["services"]), f"token:{row['token_id']}")
+
+
+async def provider_for(pool: asyncpg.Pool, provider_id: str | None) -> Provider | None:
+    """The provider a signed-in provider user belongs to, with its services."""
+    if provider_id is None:
+        return None
+    row = await providers.by_id(pool, provider_id)
+    return Provider(row["id"], row["name"], frozenset(row["services"])) if row else None

@@ -15,10 +15,11 @@ from leap_contracts.catalogue import SERVICES
 from leap_contracts.envelope import seal
 from leap_contracts.events import FileReceivedV1
 
-from leap_uploader.adapters import outbox, raw_files, uploads
+from leap_uploader.adapters import audit, mappings, outbox, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
+from leap_uploader.service.at_source import ManifestRefused, accepted_manifest
 from leap_uploader.service.auth import Provider
 
 log = structlog.get_logger()
@@ -56,8 +57,11 @@ class Receiving:
     cipher: FileCipher
     topic_prefix: str = ""
     max_xlsx_expanded_bytes: int = 2 * 1024 ** 3
+    pseudo_key_id: str | None = None
+    pseudo_key_check_value: str | None = None
 
-    async def receive(self, provider: Provider, service_code: str, spooled: SpooledFile) -> Receipt:
+    async def receive(self, provider: Provider, service_code: str, spooled: SpooledFile, *,
+                      replaces: str | None = None, actor: str = "api", manifest: bytes | None = None) -> Receipt:
         code = service_code.strip().upper()
         if code not in SERVICES:
             raise InvalidUpload(f"unknown service code '{service_code}': use one of the programme's codes, e.g. CAN")
@@ -71,14 +75,31 @@ class Receiving:
             raise InvalidUpload(str(exc)) from None
         if file_format == "xlsx" and (problem := workbook_problem(spooled.file, self.max_xlsx_expanded_bytes)):
             raise InvalidUpload(problem)
+        replaced = _upload_id(replaces) if replaces and replaces.strip() else None
+        at_source = None
+        if manifest is not None:
+            try:
+                at_source = accepted_manifest(manifest, sha256=spooled.sha256, service_code=code,
+                                              file_format=file_format, expected_key_id=self.pseudo_key_id,
+                                              expected_check_value=self.pseudo_key_check_value)
+            except ManifestRefused as exc:
+                raise InvalidUpload(str(exc)) from None
 
         async with self.pool.acquire() as conn, conn.transaction():
             existing = await uploads.find(conn, provider.id, code, spooled.sha256)
             if existing is None:
+                if replaced is not None:
+                    await _check_replaceable(conn, provider, code, replaced)
+                mapping = await mappings.latest(conn, provider.id, code)
                 upload_id = uuid.uuid4()
                 inserted = await uploads.insert(conn, upload_id=upload_id, provider_id=provider.id, service_code=code,
-                                                sha256=spooled.sha256, size_bytes=spooled.size, file_format=file_format)
+                                                sha256=spooled.sha256, size_bytes=spooled.size, file_format=file_format,
+                                                replaces=replaced, at_source=at_source,
+                                                mapping_version=mapping["version"] if mapping and not at_source else None)
                 if inserted is not None:
+                    await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
+                                       provider_id=provider.id, service_code=code, size_bytes=spooled.size,
+                                       replaces=str(replaced) if replaced else None, at_source=at_source is not None)
                     await raw_files.store(conn, upload_id, spooled.file, spooled.size, self.cipher)
                     event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
                                            file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
@@ -89,5 +110,26 @@ class Receiving:
                              file_format=file_format, size_bytes=spooled.size)
                     return Receipt(upload_id, "received", created=True)
                 existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
+        await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
+                           provider_id=provider.id, service_code=code)
         log.info("upload.repeated", upload_id=str(existing["upload_id"]), provider_id=provider.id, service_code=code)
         return Receipt(existing["upload_id"], existing["status"], created=False)
+
+
+def _upload_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise InvalidUpload("'replaces' must be the id of an earlier upload (as shown in the upload history)") from None
+
+
+async def _check_replaceable(conn: asyncpg.Connection, provider: Provider, code: str, replaced: uuid.UUID) -> None:
+    old = await uploads.for_provider(conn, replaced, provider.id)
+    if old is None:
+        raise InvalidUpload("the upload to replace does not exist: choose one from your upload history")
+    if old["service_code"] != code:
+        raise InvalidUpload(f"the upload to replace is for service {old['service_code']}, not {code}: "
+                            "a corrected file replaces an upload of the same service")
+    if old["status"] not in ("processing", "completed") or old["replaced_by"] is not None:
+        raise InvalidUpload(f"the upload to replace is {old['status']}: only accepted uploads that are not "
+                            "already replaced can be replaced")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from leap_contracts.events import FileReceivedV1, ProblemCount, UploadValidatedV
 from leap_uploader.adapters import inbox, outbox, raw_files, uploads
 from leap_uploader.adapters.consumer import PoisonMessage
 from leap_uploader.adapters.encryption import FileCipher
+from leap_uploader.domain.mapping import IDENTITY, Mapping
+from leap_uploader.service import replacement
 from leap_uploader.service.validation_run import PRODUCER, Outcome, UploadRef, run_validation
 
 log = structlog.get_logger()
@@ -51,17 +54,24 @@ class Validation:
                     raise PoisonMessage("FileReceivedV1 names an upload this service does not have")
                 await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name)
                 return
-        row = await self.pool.fetchrow("SELECT provider_id, service_code, file_format FROM uploads WHERE upload_id = $1",
-                                       upload_id)
+        row = await self.pool.fetchrow(
+            """SELECT u.provider_id, u.service_code, u.file_format, m.spec::text AS mapping, u.at_source::text AS at_source
+                 FROM uploads u LEFT JOIN mappings m ON m.provider_id = u.provider_id
+                  AND m.service_code = u.service_code AND m.version = u.mapping_version
+                WHERE u.upload_id = $1""", upload_id)
         upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"])
-        log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format)
-        outcome = await self._validate(upload, envelope.correlation_id)
+        mapping = Mapping.model_validate_json(row["mapping"]) if row["mapping"] else IDENTITY
+        log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format,
+                 mapped=row["mapping"] is not None)
+        at_source = json.loads(row["at_source"]) if row["at_source"] else None
+        outcome = await self._validate(upload, envelope.correlation_id, mapping, at_source)
         try:
             await self._commit(envelope, upload, outcome)
         finally:
             outcome.close()
 
-    async def _validate(self, upload: UploadRef, correlation_id: str) -> Outcome:
+    async def _validate(self, upload: UploadRef, correlation_id: str, mapping: Mapping,
+                        at_source: dict | None = None) -> Outcome:
         with tempfile.TemporaryFile(dir=self.temp_dir) as plain:
             try:
                 async with self.pool.acquire() as conn:
@@ -73,7 +83,7 @@ class Validation:
             return await asyncio.to_thread(
                 run_validation, plain, upload, correlation_id=correlation_id, topic_prefix=self.topic_prefix,
                 max_rejected_share=self.max_rejected_share, max_xlsx_expanded_bytes=self.max_xlsx_expanded_bytes,
-                temp_dir=self.temp_dir,
+                temp_dir=self.temp_dir, mapping=mapping, at_source=at_source,
             )
 
     async def _commit(self, envelope: Envelope, upload: UploadRef, outcome: Outcome) -> None:
@@ -85,6 +95,9 @@ class Validation:
             if current["status"] != "validating":  # a concurrent delivery finished first
                 return
             await uploads.replace_problems(conn, upload.upload_id, outcome.problems)
+            if accepted and current["replaces"] is not None:  # withdraw the old rows before the new ones go on
+                await replacement.withdraw(conn, current["replaces"], upload, self.topic_prefix,
+                                           envelope.correlation_id)
             if accepted and outcome.records is not None:
                 await outbox.copy_in(conn, outcome.records)
             summary = UploadValidatedV1(

@@ -14,12 +14,15 @@ from typing import BinaryIO
 
 from leap_contracts import topics
 from leap_contracts.dataset import RowProblem
-from leap_contracts.envelope import encode, seal
-from leap_contracts.events import RecordsValidatedV1, ValidatedRecord
+from leap_contracts.dataset.at_source import AtSourceRowValidator, read_at_source_header
+from leap_contracts.events import RecordsPseudonymisedAtSourceV1, RecordsValidatedV1
 
 from leap_uploader.adapters import copy_binary as cb
 from leap_uploader.adapters.copy_binary import CopyWriter
 from leap_uploader.adapters.file_readers import csv_rows, xlsx_rows
+from leap_uploader.domain import mapping as mapping_rules
+from leap_uploader.domain.mapping import IDENTITY, Mapping
+from leap_uploader.domain.wire import encode_sealed
 from leap_uploader.domain.validation import FileRejected, Tally, rejection_reason, validate_rows
 
 PRODUCER = "uploader"
@@ -50,30 +53,54 @@ class Outcome:
 
 
 def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, topic_prefix: str,
-                   max_rejected_share: float, max_xlsx_expanded_bytes: int, temp_dir: str | None = None) -> Outcome:
+                   max_rejected_share: float, max_xlsx_expanded_bytes: int, temp_dir: str | None = None,
+                   mapping: Mapping = IDENTITY, publish: bool = True, at_source: dict | None = None) -> Outcome:
+    """``publish=False`` (a dry run) validates and reports but spools no records."""
     problems_file, records_file = _spool(temp_dir), _spool(temp_dir)
     problems, records = CopyWriter(problems_file), CopyWriter(records_file)
     upload_field = cb.uuid_field(upload.upload_id)
     records_topic = cb.text(topics.RECORDS_VALIDATED.full_name(topic_prefix))
     key = cb.text(str(upload.upload_id))
 
-    def emit_chunk(index: int, chunk: list[ValidatedRecord]) -> None:
-        event = RecordsValidatedV1(upload_id=upload.upload_id, provider_id=upload.provider_id,
-                                   service_code=upload.service_code, chunk_index=index, records=chunk)
-        envelope = seal(event, producer=PRODUCER, correlation_id=correlation_id)
-        records.write_row(records_topic, key, cb.field(encode(envelope)))
+    if at_source is not None:
+        records_topic = cb.text(topics.RECORDS_AT_SOURCE.full_name(topic_prefix))
+
+    def emit_chunk(index: int, chunk: list) -> None:
+        if not publish:
+            return
+        if at_source is not None:
+            event = RecordsPseudonymisedAtSourceV1(
+                upload_id=upload.upload_id, provider_id=upload.provider_id, service_code=upload.service_code,
+                chunk_index=index, spec_version=at_source["spec_version"], key_id=at_source["key_id"],
+                key_check_value=at_source["key_check_value"], records=chunk)
+        else:
+            event = RecordsValidatedV1(upload_id=upload.upload_id, provider_id=upload.provider_id,
+                                       service_code=upload.service_code, chunk_index=index, records=chunk)
+        records.write_row(records_topic, key, cb.field(encode_sealed(event, producer=PRODUCER,
+                                                                     correlation_id=correlation_id)))
 
     def emit_problems(found: list[RowProblem]) -> None:
         for p in found:
             problems.write_row(upload_field, cb.int4(p.row), cb.text(p.column), cb.text(p.code),
-                               cb.text(p.severity), cb.text(p.message))
+                               cb.text(p.severity), cb.text(p.message), cb.text(p.value))
 
-    if upload.file_format == "xlsx":
-        rows = xlsx_rows(source, max_xlsx_expanded_bytes)
-    else:
-        rows = csv_rows(source)
     try:
-        tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk, emit_problems=emit_problems)
+        if upload.file_format == "xlsx":
+            rows = xlsx_rows(source, max_xlsx_expanded_bytes, sheet=mapping.sheet)
+        else:
+            rows = csv_rows(source)
+        if not mapping.is_identity:
+            rows = mapping_rules.apply(mapping, rows)
+        if at_source is not None:
+            tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk,
+                                  emit_problems=emit_problems, read=read_at_source_header,
+                                  validator_for=AtSourceRowValidator)
+            if tally.rows_total != at_source["row_count"]:
+                raise FileRejected(f"The file has {tally.rows_total} data rows but its manifest says "
+                                   f"{at_source['row_count']}; send the file and manifest the tool wrote together.")
+        else:
+            tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk,
+                                  emit_problems=emit_problems)
     except FileRejected as rejected:  # nothing of a file rejected as a whole is kept
         problems_file.close()
         records_file.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -27,11 +28,12 @@ from leap_uploader.service.providers import create_provider
 from leap_uploader.settings import Settings
 
 pytestmark = pytest.mark.integration
+sys.path.insert(0, str(Path(__file__).parent))  # uploader_web_helpers (import mode is importlib)
 
 REPO = Path(__file__).resolve().parents[4]
 DEFAULT_ADMIN_DSN = f"postgresql://postgres@/postgres?host={REPO}/.state/run/postgres&port=55432"
 TABLES = ("providers, provider_services, api_tokens, uploads, upload_problems, raw_files, matched_chunks, "
-          "outbox, inbox, dead_letter")
+          "outbox, inbox, dead_letter, users, sessions, sign_in_failures, audit_log, mappings")
 
 
 def _with(dsn: str, *, user: str | None = None, password: str | None = None, database: str) -> str:
@@ -71,7 +73,8 @@ async def database_url() -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, storage_key=base64.b64encode(os.urandom(32)).decode(),
-                    topic_prefix="test.")
+                    topic_prefix="test.", sign_in_address_limit=8,
+                    pseudo_key_id="programme-key-1", pseudo_key_check_value="0123456789ab")
 
 
 @pytest.fixture(scope="session")

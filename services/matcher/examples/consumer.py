@@ -1,0 +1,96 @@
+"""Example downstream consumer of the matcher's public events (beneficiaries.events.v1 and
+matching.records-matched.v1): keeps a tiny in-memory picture of individuals. No tokens, no PII.
+
+    .state/venv/bin/python services/matcher/examples/consumer.py --bootstrap 127.0.0.1:19092 [--prefix P]
+
+Rules a real consumer follows: dedupe on envelope.event_id (store it with your state, in one
+transaction); commit the offset after your transaction; ignore event types you do not know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from aiokafka import AIOKafkaConsumer
+
+from leap_contracts import topics
+from leap_contracts.envelope import UnknownEventType, decode, open_envelope
+from leap_contracts.events import (
+    IdentifierQuarantinedV1,
+    IndividualMatchedV1,
+    IndividualsMergedV1,
+    IndividualSplitV1,
+    RecordsMatchedV1,
+    RecordsWithdrawnV1,
+    RelationshipLinkedV1,
+)
+
+
+class Picture:
+    def __init__(self) -> None:
+        self.seen: set = set()
+        self.record_owner: dict[tuple[str, int], str] = {}   # (upload, row) -> individual ref
+        self.merged_into: dict[str, str] = {}
+        self.carers: dict[str, set[str]] = {}
+
+    def live(self, ref: str) -> str:
+        while ref in self.merged_into:
+            ref = self.merged_into[ref]
+        return ref
+
+    def apply(self, event) -> None:
+        match event:
+            case RecordsMatchedV1():
+                for r in event.records:
+                    self.record_owner[(str(event.upload_id), r.row_number)] = r.individual_ref
+            case IndividualsMergedV1():
+                for ref in event.merged_refs:
+                    self.merged_into[ref] = event.survivor_ref
+            case IndividualSplitV1():
+                for part in event.parts:
+                    for r in part.records:
+                        self.record_owner[(str(r.upload_id), r.row_number)] = part.individual_ref
+            case RecordsWithdrawnV1():
+                for key in [k for k in self.record_owner if k[0] == str(event.upload_id)]:
+                    del self.record_owner[key]
+            case RelationshipLinkedV1():
+                self.carers.setdefault(event.child_ref, set()).add(event.carer_ref)
+            case IdentifierQuarantinedV1():
+                print(f"data-quality finding: a {event.identifier_type} joined {event.distinct_birth_months} "
+                      f"birth months / {event.distinct_providers} providers; it no longer links (upload {event.upload_id})")
+            case IndividualMatchedV1():
+                pass  # the record-level truth comes from RecordsMatchedV1
+
+    def unique_individuals(self) -> int:
+        return len({self.live(ref) for ref in self.record_owner.values()})
+
+
+async def main(bootstrap: str, prefix: str) -> None:
+    consumer = AIOKafkaConsumer(topics.RECORDS_MATCHED.full_name(prefix), topics.BENEFICIARIES.full_name(prefix),
+                                bootstrap_servers=bootstrap, group_id=f"{prefix}example-consumer",
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    picture = Picture()
+    await consumer.start()
+    try:
+        async for message in consumer:
+            envelope = decode(message.value)
+            if envelope.event_id in picture.seen:
+                continue  # a redelivery
+            picture.seen.add(envelope.event_id)
+            try:
+                picture.apply(open_envelope(envelope))
+            except UnknownEventType:
+                continue
+            await consumer.commit()
+            print(f"{envelope.event_type}: {picture.unique_individuals()} unique individuals so far")
+    finally:
+        await consumer.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bootstrap", default="127.0.0.1:19092")
+    parser.add_argument("--prefix", default="")
+    args = parser.parse_args()
+    asyncio.run(main(args.bootstrap, args.prefix))

@@ -1,0 +1,163 @@
+"""Apply one chunk of pseudonymised records inside the caller's transaction (set-based).
+
+Steps: look up every token at once; update junk statistics and quarantine tokens that now tie
+too many people together; resolve the chunk's components; lock the touched individuals in id
+order and check nothing moved meanwhile; create, merge, insert; split individuals a new junk
+token held together; link children to carers; enrich attributes; queue the events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from leap_contracts.events import PseudonymisedRecord, RecordsPseudonymisedV1
+
+from leap_matcher.adapters import individuals, relationships
+from leap_matcher.adapters.consumer import PoisonMessage
+from leap_matcher.adapters.recompute import Outcome, recompute
+from leap_matcher.domain.enrichment import ATTRIBUTES, Attributes, candidate, combine
+from leap_matcher.domain.junk import JunkRule, chunk_stats
+from leap_matcher.domain.resolution import Component, resolve
+
+CARER_TYPES = ("email", "mobile")
+
+
+class ConcurrentChange(Exception):
+    """Another instance changed an individual this chunk touches; start the chunk again."""
+
+
+@dataclass
+class Quarantined:
+    id_type: str
+    records: int
+    birth_months: int
+    providers: int
+    individual_ids: list[int]
+
+
+@dataclass
+class ChunkResult:
+    event: RecordsPseudonymisedV1
+    records: list[PseudonymisedRecord]
+    components: list[Component]
+    owner: list[int]
+    individual_of: dict[int, int]
+    token_type: dict[bytes, str]
+    links: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    recomputed: Outcome = field(default_factory=Outcome)
+
+
+def _tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
+    return [(bytes.fromhex(v), k) for k, v in record.tokens.__dict__.items() if v]
+
+
+def _carer_tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
+    return [(bytes.fromhex(v), k) for k, v in record.carer_tokens.__dict__.items() if v]
+
+
+async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, junk: JunkRule) -> ChunkResult | None:
+    await individuals.hold_upload(conn, event.upload_id, exclusive=False)
+    if await individuals.is_withdrawn(conn, event.upload_id):
+        return None  # a late chunk of a withdrawn upload: its records must not come back
+    done = await individuals.applied_rows(conn, event.upload_id, [r.row_number for r in event.records])
+    records = [r for r in event.records if r.row_number not in done]
+    if not records:
+        return None
+    typed = [_tokens(r) for r in records]
+    if any(not t for t in typed):
+        raise PoisonMessage("a record carries no identifier token")
+    carers = [_carer_tokens(r) for r in records]
+    token_type = {token: kind for tokens in typed for token, kind in tokens}
+    await individuals.lock_tokens(conn, [t for c in carers for t, _ in c] +
+                                  [t for t, k in token_type.items() if k in CARER_TYPES])
+    known = await individuals.lookup(conn, list(token_type))
+
+    # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
+    stats = chunk_stats([([t for t, _ in tokens], r.birth_month) for tokens, r in zip(typed, records)], event.provider_id)
+    stat_updates, new_junk = [], set()
+    for token, s in stats.items():
+        k = known.get(token)
+        if k is not None:
+            if k.quarantined:
+                continue
+            s.providers |= set(k.providers)
+            s.birth_months |= set(k.birth_months)
+            if s.providers == set(k.providers) and s.birth_months == set(k.birth_months):
+                continue
+        if junk.is_junk(s.birth_months, s.providers):
+            new_junk.add(token)
+        if k is not None:
+            stat_updates.append((token, sorted(s.providers), sorted(s.birth_months), token in new_junk))
+    excluded = new_junk | {t for t, k in known.items() if k.quarantined}
+
+    linking = [[t for t, _ in tokens if t not in excluded] for tokens in typed]
+    components = resolve(linking, {t: k.individual_id for t, k in known.items() if t not in excluded})
+    held_by_junk = {known[t].individual_id for t in new_junk if t in known}
+    attributes = await individuals.lock(conn, sorted(set().union(held_by_junk, *(c.known for c in components))))
+    if attributes is None or await individuals.lookup(conn, list(token_type)) != known:
+        raise ConcurrentChange("an individual changed meanwhile")
+
+    new_ids = iter(await individuals.create(conn, sum(1 for c in components if not c.known)))
+    owner = [c.survivor if c.known else next(new_ids) for c in components]
+    merges = {m: c.survivor for c in components for m in c.merged}
+    await individuals.merge(conn, list(merges), list(merges.values()))
+    await individuals.update_token_stats(conn, stat_updates)
+    individual_of = {i: owner[n] for n, c in enumerate(components) for i in c.records}
+    new_tokens = {t: individual_of[i] for i, tokens in enumerate(typed) for t, _ in tokens if t not in known}
+    await individuals.add_identifiers(conn, (
+        (t, token_type[t], None if t in new_junk else o, sorted(stats[t].providers),
+         sorted(stats[t].birth_months), t in new_junk) for t, o in new_tokens.items()))
+    rows = [{f: getattr(r, f) for f in ("row_number", "engagement_date", *ATTRIBUTES)} for r in records]
+    await individuals.add_records(conn, (
+        (event.upload_id, r.row_number, individual_of[i], event.provider_id, event.service_code,
+         r.beneficiary_type, r.engagement_date, [t for t, _ in typed[i]], r.birth_month, r.gender, r.ward_code,
+         r.ethnicity, r.first_language, r.engagement_type, r.attended, [t for t, _ in carers[i]])
+        for i, r in enumerate(records)
+    ))
+    await individuals.add_carer_tokens(conn, (
+        (t, kind, event.upload_id, r.row_number) for r, c in zip(records, carers) for t, kind in c))
+    upload = str(event.upload_id)
+    await individuals.set_attributes(conn, _enriched(components, owner, attributes, rows, upload))
+
+    result = ChunkResult(event, records, components, owner, individual_of, token_type)
+    if new_junk:
+        await _quarantine(conn, result, new_junk, stats, {merges.get(i, i) for i in held_by_junk})
+    carer_side = [t for c in carers for t, _ in c]
+    result.links = await relationships.link(conn, carer_side + [t for t in token_type if t not in known
+                                                                and token_type[t] in CARER_TYPES])
+    return result
+
+
+def _enriched(components: list[Component], owner: list[int], stored: dict[int, Attributes],
+              rows: list[dict], upload: str) -> dict[int, Attributes]:
+    changed = {}
+    for c, individual_id in zip(components, owner):
+        before = stored.get(individual_id, {})
+        after = combine([*(stored[k] for k in sorted(c.known)), *(candidate(rows[i], upload) for i in c.records)])
+        if after != before:
+            changed[individual_id] = after
+    return changed
+
+
+async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: set[bytes], stats: dict,
+                      held: set[int]) -> None:
+    """Split what the new junk tokens held together; the chunk's records may move to new parts."""
+    chunk_owners = {result.individual_of[i] for i, r in enumerate(result.records)}
+    scope = sorted(held | chunk_owners)
+    for token in sorted(new_junk):
+        count = await conn.fetchval(
+            "SELECT count(*) FROM record WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)", scope, token)
+        holders = await conn.fetch(
+            "SELECT DISTINCT individual_id FROM record WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)",
+            scope, token)
+        result.quarantined.append(Quarantined(result.token_type[token], count, len(stats[token].birth_months),
+                                              len(stats[token].providers), sorted(r[0] for r in holders)))
+    result.recomputed = await recompute(conn, sorted(held))
+    if result.recomputed.splits:
+        rows = await conn.fetch("SELECT row_number, individual_id FROM record WHERE upload_id = $1 "
+                                "AND row_number = ANY($2::int[])", result.event.upload_id, [r.row_number for r in result.records])
+        now = {r["row_number"]: r["individual_id"] for r in rows}
+        result.individual_of = {i: now[r.row_number] for i, r in enumerate(result.records)}

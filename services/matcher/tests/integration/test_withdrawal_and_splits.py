@@ -1,0 +1,99 @@
+"""Withdrawal and replacement: records leave, individuals split by the documented rule, late chunks stay out."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from matcher_helpers import chunk, events, new_upload, partition, record, ref_of, withdrawal  # noqa: E402
+
+from leap_matcher.service.handlers import Matcher  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+async def test_withdrawing_the_bridge_splits_and_the_oldest_part_keeps_the_reference(pool):
+    matcher, first, bridge = Matcher(pool), new_upload(), new_upload()
+    await matcher.on_records_pseudonymised(chunk(first, 0, [record(2, {"email": "e1"}, day=9),
+                                                            record(3, {"mobile": "m1"}, day=3)]))
+    await matcher.on_records_pseudonymised(chunk(bridge, 0, [record(2, {"email": "e1", "mobile": "m1"}, day=20)]))
+    assert len(await partition(pool)) == 1
+    survivor = await ref_of(pool, first, 2)
+
+    await matcher.on_upload_withdrawn(withdrawal(bridge))
+    assert await partition(pool) == [[(str(first), 2)], [(str(first), 3)]]
+    # row 3 has the earliest engagement: its part keeps the reference, row 2's part is new
+    assert await ref_of(pool, first, 3) == survivor
+    assert await ref_of(pool, first, 2) != survivor
+    [split] = await events(pool, "IndividualSplitV1")
+    assert split.payload["individual_ref"] == survivor and split.payload["reason"] == "upload_withdrawn"
+    assert split.payload["parts"] == [{"individual_ref": await ref_of(pool, first, 2),
+                                       "records": [{"upload_id": str(first), "row_number": 2}]}]
+    [withdrawn] = await events(pool, "RecordsWithdrawnV1")
+    assert withdrawn.payload["records"] == 1 and withdrawn.payload["removed_refs"] == []
+
+
+async def test_redelivered_withdrawal_and_late_chunks_change_nothing(pool):
+    matcher, upload = Matcher(pool), new_upload()
+    await matcher.on_records_pseudonymised(chunk(upload, 0, [record(2, {"email": "a"})]))
+    notice = withdrawal(upload)
+    await matcher.on_upload_withdrawn(notice)
+    removed = (await events(pool, "RecordsWithdrawnV1"))[0].payload["removed_refs"]
+    assert len(removed) == 1
+    await matcher.on_upload_withdrawn(notice)
+    await matcher.on_upload_withdrawn(withdrawal(upload))  # a second notice for the same upload
+    await matcher.on_records_pseudonymised(chunk(upload, 1, [record(3, {"email": "b"})]))  # late chunk
+    assert await partition(pool) == []
+    assert len(await events(pool, "RecordsWithdrawnV1")) == 1
+    assert await pool.fetchval("SELECT count(*) FROM identifier") == 0
+
+
+async def test_replacement_upload_takes_over(pool):
+    matcher, old, new = Matcher(pool), new_upload(), new_upload()
+    await matcher.on_records_pseudonymised(chunk(old, 0, [record(2, {"email": "a"}, gender="male")]))
+    person = await ref_of(pool, old, 2)
+    await matcher.on_records_pseudonymised(chunk(new, 0, [record(2, {"email": "a"}, gender="female")]))
+    await matcher.on_upload_withdrawn(withdrawal(old, replaced_by=new))
+    assert await ref_of(pool, new, 2) == person
+    attributes = await pool.fetchval("SELECT attributes::text FROM individual WHERE ref = $1", person)
+    assert '"female"' in attributes and '"male"' not in attributes
+
+
+async def test_components_after_withdrawals_equal_the_direct_computation(pool):
+    matcher = Matcher(pool)
+    uploads = [new_upload() for _ in range(3)]
+    rows = {uploads[0]: [(2, "a", "b"), (3, "c", "d")], uploads[1]: [(2, "b", "c"), (3, "d", "e")],
+            uploads[2]: [(2, "e", "f"), (3, "f", "a")]}
+    for u, rs in rows.items():
+        await matcher.on_records_pseudonymised(chunk(u, 0, [record(n, {"email": x, "mobile": y}) for n, x, y in rs]))
+    assert len(await partition(pool)) == 1
+    await matcher.on_upload_withdrawn(withdrawal(uploads[1]))
+    # left: a-b, c-d, e-f, f-a  ->  {a,b,e,f} and {c,d}
+    assert await partition(pool) == sorted([sorted([(str(uploads[0]), 2), (str(uploads[2]), 2), (str(uploads[2]), 3)]),
+                                            [(str(uploads[0]), 3)]])
+    live = await pool.fetchval("SELECT count(*) FROM individual WHERE merged_into IS NULL AND NOT removed")
+    assert live == 2
+
+
+async def test_the_example_consumer_rebuilds_the_same_individuals_from_the_events(pool):
+    sys.path.insert(0, str(Path(__file__).parents[2] / "examples"))
+    from consumer import Picture
+
+    from leap_contracts.envelope import open_envelope
+
+    matcher, a, b = Matcher(pool), new_upload(), new_upload()
+    await matcher.on_records_pseudonymised(chunk(a, 0, [record(2, {"email": "x"}), record(3, {"mobile": "y"}),
+                                                        record(4, {"email": "z"})]))
+    await matcher.on_records_pseudonymised(chunk(b, 0, [record(2, {"email": "x", "mobile": "y"}),
+                                                        record(3, {"email": "z", "nhs_number": "n"})]))
+    await matcher.on_upload_withdrawn(withdrawal(b))
+    picture = Picture()
+    for envelope in await events(pool):
+        picture.apply(open_envelope(envelope))
+    assert picture.unique_individuals() == len(await partition(pool)) == 3
+    for (upload, row), ref in picture.record_owner.items():
+        assert picture.live(ref) == await ref_of(pool, uuid.UUID(upload), row)

@@ -1,0 +1,3 @@
+from leap_pseudonymiser.at_source.cli import main
+
+main()

@@ -1,0 +1,168 @@
+-- The LEAP pseudonymisation standard (spec version 1) as PostgreSQL functions.
+--
+-- A trust runs this file in its own database and makes, from its own tables, the
+-- same tokens as the platform and the leap-pseudonymise tool
+-- (docs/pseudonymisation-spec.md). Tested against contracts' vectors.json in CI.
+--
+-- Needs: PostgreSQL >= 13 built with ICU (collation "und-x-icu"), a UTF8
+-- database, and the pgcrypto extension. Every function is IMMUTABLE; the
+-- normalisers return NULL for a value that cannot be an identifier (junk,
+-- placeholder, malformed), and so do the token functions.
+--
+--   SELECT leap_email_token(decode(:'key_hex', 'hex'), email) FROM patients;
+--
+-- Pass the key as a parameter; never store it in a table or in this file.
+
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+
+CREATE OR REPLACE FUNCTION leap_spec_version() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT '1' $$;
+
+-- Strip leading/trailing white space as Python's str.strip() does (Unicode white space).
+CREATE OR REPLACE FUNCTION leap_trim(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT regexp_replace(value COLLATE "und-x-icu", '^\s+|\s+$', '', 'g')
+$$;
+
+-- HMAC-SHA256 over 'leap-pseudo/1/<label>' then '|<name>=<UTF-8 byte length>:<value>;' per field.
+CREATE OR REPLACE FUNCTION leap_token(key bytea, label text, names text[], vals text[]) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT encode(hmac(convert_to('leap-pseudo/' || leap_spec_version() || '/' || label
+                                || string_agg('|' || n || '=' || octet_length(convert_to(v, 'UTF8')) || ':' || v || ';', '' ORDER BY i),
+                                'UTF8'), key, 'sha256'), 'hex')
+  FROM unnest(names, vals) WITH ORDINALITY AS f(n, v, i)
+  HAVING bool_and(v IS NOT NULL)
+$$;
+
+CREATE OR REPLACE FUNCTION leap_key_check_value(key bytea) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT left(encode(hmac(convert_to('leap-pseudo/' || leap_spec_version() || '/key-check-value', 'UTF8'), key, 'sha256'), 'hex'), 12)
+$$;
+
+-- NHS number: drop white space and hyphens; 10 ASCII digits; not a placeholder; Modulus 11.
+CREATE OR REPLACE FUNCTION leap_normalise_nhs_number(value text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  d text := regexp_replace(value COLLATE "und-x-icu", '[\s-]', '', 'g');
+  total int := 0;
+  check_digit int;
+BEGIN
+  IF d !~ '^[0-9]{10}$' THEN RETURN NULL; END IF;
+  IF d IN ('0000000000', '1111111111', '2222222222', '3333333333', '4444444444', '5555555555',
+           '6666666666', '7777777777', '8888888888', '9999999999', '1234567890', '0123456789') THEN
+    RETURN NULL;
+  END IF;
+  FOR i IN 1..9 LOOP
+    total := total + substr(d, i, 1)::int * (11 - i);
+  END LOOP;
+  check_digit := 11 - total % 11;
+  IF check_digit = 11 THEN check_digit := 0; END IF;
+  IF check_digit = 10 OR check_digit <> substr(d, 10, 1)::int THEN RETURN NULL; END IF;
+  RETURN d;
+END $$;
+
+-- E-mail: trim, lower case; name@domain.tld; placeholders refused.
+CREATE OR REPLACE FUNCTION leap_normalise_email(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT e FROM (SELECT lower(leap_trim(value) COLLATE "und-x-icu") AS e) x
+  WHERE e ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' COLLATE "und-x-icu"
+    AND split_part(e, '@', 1) NOT IN ('noemail', 'no.email', 'no_email', 'no-email', 'none', 'no', 'na', 'n/a',
+        'nil', 'null', 'unknown', 'test', 'notknown', 'not.known', 'noreply', 'no-reply', 'donotreply', 'dummy',
+        'example', 'x', 'xx', 'xxx', 'a', 'abc', 'refused', 'declined')
+    AND split_part(e, '@', 2) NOT IN ('none.com', 'noemail.com', 'example.com', 'example.org', 'test.com',
+        'email.com', 'nomail.com', 'unknown.com', 'na.com')
+$$;
+
+-- UK mobile: drop white space, hyphens, brackets, dots; +44/0044/44/0 prefixes; 7 and 9 more digits -> +447...
+CREATE OR REPLACE FUNCTION leap_normalise_mobile(value text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  m text := regexp_replace(value COLLATE "und-x-icu", '[\s\-().]', '', 'g');
+  rest text;
+BEGIN
+  IF left(m, 3) = '+44' THEN m := substr(m, 4);
+  ELSIF left(m, 4) = '0044' THEN m := substr(m, 5);
+  ELSIF left(m, 2) = '44' AND length(m) = 12 THEN m := substr(m, 3);
+  END IF;
+  IF left(m, 1) = '0' THEN m := substr(m, 2); END IF;
+  IF m !~ '^[0-9]{10}$' OR left(m, 1) <> '7' THEN RETURN NULL; END IF;
+  rest := substr(m, 2);
+  IF translate(rest, left(rest, 1), '') = '' OR rest IN ('123456789', '987654321') THEN RETURN NULL; END IF;
+  RETURN '+44' || m;
+END $$;
+
+-- Postcode: no white space, upper case, 'OUTWARD INWARD'.
+CREATE OR REPLACE FUNCTION leap_normalise_postcode(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT p[1] || ' ' || p[2]
+  FROM regexp_match(upper(regexp_replace(value COLLATE "und-x-icu", '\s', '', 'g')) COLLATE "C",
+                    '^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$') AS p
+$$;
+
+CREATE OR REPLACE FUNCTION leap_normalise_gender(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE lower(leap_trim(value) COLLATE "und-x-icu")
+    WHEN 'f' THEN 'female' WHEN 'female' THEN 'female' WHEN 'm' THEN 'male' WHEN 'male' THEN 'male'
+    WHEN 'o' THEN 'other' WHEN 'other' THEN 'other' WHEN 'u' THEN 'unknown' WHEN 'unknown' THEN 'unknown' END
+$$;
+
+-- First three letters of a first name: case folded, NFKD, only letters kept (diacritics, apostrophes,
+-- hyphens, spaces, digits dropped). lower() plus the two Latin/Greek case folds lower() lacks.
+CREATE OR REPLACE FUNCTION leap_first_name_prefix(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT NULLIF(left(regexp_replace(normalize(replace(replace(lower(value COLLATE "und-x-icu"), 'ß', 'ss'), 'ς', 'σ'), NFKD)
+                                    COLLATE "und-x-icu", '[^[:alpha:]]', '', 'g'), 3), '')
+$$;
+
+-- Date of birth: YYYY-MM-DD or DD/MM/YYYY (ASCII digits), a real date; ISO text.
+CREATE OR REPLACE FUNCTION leap_normalise_date_of_birth(value text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  t text := leap_trim(value);
+  p text[];
+BEGIN
+  p := regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})$');
+  IF p IS NOT NULL THEN
+    RETURN to_char(make_date(p[1]::int, p[2]::int, p[3]::int), 'YYYY-MM-DD');
+  END IF;
+  p := regexp_match(t, '^([0-9]{2})/([0-9]{2})/([0-9]{4})$');
+  IF p IS NOT NULL THEN
+    RETURN to_char(make_date(p[3]::int, p[2]::int, p[1]::int), 'YYYY-MM-DD');
+  END IF;
+  RETURN NULL;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format OR numeric_value_out_of_range THEN
+  RETURN NULL;
+END $$;
+
+-- Tokens from raw values (NULL when the identifier is unusable).
+CREATE OR REPLACE FUNCTION leap_nhs_number_token(key bytea, value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'nhs_number', ARRAY['nhs_number'], ARRAY[leap_normalise_nhs_number(value)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_email_token(key bytea, value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'email', ARRAY['email'], ARRAY[leap_normalise_email(value)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mobile_token(key bytea, value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mobile', ARRAY['mobile'], ARRAY[leap_normalise_mobile(value)])
+$$;
+
+-- Child key: primary carer e-mail + date of birth + gender (female/male/other) + first-name prefix.
+CREATE OR REPLACE FUNCTION leap_child_key_token(key bytea, carer_email text, date_of_birth text, gender text,
+                                                first_name text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'child_key', ARRAY['carer_email', 'date_of_birth', 'gender', 'first_name_prefix'],
+                    ARRAY[leap_normalise_email(carer_email), leap_normalise_date_of_birth(date_of_birth),
+                          g, leap_first_name_prefix(first_name)])
+  FROM (SELECT leap_normalise_gender(gender) AS g) x
+  WHERE g IN ('female', 'male', 'other')
+$$;
+
+CREATE OR REPLACE FUNCTION leap_provider_record_token(key bytea, service_code text, provider_record_id text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'provider_record_id', ARRAY['service_code', 'provider_record_id'],
+                    ARRAY[service_code, provider_record_id])
+$$;

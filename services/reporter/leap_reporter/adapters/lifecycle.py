@@ -1,0 +1,73 @@
+"""Read-model changes for the matcher's lifecycle events: match outcomes, withdrawals, splits,
+relationships and quarantined identifiers. Each is one set-based statement."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import asyncpg
+import orjson
+
+from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, RecordsMatchedV1,
+                                   RecordsWithdrawnV1, RelationshipLinkedV1)
+
+
+async def record_match_outcome(conn: asyncpg.Connection, event: RecordsMatchedV1) -> None:
+    """A re-matched chunk replaces its row, so counts never double."""
+    await conn.execute(
+        """INSERT INTO match_outcome (upload_id, chunk_index, records, new_individuals, matched_existing, findings)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+           ON CONFLICT (upload_id, chunk_index) DO UPDATE SET records = excluded.records,
+               new_individuals = excluded.new_individuals, matched_existing = excluded.matched_existing,
+               findings = excluded.findings""",
+        event.upload_id, event.chunk_index, len(event.records), event.new_individuals, event.matched_existing,
+        orjson.dumps(finding_counts(event.records)).decode())
+
+
+def finding_counts(records: Iterable[object]) -> dict[str, int]:
+    """Records per finding code, and per usable identifier type (``identifier:<type>``), read defensively:
+    ``MatchedRecord`` carries neither field yet; when the matcher adds them they are counted."""
+    counts: Counter[str] = Counter()
+    for record in records:
+        counts.update(set(getattr(record, "findings", None) or ()))
+        counts.update(f"identifier:{t}" for t in set(getattr(record, "identifier_types", None) or ()))
+    return dict(sorted(counts.items()))
+
+
+async def withdraw(conn: asyncpg.Connection, event: RecordsWithdrawnV1) -> int:
+    """The upload's engagements and match outcomes leave the read model; returns engagements removed."""
+    status = await conn.execute("DELETE FROM engagement WHERE upload_id = $1", event.upload_id)
+    await conn.execute("DELETE FROM match_outcome WHERE upload_id = $1", event.upload_id)
+    return int(status.split()[-1])
+
+
+async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
+    """Each part's records now belong to the part's reference."""
+    refs, uploads, rows = [], [], []
+    for part in event.parts:
+        for rec in part.records:
+            refs.append(part.individual_ref)
+            uploads.append(rec.upload_id)
+            rows.append(rec.row_number)
+    status = await conn.execute(
+        """UPDATE engagement e SET individual_ref = p.ref
+             FROM unnest($1::text[], $2::uuid[], $3::int[]) AS p(ref, upload_id, row_number)
+            WHERE e.upload_id = p.upload_id AND e.row_number = p.row_number""", refs, uploads, rows)
+    # A part's new reference is its own individual again, even if it was once merged away.
+    await conn.execute("DELETE FROM individual_alias WHERE ref = ANY($1::text[])",
+                       [p.individual_ref for p in event.parts])
+    return int(status.split()[-1])
+
+
+async def relate(conn: asyncpg.Connection, event: RelationshipLinkedV1) -> None:
+    await conn.execute("INSERT INTO relationship (child_ref, carer_ref) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       event.child_ref, event.carer_ref)
+
+
+async def quarantined(conn: asyncpg.Connection, event: IdentifierQuarantinedV1) -> None:
+    """Counted per upload as a junk-identifier finding (records it tied together; the type, never the token)."""
+    await conn.execute(
+        """INSERT INTO upload_finding (upload_id, code, detail, rows) VALUES ($1, 'identifier_quarantined', $2, $3)
+           ON CONFLICT (upload_id, code, detail) DO UPDATE SET rows = upload_finding.rows + excluded.rows""",
+        event.upload_id, event.identifier_type, event.records)

@@ -1,0 +1,63 @@
+"""Every published figure by name: one function per table, all through the disclosure step."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from leap_reporter.adapters.breakdowns import DIMENSIONS, PERIODS
+from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.domain.disclosure import Disclosure
+from leap_reporter.domain.filters import ReachFilters
+from leap_reporter.domain.tables import Table
+from leap_reporter.service import pattern_tables, quality_tables, reach_tables
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One figure request: the checked filters, how to disclose, and the few extra parameters."""
+
+    filters: ReachFilters
+    disclosure: Disclosure
+    grace_days: int = 15
+    today: date | None = None
+    upload_id: uuid.UUID | None = None
+    index: ReachIndex | None = None
+
+
+Figure = Callable[[asyncpg.Pool, Ask], Awaitable[Table]]
+
+
+def _reach_by(by: str) -> Figure:
+    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.index)
+
+
+def _new_by(period: str) -> Figure:
+    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.index)
+
+
+FIGURES: dict[str, Figure] = {
+    **{f"reach-by-{by}": _reach_by(by) for by in DIMENSIONS},
+    **{f"new-by-{period}": _new_by(period) for period in PERIODS},
+    "services-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "services", a.disclosure),
+    "contacts-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "contacts", a.disclosure),
+    "overlap": lambda p, a: pattern_tables.overlap_table(p, a.filters, a.disclosure),
+    "once-only": lambda p, a: pattern_tables.once_only_table(p, a.filters, a.disclosure),
+    "families": lambda p, a: pattern_tables.families_table(p, a.filters, a.disclosure),
+    "quality-uploads": lambda p, a: quality_tables.uploads_table(p, a.disclosure, a.grace_days, a.upload_id),
+    "quality-problems": lambda p, a: quality_tables.problems_table(p, a.disclosure, a.upload_id),
+    "quality-by-service": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "service", a.grace_days,
+                                                                   a.today or date.today()),
+    "quality-by-provider": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "provider", a.grace_days,
+                                                                    a.today or date.today()),
+    "quality-missing-months": lambda p, a: quality_tables.timeliness_table(p, a.today or date.today()),
+}
+"""Quality figures ignore the reach filters; ``upload_id`` narrows the upload tables to one upload."""
+
+
+async def figure(pool: asyncpg.Pool, name: str, ask: Ask) -> Table:
+    return await FIGURES[name](pool, ask)

@@ -1,0 +1,116 @@
+"""Dashboard pages for analysts: server-rendered, every table linked to its CSV and XLSX export."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from leap_contracts.catalogue import SERVICES, STRANDS
+
+from leap_reporter import auth
+from leap_reporter.access import FILTER_PARAMS
+from leap_reporter.api_figures import ask_from
+from leap_reporter.domain.age import ALL_BANDS
+from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
+from leap_reporter.service.figures import figure
+from leap_reporter.web.svg import bar_chart
+
+router = APIRouter(include_in_schema=False)
+templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+PERIODS = ("month", "quarter", "year")
+_SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.html": "quality", "upload.html": "quality"}
+
+
+def _query(request: Request, *extra: str) -> str:
+    keep = [(k, v) for k, v in request.query_params.multi_items() if k in (*FILTER_PARAMS, "suppression", *extra) and v]
+    return urlencode(keep)
+
+
+async def _render(request: Request, page: str, names: list[str], **context) -> Response:
+    role = auth.role_of(request, request.app.state.settings)
+    if role is None:
+        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+    problems: list[str] = []
+    tables = {}
+    try:
+        ask = ask_from(request, role, context.get("upload"))
+        found = await asyncio.gather(*(figure(request.app.state.pool, n, ask) for n in names))
+        tables = dict(zip(names, found, strict=True))
+    except InvalidFilters as exc:
+        problems = [f"{p.param}: {p.message}" for p in exc.problems]
+    except HTTPException as exc:
+        problems = [str(exc.detail)]
+    wards = [(r["ward_code"], r["ward_name"] or r["ward_code"])
+             for r in await request.app.state.pool.fetch("SELECT * FROM ward ORDER BY ward_name NULLS LAST")]
+    html = templates.get_template(page).render(
+        request=request, q=request.query_params, query=_query(request), tables=tables, problems=problems,
+        role=role, services=SERVICES, strands=STRANDS, wards=wards, bands=ALL_BANDS, genders=GENDERS,
+        types=BENEFICIARY_TYPES, periods=PERIODS, page=_SECTION[page], **context)
+    return HTMLResponse(html, status_code=422 if problems else 200)
+
+
+@router.get("/")
+async def reach_page(request: Request) -> Response:
+    period = request.query_params.get("period") if request.query_params.get("period") in PERIODS else "quarter"
+    names = ["reach-by-service", f"reach-by-{period}", f"new-by-{period}", "reach-by-strand", "reach-by-ward",
+             "reach-by-beneficiary_type", "reach-by-age_band", "reach-by-gender", "reach-by-ethnicity"]
+    return await _render(request, "reach.html", names, period=period, chart=_chart)
+
+
+def _chart(over_time, new) -> Markup:
+    labels = [r[1] for r in over_time.rows if r[0] != "total"]
+    reached = [r[2] for r in over_time.rows if r[0] != "total"]
+    cumulative = {r[1]: r[3] for r in new.rows}
+    return Markup(bar_chart(labels, reached, line=[cumulative.get(label, "") for label in labels],
+                            title="Unique beneficiaries per period (bars) and cumulative new (line)"))
+
+
+@router.get("/engagement")
+async def engagement_page(request: Request) -> Response:
+    return await _render(request, "engagement.html", ["services-per-individual", "contacts-per-individual",
+                                                      "once-only", "families", "overlap"])
+
+
+@router.get("/quality")
+async def quality_page(request: Request) -> Response:
+    return await _render(request, "quality.html", ["quality-by-provider", "quality-by-service", "quality-uploads",
+                                                   "quality-missing-months"])
+
+
+@router.get("/quality/{upload}")
+async def upload_page(request: Request, upload: str) -> Response:
+    return await _render(request, "upload.html", ["quality-uploads", "quality-problems"], upload=upload)
+
+
+@router.get("/signin")
+async def signin_form(request: Request) -> HTMLResponse:
+    return HTMLResponse(templates.get_template("signin.html").render(next=request.query_params.get("next", "/"),
+                                                                      error=None))
+
+
+@router.post("/signin")
+async def signin(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:
+    settings = request.app.state.settings
+    role = auth.role_for_token(settings, token)
+    if role is None:
+        html = templates.get_template("signin.html").render(next=next, error="That token is not valid.")
+        return HTMLResponse(html, status_code=401)
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next  # no open redirect
+    response = RedirectResponse(next if local else "/", status_code=303)
+    response.set_cookie(auth.COOKIE, auth.session_cookie(settings, role), httponly=True, samesite="strict",
+                        max_age=auth.SESSION_SECONDS)
+    return response
+
+
+@router.get("/signout")
+async def signout() -> Response:
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(auth.COOKIE)
+    return response

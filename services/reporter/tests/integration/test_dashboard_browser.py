@@ -1,0 +1,94 @@
+"""A real browser (Playwright driving Debian's Chromium) signs in, changes slicers and sees the figures change.
+
+Runs in ``make test`` (integration). Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``) and the
+``playwright`` Python package; without them it is skipped, or fails under LEAP_REQUIRE_SERVICES=1.
+"""
+
+import asyncio
+import os
+import shutil
+import socket
+from datetime import date, timedelta
+
+import pytest
+import uvicorn
+
+from leap_reporter.app import create_app
+from leap_reporter.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TOKEN = "browser-test-analyst-token"
+
+
+def _require_browser():
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError as exc:
+        missing = f"playwright is not installed ({exc})"
+    else:
+        if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+            return async_playwright
+        missing = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    if os.environ.get("LEAP_REQUIRE_SERVICES"):
+        pytest.fail(missing)
+    pytest.skip(missing)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def dashboard(db, database_url, builder, events):
+    """The reporter's pages on a real port (no Kafka: the lifespan is off), 40 people in CAN and 20 in MIR."""
+    day = date(2024, 1, 1)
+    await builder.on_records_matched(events.matched("CAN", [
+        events.record(i + 2, f"c{i}", day + timedelta(days=i), ward=("E1", "Stockwell")) for i in range(40)]))
+    await builder.on_records_matched(events.matched("MIR", [
+        events.record(i + 2, f"m{i}", day + timedelta(days=200 + i), ward=("E2", "Vassall")) for i in range(20)]))
+    app = create_app(Settings(database_url=database_url, analyst_token=TOKEN))
+    app.state.pool = db
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)  # bounded by the test timeout; the server starts in milliseconds
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def test_analyst_signs_in_and_slicers_change_the_figures(dashboard):
+    async_playwright = _require_browser()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = await browser.new_page()
+            await page.goto(dashboard + "/")
+            assert "/signin" in page.url
+            await page.fill("#token", TOKEN)
+            await page.click("#signin")
+            headline = page.locator("#headline")
+            await headline.wait_for()
+            assert await headline.inner_text() == "60"
+            await page.select_option("#f-service", "CAN")
+            await page.wait_for_url("**service=CAN**")
+            assert await page.locator("#headline").inner_text() == "40"
+            await page.select_option("#f-ward", "E2")  # CAN and Vassall: nobody
+            await page.wait_for_url("**ward=E2**")
+            assert await page.locator("#headline").inner_text() == "0"
+            await page.select_option("#f-service", "")
+            await page.wait_for_function("document.getElementById('headline').innerText === '20'")
+            await page.select_option("#f-period", "month")
+            await page.wait_for_url("**period=month**")
+            assert await page.locator("svg.chart").count() == 1
+            assert await page.locator("#reach-by-month tbody tr").count() >= 2  # months, then the total
+            await page.click("text=Engagement")
+            await page.wait_for_url("**/engagement**")
+            assert await page.locator("#overlap").is_visible()
+        finally:
+            await browser.close()

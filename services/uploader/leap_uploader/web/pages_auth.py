@@ -1,0 +1,78 @@
+"""Sign-in (password, then a code from an authenticator app; enrolment by QR code the first time) and sign-out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from leap_uploader.service import accounts
+from leap_uploader.web.deps import (PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser, User, address, check_csrf,
+                                    check_pre_session, page, policy, pre_session_token, redirect, set_cookie)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def home(user: User):
+    if user.role == "admin":
+        return redirect("/admin")
+    return redirect("/uploads")
+
+
+@router.get("/sign-in")
+async def sign_in_page(request: Request, error: str | None = None, status_code: int = 200):
+    token = pre_session_token(request)
+    response = page(request, "sign_in.html", csrf_token=token, error=error, status_code=status_code)
+    set_cookie(request, response, PRE_SESSION_COOKIE, token, 3600)
+    return response
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, username: Annotated[str, Form(max_length=64)],
+                  password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form(max_length=64)]):
+    check_pre_session(request, csrf_token)
+    pool = request.app.state.services.pool
+    try:
+        token = await accounts.sign_in(pool, policy(request), username, password, address(request))
+    except accounts.TooManyAttempts as exc:
+        return await sign_in_page(request, str(exc), 429)
+    except accounts.SignInRefused as exc:
+        return await sign_in_page(request, str(exc), 401)
+    response = redirect("/sign-in/code")
+    set_cookie(request, response, SESSION_COOKIE, token, None)
+    return response
+
+
+@router.get("/sign-in/code")
+async def code_page(request: Request, user: HalfUser, error: str | None = None, status_code: int = 200):
+    if user.second_factor_done:
+        return redirect("/")
+    qr = secret = None
+    if not user.enrolled:
+        secret, qr = await accounts.start_enrolment(request.app.state.services.pool, user)
+    return page(request, "code.html", user, enrolling=not user.enrolled, qr=qr, secret=secret, error=error,
+                status_code=status_code)
+
+
+@router.post("/sign-in/code")
+async def code(request: Request, user: HalfUser, code: Annotated[str, Form(max_length=16)],
+               csrf_token: Annotated[str, Form(max_length=64)]):
+    check_csrf(user, csrf_token)
+    pool = request.app.state.services.pool
+    try:
+        token = await accounts.second_factor(pool, policy(request), user, code, address(request))
+    except accounts.SignInRefused as exc:
+        return await code_page(request, user, str(exc), 401)
+    response = redirect("/")
+    set_cookie(request, response, SESSION_COOKIE, token, request.app.state.services.settings.session_seconds)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, user: HalfUser, csrf_token: Annotated[str, Form(max_length=64)]):
+    check_csrf(user, csrf_token)
+    await accounts.sign_out(request.app.state.services.pool, user, address(request))
+    response = redirect("/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
