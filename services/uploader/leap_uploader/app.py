@@ -62,7 +62,8 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
         broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
         group_id = settings.topic_prefix + GROUP_ID  # exactly leap-uploader in production (no prefix)
         for topic, handler in ((topics.FILE_RECEIVED, services.validation.on_file_received),
-                               (topics.RECORDS_MATCHED, services.completion.on_records_matched)):
+                               (topics.RECORDS_MATCHED, services.completion.on_records_matched),
+                               (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected)):
             consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=group_id, handler=handler,
                                pool=pool, producer=producer, max_attempts=settings.max_attempts,
                                processed=metrics.processed, dead_letters=metrics.dead_letters)

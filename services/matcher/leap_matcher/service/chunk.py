@@ -51,11 +51,15 @@ class ChunkResult:
 
 
 def _tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
-    return [(bytes.fromhex(v), k) for k, v in record.tokens.__dict__.items() if v]
+    """The record's identifier tokens and, during a key rotation, the same identifiers' tokens under
+    the previous keys, so records tokenised before the rotation join it (tokens of different keys never collide)."""
+    sets = [record.tokens, *(linking.tokens for linking in record.linking_tokens)]
+    return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
 
 
 def _carer_tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
-    return [(bytes.fromhex(v), k) for k, v in record.carer_tokens.__dict__.items() if v]
+    sets = [record.carer_tokens, *(linking.carer_tokens for linking in record.linking_tokens)]
+    return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
 
 
 async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, junk: JunkRule) -> ChunkResult | None:

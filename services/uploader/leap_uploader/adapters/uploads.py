@@ -108,3 +108,11 @@ async def history(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str | No
                   mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at
              FROM uploads WHERE ($1::text IS NULL OR provider_id = $1) ORDER BY created_at DESC LIMIT $2""",
         provider_id, limit)
+
+
+async def reject_processing(conn: asyncpg.Connection, upload_id: uuid.UUID, reason: str) -> bool:
+    """A downstream refusal (e.g. an at-source file made with another key): the upload is rejected."""
+    status = await conn.execute(
+        "UPDATE uploads SET status = 'rejected', rejection_reason = $2, updated_at = now() "
+        "WHERE upload_id = $1 AND status = 'processing'", upload_id, reason)
+    return status == "UPDATE 1"

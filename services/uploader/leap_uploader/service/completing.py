@@ -1,4 +1,5 @@
-"""RecordsMatchedV1 -> count the upload's matched chunks; all matched -> the upload is completed."""
+"""RecordsMatchedV1 -> count the upload's matched chunks; all matched -> the upload is completed.
+AtSourceRejectedV1 -> the pseudonymiser refused an at-source upload: it is rejected with that reason."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import structlog
 
 from leap_contracts import topics
 from leap_contracts.envelope import Envelope, open_envelope
-from leap_contracts.events import RecordsMatchedV1
+from leap_contracts.events import AtSourceRejectedV1, RecordsMatchedV1
 
 from leap_uploader.adapters import inbox, uploads
 from leap_uploader.adapters.consumer import PoisonMessage
@@ -44,3 +45,13 @@ class Completion:
             await uploads.set_matched(conn, upload_id, matched, completed=completes)
         log.info("completion.chunk_matched", upload_id=str(upload_id), chunk_index=event.chunk_index,
                  chunks_matched=matched, chunk_count=upload["chunk_count"], completed=completes)
+
+    async def on_at_source_rejected(self, envelope: Envelope) -> None:
+        event = open_envelope(envelope)
+        if not isinstance(event, AtSourceRejectedV1):
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, topics.AT_SOURCE_REJECTED.name):
+                return
+            rejected = await uploads.reject_processing(conn, event.upload_id, event.reason)
+        log.info("completion.at_source_rejected", upload_id=str(event.upload_id), code=event.code, applied=rejected)

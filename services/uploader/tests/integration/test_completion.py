@@ -53,3 +53,18 @@ async def test_chunks_of_unknown_or_unvalidated_uploads_are_ignored(h, services,
     assert await state(h, upload_id) == ("received", 0)
     assert await h.pool.fetchval("SELECT count(*) FROM matched_chunks") == 0
     assert await h.pool.fetchval("SELECT count(*) FROM inbox") == 2
+
+
+async def test_a_refused_at_source_upload_is_rejected_with_the_reason(h, services, make_provider) -> None:
+    from leap_contracts.events import AtSourceRejectedV1
+
+    upload_id = await h.upload(await make_provider("prov", "CAN"), CSV)
+    await services.validation.on_file_received(await h.file_received(upload_id))
+    refusal = seal(AtSourceRejectedV1(upload_id=upload_id, provider_id="prov", service_code="CAN", chunk_index=0,
+                                      code="unknown_key_id", reason="the file was pseudonymised with key id 'x', "
+                                      "which this platform does not hold"), producer="pseudonymiser",
+                   correlation_id=str(upload_id))
+    await services.completion.on_at_source_rejected(refusal)
+    await services.completion.on_at_source_rejected(refusal)  # redelivery changes nothing
+    row = await h.upload_row(upload_id)
+    assert row["status"] == "rejected" and "key id" in row["rejection_reason"]
