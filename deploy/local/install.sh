@@ -111,6 +111,11 @@ PY
   )
 fi
 
+# --- the reporter dashboard's sign-in tokens (until it shares the uploader's two-factor accounts)
+for var in REPORTER_ANALYST_TOKEN REPORTER_ADMIN_TOKEN; do
+  grep -q "^$var=" "$ENV_FILE" || echo "$var=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >>"$ENV_FILE"
+done
+
 # --- a browser for the pages' tests (Debian's Chromium; Playwright drives it, never downloads one)
 if [[ ! -x /usr/bin/chromium ]]; then
   echo "install: apt-get install chromium (for the browser tests)"

@@ -10,8 +10,10 @@ r=http://127.0.0.1:${REPORTER_HTTP_PORT:-8004}
 cat <<TXT
 
 The LEAP platform is running.
-  Uploader        $u            API docs (OpenAPI): $u/docs
+  Uploader        $u/           API docs (OpenAPI): $u/docs
+                  first admin:  set -a; . .state/platform.env; set +a; .state/venv/bin/python -m leap_uploader.admin create-user --username admin --role admin
   Reporter        $r            API docs (OpenAPI): $r/docs
+                  dashboard:    $r/   (sign in with REPORTER_ANALYST_TOKEN from .state/platform.env)
                   reach:        $r/api/v1/reach
   Pseudonymiser   $p/docs       key check: $p/key-check
   Matcher         $m/docs

@@ -35,4 +35,5 @@ def client(platform, dataset):
     _, manifest, _ = dataset
     services = sorted({f["service"] for f in manifest["files"]})
     token = create_provider(platform.env, "e2e-provider", "End-to-end test provider", services)
-    return PlatformClient(platform.url("uploader"), platform.url("reporter"), token)
+    return PlatformClient(platform.url("uploader"), platform.url("reporter"), token,
+                          reporter_token=platform.env["REPORTER_ANALYST_TOKEN"])

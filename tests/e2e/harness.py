@@ -25,7 +25,8 @@ LOCAL = ROOT / "deploy" / "local"
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
 # The e2e platform compares exact figures with the generator's truth, so the reporter runs
 # with small-number suppression off (production keeps it on; it has tests of its own).
-TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token"}
+TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token",
+                 "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token"}
 
 
 def free_port() -> int:

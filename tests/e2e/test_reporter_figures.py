@@ -18,7 +18,7 @@ def figures(client, dataset):
     client.wait_reach(truth["unique_beneficiaries"], deadline_s=120)
 
     def get(name: str, **params) -> dict:
-        response = httpx.get(f"{client.reporter_url}/api/v1/figures/{name}", params=params, timeout=30)
+        response = client.reporter_get(f"/api/v1/figures/{name}", **params)
         response.raise_for_status()
         return response.json()
     return uploads, get
@@ -63,7 +63,7 @@ def test_data_quality_rows_per_upload_equal_the_truth(figures, dataset):
 
 def test_only_an_admin_token_may_ask_for_exact_figures(figures, client, platform):
     url = f"{client.reporter_url}/api/v1/reach"
-    assert httpx.get(url, params={"suppression": "off"}, timeout=30).status_code == 403
+    assert client.reporter_get("/api/v1/reach", suppression="off").status_code == 403  # analysts may not
     exact = httpx.get(url, params={"suppression": "off"}, timeout=30,
                       headers={"Authorization": f"Bearer {platform.env['REPORTER_ADMIN_TOKEN']}"})
     assert exact.status_code == 200 and exact.json()["suppressed"] is False

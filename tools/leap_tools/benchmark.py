@@ -97,7 +97,8 @@ def main() -> None:
     generate(args.rows, data, seed=seed, formats="csv")
     manifest = json.loads((data / "manifest.json").read_text())
     token = create_provider(env, f"bench-{seed}", "Benchmark provider", sorted({f["service"] for f in manifest["files"]}))
-    client = PlatformClient(service_url(env, "uploader", 8001), service_url(env, "reporter", 8004), token, timeout=600)
+    client = PlatformClient(service_url(env, "uploader", 8001), service_url(env, "reporter", 8004), token,
+                            reporter_token=env.get("REPORTER_ANALYST_TOKEN"), timeout=600)
 
     since = asyncio.run(end_offsets(bootstrap, prefix))
     t0 = time.time()
