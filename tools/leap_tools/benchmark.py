@@ -61,7 +61,10 @@ async def last_timestamps(bootstrap: str, since: dict[TopicPartition, int], uplo
             consumer.seek(tp, offset)
         ends = await consumer.end_offsets(list(since))
         latest: dict[str, float] = {}
-        while any(await consumer.position(tp) < ends[tp] for tp in since):
+        async def behind() -> bool:
+            return any([await consumer.position(tp) < ends[tp] for tp in since])
+
+        while await behind():
             for tp, messages in (await consumer.getmany(timeout_ms=500, max_records=5000)).items():
                 for m in messages:
                     if m.key and m.key.decode() in upload_ids:
