@@ -12,7 +12,6 @@ import asyncio
 import csv
 import json
 import uuid
-from pathlib import Path
 
 import asyncpg
 import httpx

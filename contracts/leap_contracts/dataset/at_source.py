@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from leap_contracts.dataset.columns import COLUMNS, HeaderProblem
+from leap_contracts.dataset.columns import HeaderProblem
 from leap_contracts.dataset.rules import RowProblem, parse_date
 from leap_contracts.events import CarerTokens, IdentifierTokens, PseudonymisedRecord
 

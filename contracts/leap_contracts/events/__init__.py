@@ -6,7 +6,7 @@ is a new ``...V2`` model on a new topic. Models on restricted topics say so in
 their docstring and carry clear personal data; every other model carries none.
 """
 
-from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part  # noqa: F401 (re-exported)
 from leap_contracts.events.beneficiaries import *  # noqa: F403
 from leap_contracts.events.records import *  # noqa: F403
 from leap_contracts.events.uploads import *  # noqa: F403

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from leap_contracts import topics
-from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+from leap_contracts.events.base import Event, IdentifierType, Part
 
 class IndividualMatchedV1(Event):
     """Records of an upload chunk were resolved to this individual (new or existing)."""

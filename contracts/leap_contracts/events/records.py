@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from leap_contracts import topics
-from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+from leap_contracts.events.base import BeneficiaryType, Event, Gender, Part
 
 class ValidatedRecord(Part):
     """One accepted row in the standard dataset, parsed. RESTRICTED: clear personal data."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from leap_contracts import topics
-from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+from leap_contracts.events.base import Event, Part
 
 class FileReceivedV1(Event):
     """A provider's file was received and stored in the restricted zone."""

@@ -7,11 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry, Counter, generate_latest
 
 from leap_contracts import topics
+from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
 from leap_matcher import logs
 from leap_matcher.adapters import consumer, database, explanation
@@ -25,9 +25,7 @@ GROUP_ID = "leap-matcher"
 
 def create_app(settings: Settings) -> FastAPI:
     logs.configure()
-    registry = CollectorRegistry()
-    processed = Counter("messages_processed", "Messages handled", ["topic"], registry=registry)
-    dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"], registry=registry)
+    metrics = DeliveryMetrics()
     state: dict = {}
 
     @contextlib.asynccontextmanager
@@ -44,8 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
                                (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)):
             consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix,
                                group_id=settings.topic_prefix + GROUP_ID, handler=handler, pool=pool,
-                               producer=producer, max_attempts=settings.max_attempts, processed=processed,
-                               dead_letters=dead_letters)
+                               producer=producer, max_attempts=settings.max_attempts, processed=metrics.processed,
+                               dead_letters=metrics.dead_letters)
         relay = OutboxRelay(pool, producer)
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         await broker.start()
@@ -63,21 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="LEAP matcher", version="0.1.0", lifespan=lifespan)
 
-    @app.get("/health/live")
-    async def live() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/health/ready")
-    async def ready(response: Response) -> dict:
-        checks = {"database": False, "broker": False}
-        if state:
-            with contextlib.suppress(Exception):
-                checks["database"] = await state["pool"].fetchval("SELECT true")
-            with contextlib.suppress(Exception):
-                checks["broker"] = await state["broker"].ping(timeout=2.0)
-        if not all(checks.values()):
-            response.status_code = 503
-        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
+    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), broker=lambda: state.get("broker")))
 
     @app.get("/api/v1/individuals/{ref}/explanation")
     async def explain(ref: str) -> dict:
@@ -88,9 +72,5 @@ def create_app(settings: Settings) -> FastAPI:
         if found is None:
             raise HTTPException(404, f"no individual {ref}")
         return found
-
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
 
     return app

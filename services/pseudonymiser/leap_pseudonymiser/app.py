@@ -7,11 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, Response
+from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry, Counter, generate_latest
 
 from leap_contracts import topics
+from leap_contracts.delivery.health import DeliveryMetrics, health_router
 from leap_contracts.pseudonymisation import SPEC_VERSION, Tokeniser, key_check_value
 
 from leap_pseudonymiser import logs
@@ -25,9 +25,7 @@ GROUP_ID = "leap-pseudonymiser"
 
 def create_app(settings: Settings) -> FastAPI:
     logs.configure()
-    registry = CollectorRegistry()
-    processed = Counter("messages_processed", "Messages handled", ["topic"], registry=registry)
-    dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"], registry=registry)
+    metrics = DeliveryMetrics()
     state: dict = {}
 
     @contextlib.asynccontextmanager
@@ -44,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
                                (topics.RECORDS_AT_SOURCE, service.on_records_at_source)):
             consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=settings.topic_prefix + GROUP_ID,
                                handler=handler, pool=pool, producer=producer,
-                               max_attempts=settings.max_attempts, processed=processed, dead_letters=dead_letters)
+                               max_attempts=settings.max_attempts, processed=metrics.processed, dead_letters=metrics.dead_letters)
         relay = OutboxRelay(pool, producer)
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         await broker.start()
@@ -62,21 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="LEAP pseudonymiser", version="0.1.0", lifespan=lifespan)
 
-    @app.get("/health/live")
-    async def live() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/health/ready")
-    async def ready(response: Response) -> dict:
-        checks = {"database": False, "broker": False}
-        if state:
-            with contextlib.suppress(Exception):
-                checks["database"] = await state["pool"].fetchval("SELECT true")
-            with contextlib.suppress(Exception):
-                checks["broker"] = await state["broker"].ping(timeout=2.0)
-        if not all(checks.values()):
-            response.status_code = 503
-        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
+    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), broker=lambda: state.get("broker")))
 
     @app.get("/key-check")
     async def key_check() -> dict:
@@ -85,9 +69,5 @@ def create_app(settings: Settings) -> FastAPI:
                 "spec_version": SPEC_VERSION,
                 "previous_keys": [{"key_id": t.key_id, "key_check_value": t.key_check_value}
                                   for t in settings.previous_tokenisers]}
-
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
 
     return app

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, Response
+from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import Histogram
 
 from leap_contracts import topics
+from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
 from leap_reporter import api, api_figures, logs
 from leap_reporter.web import pages
@@ -21,14 +21,9 @@ from leap_reporter.service.handlers import ReadModelBuilder
 from leap_reporter.settings import Settings
 
 
-@dataclass
-class Metrics:
-    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
-
+class Metrics(DeliveryMetrics):
     def __post_init__(self) -> None:
-        self.processed = Counter("messages_processed", "Messages handled", ["topic"], registry=self.registry)
-        self.dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"],
-                                    registry=self.registry)
+        super().__post_init__()
         self.reach_seconds = Histogram("reach_query_seconds", "Time to answer /api/v1/reach",
                                        registry=self.registry)
 
@@ -74,26 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_figures.router)
     app.include_router(pages.router)
 
-    @app.get("/health/live")
-    async def live() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/health/ready")
-    async def ready(response: Response) -> dict:
-        checks = {"database": False, "broker": False}
-        if app.state.pool is not None:
-            with contextlib.suppress(Exception):
-                checks["database"] = await app.state.pool.fetchval("SELECT true")
-        if app.state.broker is not None:
-            with contextlib.suppress(Exception):
-                checks["broker"] = await app.state.broker.ping(timeout=2.0)
-        if not all(checks.values()):
-            response.status_code = 503
-        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks,
-                "consumer_group": app.state.group_id}
-
-    @app.get("/metrics")
-    async def metrics_endpoint() -> Response:
-        return Response(generate_latest(metrics.registry), media_type="text/plain; version=0.0.4")
+    app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, broker=lambda: app.state.broker,
+                                     details=lambda: {"consumer_group": app.state.group_id}))
 
     return app

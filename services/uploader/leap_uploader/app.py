@@ -7,13 +7,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
-from prometheus_client import generate_latest
 
 from leap_contracts import topics
+from leap_contracts.delivery.health import health_router
 
 from leap_uploader import bootstrap, logs
 from leap_uploader.adapters import consumer, database
@@ -105,27 +105,7 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    @app.get("/health/live", tags=["health"])
-    async def live() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/health/ready", tags=["health"])
-    async def ready(response: Response) -> dict:
-        checks = {"database": False}
-        if messaging:
-            checks["broker"] = False
-        if state:
-            with contextlib.suppress(Exception):
-                checks["database"] = await state["pool"].fetchval("SELECT true")
-            if messaging and "broker" in state:
-                with contextlib.suppress(Exception):
-                    checks["broker"] = await state["broker"].ping(timeout=2.0)
-        if not all(checks.values()):
-            response.status_code = 503
-        return {"status": "ready" if all(checks.values()) else "not ready", "checks": checks}
-
-    @app.get("/metrics", tags=["health"])
-    async def metrics_endpoint() -> Response:
-        return Response(generate_latest(metrics.registry), media_type="text/plain; version=0.0.4")
+    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"),
+                                     broker=(lambda: state.get("broker")) if messaging else None))
 
     return app

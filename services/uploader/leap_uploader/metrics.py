@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from prometheus_client import Counter
 
-from prometheus_client import CollectorRegistry, Counter
+from leap_contracts.delivery.health import DeliveryMetrics
 
 
-@dataclass
-class Metrics:
-    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
-
+class Metrics(DeliveryMetrics):
     def __post_init__(self) -> None:
-        r = self.registry
-        self.processed = Counter("messages_processed", "Messages handled", ["topic"], registry=r)
-        self.dead_letters = Counter("dead_letters", "Messages sent to a dead-letter topic", ["topic"], registry=r)
-        self.uploads = Counter("uploads", "Upload requests by outcome", ["outcome"], registry=r)
+        super().__post_init__()
+        self.uploads = Counter("uploads", "Upload requests by outcome", ["outcome"], registry=self.registry)

@@ -56,7 +56,7 @@ async def dashboard(db, database_url, builder, events):
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:
-        await asyncio.sleep(0.01)  # bounded by the test timeout; the server starts in milliseconds
+        await asyncio.sleep(0.01)  # poll until started, bounded by the test timeout (milliseconds)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     await task
