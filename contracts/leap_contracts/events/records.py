@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from leap_contracts import topics
-from leap_contracts.events.base import BeneficiaryType, Event, Gender, Part
+from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
 
 class ValidatedRecord(Part):
     """One accepted row in the standard dataset, parsed. RESTRICTED: clear personal data."""
@@ -120,6 +120,9 @@ class MatchedRecord(Part):
     engagement_date: date
     engagement_type: str | None = None
     attended: bool = True
+    findings: list[str] = Field(default_factory=list, description="Data-quality finding codes of the record.")
+    identifier_types: list[IdentifierType] = Field(
+        default_factory=list, description="Which identifiers the record carried (types only, never values).")
 
 
 class RecordsMatchedV1(Event):

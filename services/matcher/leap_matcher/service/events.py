@@ -32,7 +32,9 @@ _MATCHED_FIELDS = ("row_number", "beneficiary_type", "birth_month", "gender", "w
 
 def _matched(record) -> dict:
     fields = record.__dict__
-    return {**{f: fields[f] for f in _MATCHED_FIELDS}, "engagement_date": record.engagement_date.isoformat()}
+    return {**{f: fields[f] for f in _MATCHED_FIELDS}, "engagement_date": record.engagement_date.isoformat(),
+            "findings": list(record.findings),
+            "identifier_types": sorted(kind for kind, token in record.tokens.__dict__.items() if token)}
 
 
 class Events:

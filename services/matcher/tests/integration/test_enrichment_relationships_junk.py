@@ -94,3 +94,14 @@ async def test_explanation_names_identifier_types_never_tokens(pool):
     assert token("e") not in json.dumps(found) and token("e")[:16] not in json.dumps(found)
     async with pool.acquire() as conn:
         assert await explain(conn, "IND-9999999999") is None
+
+
+async def test_matched_records_carry_findings_and_identifier_types_never_tokens(pool):
+    upload = new_upload()
+    source = record(2, {"email": "e-findings", "nhs_number": "n-findings"})
+    await Matcher(pool).on_records_pseudonymised(chunk(upload, 0, [source.model_copy(update={"findings": ["mobile_placeholder"]})]))
+    [matched] = await events(pool, "RecordsMatchedV1")
+    [row] = matched.payload["records"]
+    assert row["findings"] == ["mobile_placeholder"]
+    assert row["identifier_types"] == ["email", "nhs_number"]
+    assert token("e-findings") not in str(matched.payload)
