@@ -14,7 +14,7 @@ from rich.table import Table
 
 from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
-from leap_tools.localenv import STATE, create_provider, load_demo_wards, platform_env, service_url
+from leap_tools.localenv import STATE, create_provider, ensure_demo_users, load_demo_wards, platform_env, service_url
 
 console = Console()
 
@@ -55,6 +55,10 @@ def main() -> None:
                   str(truth["unique_beneficiaries"]))
     console.print(table)
     console.print(f"demo provider API token (shown once): {token}")
+    users = ensure_demo_users(env, "demo")
+    console.print(f"sign in to the uploader's pages at {client.uploader_url}/ as " + " or ".join(
+        f"{name} / {password}" for name, password in users.items())
+        + " (kept in .state/demo-users.txt); your authenticator app is enrolled at first sign-in")
 
 
 if __name__ == "__main__":

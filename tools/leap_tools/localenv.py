@@ -52,3 +52,25 @@ def create_provider(env: dict[str, str], provider_id: str, name: str, services: 
         if line.startswith("token:"):
             return line.split(":", 1)[1].strip()
     raise RuntimeError("the admin command printed no token")
+
+
+def ensure_demo_users(env: dict[str, str], provider_id: str) -> dict[str, str]:
+    """The demo's page users (an admin and a provider's data officer), created once; username -> password.
+
+    Passwords are generated on first use and kept in ``.state/demo-users.txt`` (owner-only)."""
+    import secrets
+
+    path = STATE / "demo-users.txt"
+    users = dict(line.split(" ", 1) for line in path.read_text().splitlines() if " " in line) if path.exists() else {}
+    for username, role in (("demo-admin", "admin"), ("demo-officer", "provider")):
+        if username in users:
+            continue
+        password = secrets.token_urlsafe(12)
+        args = ["create-user", "--username", username, "--role", role]
+        if role == "provider":
+            args += ["--provider", provider_id]
+        run_module("leap_uploader.admin", *args, env={**env, "UPLOADER_NEW_USER_PASSWORD": password})
+        users[username] = password
+        path.touch(mode=0o600)
+        path.write_text("".join(f"{u} {p}\n" for u, p in users.items()))
+    return users
