@@ -4,35 +4,31 @@ The superuser DSN comes from ``LEAP_TEST_ADMIN_DSN``; without it, the project's
 local cluster (``deploy/local/postgres.sh start``) is used over its unix socket.
 When none answers the tests are skipped, saying why, unless
 ``LEAP_REQUIRE_SERVICES`` is set (``make test``), where that is an error.
-The session creates database ``reporter_test_<hex>``, a login role of the same
-name owning schema ``reporter`` in it (exactly what the service gets in
+The session gets a throw-away database and a login role owning schema
+``reporter`` in it (``leap_contracts.testing``, exactly what the service gets in
 production), migrates, and drops both at the end. No Kafka: tests call the
 handlers with envelopes built by ``leap_contracts.envelope.seal``.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 import uuid
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
 from leap_contracts.envelope import seal
+from leap_contracts.testing import throwaway_database
 from leap_contracts.events import IndividualsMergedV1, MatchedRecord, RecordsMatchedV1, UploadValidatedV1
 
 from leap_reporter.adapters import database
 from leap_reporter.adapters.consumer_state import READ_MODEL_TABLES
 from leap_reporter.service.handlers import ReadModelBuilder
 
-_ROOT = Path(__file__).resolve().parents[4]
-_LOCAL_DSN = f"postgresql://postgres@/postgres?host={_ROOT / '.state/run/postgres'}&port=55432"
 
 
 def pytest_collection_modifyitems(items):
@@ -42,39 +38,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
 
 
-def _as_role(admin_dsn: str, role: str, password: str, dbname: str) -> str:
-    parts = urlsplit(admin_dsn)
-    where = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, f"{role}:{password}@{where}", f"/{dbname}", parts.query, ""))
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def database_url():
-    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", _LOCAL_DSN)
-    try:
-        admin = await asyncpg.connect(admin_dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("LEAP_REQUIRE_SERVICES"):  # set by `make test`: never skip silently there
-            raise
-        pytest.skip(f"no PostgreSQL for integration tests ({type(exc).__name__}: {exc}); "
-                    "set LEAP_TEST_ADMIN_DSN or run `bash deploy/local/postgres.sh start`")
-    name, password = f"reporter_test_{secrets.token_hex(4)}", secrets.token_urlsafe(16)
-    try:
-        await admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
-        await admin.execute(f"CREATE DATABASE {name}")
-        await admin.execute(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
-        await admin.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name}")
-        in_db = await asyncpg.connect(admin_dsn, database=name)
-        try:
-            await in_db.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
-            await in_db.execute(f"CREATE SCHEMA reporter AUTHORIZATION {name}")
-        finally:
-            await in_db.close()
-        yield _as_role(admin_dsn, name, password, name)
-    finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.execute(f"DROP ROLE IF EXISTS {name}")
-        await admin.close()
+    async with throwaway_database("reporter") as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

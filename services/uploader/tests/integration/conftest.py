@@ -10,11 +10,9 @@ from __future__ import annotations
 import base64
 import os
 import sys
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -22,6 +20,7 @@ import pytest
 from fastapi import FastAPI
 
 from leap_contracts.envelope import Envelope, decode
+from leap_contracts.testing import throwaway_database
 from leap_uploader.app import create_app
 from leap_uploader.bootstrap import Services
 from leap_uploader.service.providers import create_provider
@@ -30,44 +29,14 @@ from leap_uploader.settings import Settings
 pytestmark = pytest.mark.integration
 sys.path.insert(0, str(Path(__file__).parent))  # uploader_web_helpers (import mode is importlib)
 
-REPO = Path(__file__).resolve().parents[4]
-DEFAULT_ADMIN_DSN = f"postgresql://postgres@/postgres?host={REPO}/.state/run/postgres&port=55432"
 TABLES = ("providers, provider_services, api_tokens, uploads, upload_problems, raw_files, matched_chunks, "
           "outbox, inbox, dead_letter, users, sessions, sign_in_failures, audit_log, mappings")
 
 
-def _with(dsn: str, *, user: str | None = None, password: str | None = None, database: str) -> str:
-    parts = urlsplit(dsn)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    netloc = f"{user}:{password}@{host}" if user else parts.netloc
-    return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
-
-
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN)
-    try:
-        admin = await asyncpg.connect(admin_dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        pytest.skip(f"no PostgreSQL at LEAP_TEST_ADMIN_DSN ({type(exc).__name__}): "
-                    "start it with 'bash deploy/local/postgres.sh start' or set LEAP_TEST_ADMIN_DSN")
-    name, password = f"leap_uploader_test_{secrets.token_hex(4)}", secrets.token_hex(16)
-    try:
-        await admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")  # generated hex only
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE template0")
-        owner = await asyncpg.connect(_with(admin_dsn, database=name))
-        try:
-            await owner.execute(f"""REVOKE ALL ON DATABASE {name} FROM PUBLIC;
-                                    GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {name};
-                                    REVOKE ALL ON SCHEMA public FROM PUBLIC;
-                                    CREATE SCHEMA uploader AUTHORIZATION {name};""")
-        finally:
-            await owner.close()
-        yield _with(admin_dsn, user=name, password=password, database=name)
-    finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.execute(f"DROP ROLE IF EXISTS {name}")
-        await admin.close()
+    async with throwaway_database("uploader") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

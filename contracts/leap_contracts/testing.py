@@ -1,0 +1,59 @@
+"""Test support every package shares: a throw-away database on the real PostgreSQL.
+
+``LEAP_TEST_ADMIN_DSN`` is a superuser DSN (default: the project-local cluster's
+socket, started by ``deploy/local/postgres.sh start``). When no server answers,
+tests are skipped saying why, unless ``LEAP_REQUIRE_SERVICES`` is set (as
+``make test`` does), where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ADMIN_DSN = f"postgresql://postgres@/postgres?host={ROOT}/.state/run/postgres&port=55432"
+
+
+def _dsn(admin_dsn: str, *, database: str, user: str | None = None, password: str | None = None) -> str:
+    parts = urlsplit(admin_dsn)
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{user}:{password}@{host}" if user else parts.netloc
+    return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, ""))
+
+
+@asynccontextmanager
+async def throwaway_database(schema: str) -> AsyncIterator[str]:
+    """A fresh database and a login role owning it and ``schema`` in it — what a service gets in
+    production — yielding the role's DSN; both are dropped afterwards."""
+    import pytest
+
+    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN)
+    try:
+        admin = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        if os.environ.get("LEAP_REQUIRE_SERVICES"):  # set by `make test`: never skip silently there
+            raise
+        pytest.skip(f"no PostgreSQL for integration tests ({type(exc).__name__}: {exc}); "
+                    "set LEAP_TEST_ADMIN_DSN or run `bash deploy/local/postgres.sh start`")
+    name, password = f"test_{schema}_{secrets.token_hex(4)}", secrets.token_hex(16)
+    try:
+        await admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")  # generated hex only
+        await admin.execute(f"CREATE DATABASE {name} OWNER {name} TEMPLATE template0")
+        owner = await asyncpg.connect(_dsn(admin_dsn, database=name))
+        try:
+            await owner.execute(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC; "
+                                f"CREATE SCHEMA {schema} AUTHORIZATION {name}")
+        finally:
+            await owner.close()
+        yield _dsn(admin_dsn, database=name, user=name, password=password)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE IF EXISTS {name}")
+        await admin.close()
