@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, HTTPException
-from faststream.kafka import KafkaBroker
 
 from leap_contracts import topics
+from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
 from leap_matcher import logs
-from leap_matcher.adapters import consumer, database, explanation
-from leap_matcher.adapters.outbox import OutboxRelay
+from leap_matcher.adapters import database, explanation
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import Matcher
 from leap_matcher.settings import Settings
@@ -32,30 +29,16 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await database.create_pool(settings.database_url.get_secret_value(), max_size=settings.pool_size)
         await database.migrate(pool)
-        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
-                                    enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
-        await producer.start()
-        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
         service = Matcher(pool, settings.topic_prefix,
                           JunkRule(settings.junk_max_birth_months, settings.junk_max_providers))
-        for topic, handler in ((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
-                               (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)):
-            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix,
-                               group_id=settings.topic_prefix + GROUP_ID, handler=handler, pool=pool,
-                               producer=producer, max_attempts=settings.max_attempts, processed=metrics.processed,
-                               dead_letters=metrics.dead_letters)
-        relay = OutboxRelay(pool, producer)
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
-        await broker.start()
-        state.update(pool=pool, relay=relay, broker=broker)
         try:
-            yield
+            async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
+                                 group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
+                                 subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
+                                                (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn))) as broker:
+                state.update(pool=pool, broker=broker)
+                yield
         finally:
-            await broker.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
-            await producer.stop()
             await pool.close()
             state.clear()
 

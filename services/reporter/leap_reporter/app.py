@@ -5,17 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
-from faststream.kafka import KafkaBroker
 from prometheus_client import Histogram
 
 from leap_contracts import topics
+from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
 from leap_reporter import api, api_figures, logs
 from leap_reporter.web import pages
-from leap_reporter.adapters import consumer, consumer_state, database
+from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.service.handlers import ReadModelBuilder
 from leap_reporter.settings import Settings
@@ -37,26 +36,17 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await database.create_pool(settings.database_url.get_secret_value())
         await database.migrate(pool)
         group_id = await consumer_state.group_id(pool)
-        # The reporter publishes nothing; the producer only carries poison messages to the dead-letter topic.
-        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
-        await producer.start()
-        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
         builder = ReadModelBuilder(pool)
-        for topic, handler in (
-            (topics.RECORDS_MATCHED, builder.on_records_matched),
-            (topics.BENEFICIARIES, builder.on_beneficiary_event),
-            (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
-        ):
-            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=settings.topic_prefix + group_id,
-                               handler=handler, pool=pool, producer=producer, max_attempts=settings.max_attempts,
-                               processed=metrics.processed, dead_letters=metrics.dead_letters)
-        await broker.start()
-        app.state.pool, app.state.broker, app.state.group_id = pool, broker, group_id
         try:
-            yield
+            async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
+                                 group_id=group_id, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
+                                 relay=False,  # the reporter publishes nothing
+                                 subscriptions=((topics.RECORDS_MATCHED, builder.on_records_matched),
+                                                (topics.BENEFICIARIES, builder.on_beneficiary_event),
+                                                (topics.UPLOAD_VALIDATED, builder.on_upload_validated))) as broker:
+                app.state.pool, app.state.broker, app.state.group_id = pool, broker, group_id
+                yield
         finally:
-            await broker.stop()
-            await producer.stop()
             await pool.close()
             app.state.pool = app.state.broker = None
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from faststream.kafka import KafkaBroker
 
 from leap_contracts import topics
+from leap_contracts.delivery.runtime import messaging as run_messaging
 from leap_contracts.delivery.health import health_router
 
 from leap_uploader import bootstrap, logs
-from leap_uploader.adapters import consumer, database
-from leap_uploader.adapters.outbox import OutboxRelay
+from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
 from leap_uploader.settings import Settings
@@ -49,36 +46,20 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
         services = bootstrap.build(settings, pool, metrics)
         app.state.services = services
         state.update(pool=pool)
-        if not messaging:
-            try:
-                yield
-            finally:
-                await pool.close()
-                state.clear()
-            return
-        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all",
-                                    enable_idempotence=True, max_request_size=16 * 1024 * 1024, linger_ms=5)
-        await producer.start()
-        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
-        group_id = settings.topic_prefix + GROUP_ID  # exactly leap-uploader in production (no prefix)
-        for topic, handler in ((topics.FILE_RECEIVED, services.validation.on_file_received),
-                               (topics.RECORDS_MATCHED, services.completion.on_records_matched),
-                               (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected)):
-            consumer.subscribe(broker, topic=topic, prefix=settings.topic_prefix, group_id=group_id, handler=handler,
-                               pool=pool, producer=producer, max_attempts=settings.max_attempts,
-                               processed=metrics.processed, dead_letters=metrics.dead_letters)
-        relay = OutboxRelay(pool, producer)
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
-        await broker.start()
-        state.update(relay=relay, broker=broker)
         try:
-            yield
+            if not messaging:
+                yield
+                return
+            async with run_messaging(
+                    bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix, group_id=GROUP_ID,
+                    pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
+                    subscriptions=((topics.FILE_RECEIVED, services.validation.on_file_received),
+                                   (topics.RECORDS_MATCHED, services.completion.on_records_matched),
+                                   (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected)),
+            ) as broker:
+                state.update(broker=broker)
+                yield
         finally:
-            await broker.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
-            await producer.stop()
             await pool.close()
             state.clear()
 

@@ -1,0 +1,46 @@
+"""A service's messaging while it runs: producer, subscriptions with the delivery rules, outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from leap_contracts.delivery.consumer import Handler, subscribe
+from leap_contracts.delivery.health import DeliveryMetrics
+from leap_contracts.delivery.outbox import OutboxRelay
+from leap_contracts.topics import Topic
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+"""Chunk events of 1,000 records stay far below this; the broker accepts it too."""
+
+
+@contextlib.asynccontextmanager
+async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: asyncpg.Pool,
+                    subscriptions: Sequence[tuple[Topic, Handler]], metrics: DeliveryMetrics, max_attempts: int,
+                    relay: bool = True) -> AsyncIterator[KafkaBroker]:
+    """Start consuming ``subscriptions`` in one consumer group (``topic_prefix + group_id``) and, unless the
+    service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
+                                max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
+    await producer.start()
+    broker = KafkaBroker(bootstrap, logger=None)  # FastStream's own logs would print message contents
+    for topic, handler in subscriptions:
+        subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
+                  pool=pool, producer=producer, max_attempts=max_attempts,
+                  processed=metrics.processed, dead_letters=metrics.dead_letters)
+    relay_task = asyncio.create_task(OutboxRelay(pool, producer).run(), name="outbox-relay") if relay else None
+    try:
+        await broker.start()
+        yield broker
+    finally:
+        await broker.stop()
+        if relay_task:
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+        await producer.stop()
