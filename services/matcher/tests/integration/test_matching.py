@@ -4,63 +4,42 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import uuid
-from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leap_contracts.envelope import decode, seal
-from leap_contracts.events import IdentifierTokens, PseudonymisedRecord, RecordsPseudonymisedV1
 from leap_matcher.service.handlers import Matcher
+
+sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
+from matcher_helpers import chunk, events, partition, record, token  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
 
-def token(name: str) -> str:
-    return name.encode().hex().ljust(64, "0")
-
-
-def chunk(upload_id, index, rows):
+def rows_chunk(upload_id, index, rows):
     """rows: (row_number, {identifier type: token name})."""
-    event = RecordsPseudonymisedV1(
-        upload_id=upload_id, provider_id="p1", service_code="CAN", chunk_index=index, spec_version="1",
-        key_id="k", records=[
-            PseudonymisedRecord(row_number=n, beneficiary_type="adult", engagement_date=date(2024, 5, 1),
-                                tokens=IdentifierTokens(**{k: token(v) for k, v in ids.items()}))
-            for n, ids in rows
-        ])
-    return seal(event, producer="test", correlation_id=str(upload_id))
-
-
-async def partition(pool):
-    rows = await pool.fetch("SELECT upload_id, row_number, individual_id FROM record")
-    groups: dict[int, set] = {}
-    for r in rows:
-        groups.setdefault(r["individual_id"], set()).add((str(r["upload_id"]), r["row_number"]))
-    return sorted(sorted(g) for g in groups.values())
-
-
-async def outbox_events(pool):
-    return [decode(r["value"]) for r in await pool.fetch("SELECT value FROM outbox ORDER BY id")]
+    return chunk(upload_id, index, [record(n, ids) for n, ids in rows])
 
 
 async def test_new_then_matched_then_bridged(pool):
     matcher, upload = Matcher(pool), uuid.uuid4()
-    await matcher.on_records_pseudonymised(chunk(upload, 0, [(2, {"email": "e1"}), (3, {"mobile": "m1"})]))
+    await matcher.on_records_pseudonymised(rows_chunk(upload, 0, [(2, {"email": "e1"}), (3, {"mobile": "m1"})]))
     assert await pool.fetchval("SELECT count(*) FROM individual") == 2
-    await matcher.on_records_pseudonymised(chunk(upload, 1, [(4, {"email": "e1", "mobile": "m1"})]))
+    await matcher.on_records_pseudonymised(rows_chunk(upload, 1, [(4, {"email": "e1", "mobile": "m1"})]))
     live = await pool.fetch("SELECT ref FROM individual WHERE merged_into IS NULL")
     assert len(live) == 1 and live[0]["ref"] == "IND-0000000001"  # the oldest survives
     assert len(await partition(pool)) == 1
-    merged = [e for e in await outbox_events(pool) if e.event_type == "IndividualsMergedV1"]
+    merged = [e for e in await events(pool) if e.event_type == "IndividualsMergedV1"]
     assert merged[0].payload["survivor_ref"] == "IND-0000000001"
     assert merged[0].payload["merged_refs"] == ["IND-0000000002"]
 
 
 async def test_redelivery_changes_nothing(pool):
-    matcher, envelope = Matcher(pool), chunk(uuid.uuid4(), 0, [(2, {"email": "x"})])
+    matcher, envelope = Matcher(pool), rows_chunk(uuid.uuid4(), 0, [(2, {"email": "x"})])
     await matcher.on_records_pseudonymised(envelope)
     before = await pool.fetchval("SELECT count(*) FROM outbox")
     await matcher.on_records_pseudonymised(envelope)
@@ -69,7 +48,7 @@ async def test_redelivery_changes_nothing(pool):
 
 
 async def test_events_carry_no_tokens(pool):
-    await Matcher(pool).on_records_pseudonymised(chunk(uuid.uuid4(), 0, [(2, {"email": "secret"})]))
+    await Matcher(pool).on_records_pseudonymised(rows_chunk(uuid.uuid4(), 0, [(2, {"email": "secret"})]))
     for row in await pool.fetch("SELECT value FROM outbox"):
         assert token("secret").encode() not in row["value"]
 
@@ -109,7 +88,7 @@ async def test_any_order_and_split_gives_the_connected_components(database_url, 
         upload = uuid.uuid4()
         rows = [(n + 2, {kinds[i]: f"t{v}" for i, v in enumerate(dict.fromkeys(ids))}) for n, ids in enumerate(names)]
         random.Random(seed).shuffle(rows)
-        chunks = [chunk(upload, i, rows[s:s + chunk_size]) for i, s in enumerate(range(0, len(rows), chunk_size))]
+        chunks = [rows_chunk(upload, i, rows[s:s + chunk_size]) for i, s in enumerate(range(0, len(rows), chunk_size))]
         queues = [chunks[i::instances] for i in range(instances)]
         matchers = [Matcher(pool) for _ in range(instances)]
 
