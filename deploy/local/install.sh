@@ -111,7 +111,26 @@ PY
   )
 fi
 
-# --- the reporter dashboard's sign-in tokens (until it shares the uploader's two-factor accounts)
+# --- single sign-on: people sign in to the reporter with their uploader account (password + TOTP); the
+# uploader signs a short assertion with its Ed25519 key, the reporter holds only the public key
+# (leap_contracts.identity). Added when missing, so existing installs get them on the next run.
+if ! grep -q '^UPLOADER_IDENTITY_SIGNING_KEY=' "$ENV_FILE" && [[ -x $VENV/bin/python ]]; then
+  (set -a; . "$ENV_FILE"; "$VENV/bin/python" - >>"$ENV_FILE" <<'PY'
+import os, secrets
+from leap_contracts.identity import new_key_pair
+private, public = new_key_pair()
+def url(name, port):
+    return f"http://{os.environ.get(f'{name}_HTTP_HOST', '127.0.0.1')}:{os.environ.get(f'{name}_HTTP_PORT', port)}"
+print(f"UPLOADER_IDENTITY_SIGNING_KEY={private}")
+print(f"UPLOADER_REPORTER_URL={url('REPORTER', 8004)}")
+print(f"REPORTER_IDENTITY_PUBLIC_KEY={public}")
+print(f"REPORTER_SIGN_IN_URL={url('UPLOADER', 8001)}/sso/reporter")
+print(f"REPORTER_SESSION_KEY={secrets.token_urlsafe(32)}")
+PY
+  )
+fi
+
+# --- bearer tokens of the reporter's API for scripts (people use the single sign-on above)
 for var in REPORTER_ANALYST_TOKEN REPORTER_ADMIN_TOKEN; do
   grep -q "^$var=" "$ENV_FILE" || echo "$var=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >>"$ENV_FILE"
 done

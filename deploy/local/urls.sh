@@ -13,7 +13,8 @@ The LEAP platform is running.
   Uploader        $u/           API docs (OpenAPI): $u/docs
                   first admin:  set -a; . .state/platform.env; set +a; .state/venv/bin/python -m leap_uploader.admin create-user --username admin --role admin
   Reporter        $r            API docs (OpenAPI): $r/docs
-                  dashboard:    $r/   (sign in with REPORTER_ANALYST_TOKEN from .state/platform.env)
+                  dashboard:    $r/   (sign in at the uploader as demo-analyst, password in .state/demo-users.txt,
+                                then the code from your authenticator app; scripts: Bearer REPORTER_ANALYST_TOKEN)
                   reach:        $r/api/v1/reach
   Pseudonymiser   $p/docs       key check: $p/key-check
   Matcher         $m/docs

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from leap_contracts.identity import new_key_pair
 from leap_contracts.topics import ALL, create_all
 from leap_tools.localenv import ROOT, STATE, platform_env
 
@@ -25,8 +26,13 @@ LOCAL = ROOT / "deploy" / "local"
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
 # The e2e platform compares exact figures with the generator's truth, so the reporter runs
 # with small-number suppression off (production keeps it on; it has tests of its own).
+# People sign in to the reporter through the uploader (single sign-on, a fresh key pair per run);
+# scripts keep the bearer tokens.
+_IDENTITY_PRIVATE, _IDENTITY_PUBLIC = new_key_pair()
 TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token",
-                 "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token"}
+                 "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token",
+                 "UPLOADER_IDENTITY_SIGNING_KEY": _IDENTITY_PRIVATE, "REPORTER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC,
+                 "REPORTER_SESSION_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
 
 
 def free_port() -> int:
@@ -52,7 +58,13 @@ class Platform:
             env[f"{upper}_DATABASE_URL"] = env[f"{upper}_DATABASE_URL"].rsplit("/", 1)[0] + f"/{self.database}"
             env[f"{upper}_TOPIC_PREFIX"] = self.prefix
             env[f"{upper}_HTTP_PORT"] = str(port)
+        env["UPLOADER_REPORTER_URL"] = self.browser_url("reporter")
+        env["REPORTER_SIGN_IN_URL"] = f"{self.browser_url('uploader')}/sso/reporter"
         return env
+
+    def browser_url(self, service: str) -> str:
+        """The address a browser uses: ``localhost``, where browsers keep Secure cookies over plain http."""
+        return f"http://localhost:{self.ports[service]}"
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"

@@ -1,6 +1,7 @@
-"""A provider's data officer in a real browser (Chromium driven by Playwright) on the running platform:
-enrols an authenticator app (TOTP), signs in, uploads a file with bad rows, follows its status and downloads
-the validation report.
+"""People in a real browser (Chromium driven by Playwright) on the running platform: a provider's data
+officer enrols an authenticator app (TOTP), signs in, uploads a file with bad rows, follows its status and
+downloads the validation report; an analyst opens the reporter's dashboard, signs in at the uploader (password
+and TOTP, single sign-on) and changes the slicers.
 
 Needs the ``playwright`` package and Debian's Chromium (/usr/bin/chromium); skipped without Chromium
 unless LEAP_REQUIRE_SERVICES=1.
@@ -18,6 +19,7 @@ import pyotp
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from leap_tools.client import PlatformClient
 from leap_tools.localenv import create_provider, run_module
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,5 +103,65 @@ def test_a_data_officer_enrols_signs_in_uploads_and_downloads_the_report(platfor
         by_row = {(r[0], r[1]): r for r in rows[1:]}
         assert by_row[("32", "beneficiary_type")][2] == "alien"
         assert by_row[("33", "engagement_date")][2] == "'=1+2"  # safe to open in Excel
+    finally:
+        context.close()
+
+
+def _people_file(tmp_path: Path, name: str, count: int) -> Path:
+    path = tmp_path / f"{name}.csv"
+    path.write_text("provider_record_id,beneficiary_type,engagement_date,email\n" + "".join(
+        f"{name}{i},parent,2025-02-{1 + i % 28:02d},{name}.{i}@example.org\n" for i in range(count)), encoding="utf-8")
+    return path
+
+
+def _headline(page) -> int:
+    return int(page.inner_text("#headline").replace(",", ""))
+
+
+def test_an_analyst_signs_in_at_the_uploader_and_uses_the_dashboard(platform, chromium, tmp_path):
+    """Single sign-on: the dashboard sends the analyst to the uploader (password, then TOTP), and back."""
+    token = create_provider(platform.env, "sso-provider", "Single sign-on test provider", ["CAN", "PINE"])
+    client = PlatformClient(platform.url("uploader"), platform.url("reporter"), token,
+                            reporter_token=platform.env["REPORTER_ANALYST_TOKEN"])
+    uploads = [client.upload(_people_file(tmp_path, "ssocan", 12), "CAN"),
+               client.upload(_people_file(tmp_path, "ssopine", 5), "PINE")]
+    run_module("leap_uploader.admin", "create-user", "--username", "analyst.browser", "--role", "analyst",
+               env={**platform.env, "UPLOADER_NEW_USER_PASSWORD": PASSWORD})
+    client.wait_final(uploads, deadline_s=300)
+    deadline = time.monotonic() + 120
+    while not (client.reach(service="CAN")["unique_beneficiaries"] >= 12
+               and client.reach(service="PINE")["unique_beneficiaries"] >= 5):
+        assert time.monotonic() < deadline, "the reporter did not catch up with the uploads"
+        time.sleep(0.25)  # poll interval, bounded by the deadline
+
+    reporter, uploader = platform.browser_url("reporter"), platform.browser_url("uploader")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(90_000)  # a loaded CI machine; every wait below ends as soon as its condition holds
+    try:
+        page.goto(f"{reporter}/", wait_until="domcontentloaded")  # -> /signin -> the uploader's sign-in
+        assert page.url.startswith(f"{uploader}/sign-in?next=%2Fsso%2Freporter")
+        page.fill("#username", "analyst.browser")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("text=Set up your authenticator app")
+        page.fill("#code", pyotp.TOTP(page.inner_text("#totp-secret").strip()).now())
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{reporter}/")  # back on the dashboard with a vouched-for session
+        assert "analyst" in page.inner_text(".who")
+        cookie = next(c for c in context.cookies() if c["name"] == "leap_reporter_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+        everyone = _headline(page)
+        page.select_option("#f-service", "CAN")
+        page.wait_for_url("**service=CAN**")
+        can = _headline(page)
+        page.select_option("#f-service", "PINE")
+        page.wait_for_url("**service=PINE**")
+        pine = _headline(page)
+        assert can >= 12 and pine >= 5 and everyone > can and everyone > pine  # distinct people per service
+        page.click("text=sign out")
+        page.wait_for_selector("text=You are signed out of the dashboard")
+        assert not any(c["name"] == "leap_reporter_session" for c in context.cookies())
     finally:
         context.close()

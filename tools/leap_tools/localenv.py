@@ -55,14 +55,16 @@ def create_provider(env: dict[str, str], provider_id: str, name: str, services: 
 
 
 def ensure_demo_users(env: dict[str, str], provider_id: str) -> dict[str, str]:
-    """The demo's page users (an admin and a provider's data officer), created once; username -> password.
+    """The demo's page users (an admin, a provider's data officer and an analyst, who also signs in to the
+    reporter's dashboard through the uploader), created once; username -> password.
 
     Passwords are generated on first use and kept in ``.state/demo-users.txt`` (owner-only)."""
     import secrets
 
     path = STATE / "demo-users.txt"
     users = dict(line.split(" ", 1) for line in path.read_text().splitlines() if " " in line) if path.exists() else {}
-    for username, role in (("demo-admin", "admin"), ("demo-officer", "provider")):
+    for username, role in (("demo-admin", "admin"), ("demo-officer", "provider"),
+                           ("demo-analyst", "analyst")):
         if username in users:
             continue
         password = secrets.token_urlsafe(12)

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from pydantic import SecretStr
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from leap_contracts import identity
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REPORTER_")
+    model_config = SettingsConfigDict(env_prefix="REPORTER_", hide_input_in_errors=True)  # never echo a secret
 
     database_url: SecretStr
     kafka_bootstrap: str = "127.0.0.1:19092"
@@ -17,11 +22,46 @@ class Settings(BaseSettings):
     suppression: bool = True
     suppression_threshold: int = 7
     rounding_base: int = 5
-    # Sign-in. TODO(shared identity): replace both tokens by the uploader's accounts with TOTP
-    # (see README "Sign-in"); until then the analyst token guards pages and API when set.
+    # People sign in at the uploader (password + TOTP), which vouches for them with an Ed25519-signed
+    # assertion (leap_contracts.identity): its public key, its /sso/reporter URL, and the key signing our cookie.
+    # Unset: the tokens below (or an open local demo when they are unset too).
+    identity_public_key: str | None = None
+    sign_in_url: str | None = None
+    session_key: SecretStr | None = None
+    # Bearer tokens for scripts and tests (and the people's sign-in when the identity key is unset).
     analyst_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     late_after_days: int = 15
     # The in-memory bitmap reach index (leap_reporter.adapters.reach_index).
     reach_index_min_engagements: int = 200_000
     reach_index_min_interval: float = 30.0
+
+    @field_validator("identity_public_key")
+    @classmethod
+    def _public_key_loads(cls, value: str | None) -> str | None:
+        if value is not None:
+            identity.load_public_key(value)  # ValueError says what is wrong
+        return value
+
+    @field_validator("sign_in_url")
+    @classmethod
+    def _sign_in_url_is_absolute(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+                raise ValueError("REPORTER_SIGN_IN_URL must be the uploader's absolute http(s) URL of /sso/reporter")
+        return value
+
+    @model_validator(mode="after")
+    def _single_sign_on_is_complete(self) -> "Settings":
+        if (self.identity_public_key is None) != (self.sign_in_url is None):
+            raise ValueError("set both REPORTER_IDENTITY_PUBLIC_KEY and REPORTER_SIGN_IN_URL, or neither")
+        if self.identity_public_key is not None and (self.session_key is None
+                                                     or len(self.session_key.get_secret_value()) < 32):
+            raise ValueError("REPORTER_SESSION_KEY (32 characters or more, random) signs the dashboard's "
+                             "session cookie: required with REPORTER_IDENTITY_PUBLIC_KEY")
+        return self
+
+    @property
+    def identity_key(self) -> Ed25519PublicKey | None:
+        return identity.load_public_key(self.identity_public_key) if self.identity_public_key else None

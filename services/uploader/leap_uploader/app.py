@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
@@ -18,7 +19,7 @@ from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
 from leap_uploader.settings import Settings
-from leap_uploader.web import pages_admin, pages_auth, pages_uploads
+from leap_uploader.web import pages_admin, pages_auth, pages_sso, pages_uploads
 from leap_uploader.web.deps import Redirect
 
 _STATIC = __import__("pathlib").Path(__file__).parent / "web" / "static"
@@ -31,6 +32,16 @@ _SECURITY_HEADERS = {
 }
 
 GROUP_ID = "leap-uploader"
+
+
+def _security_headers_for(settings: Settings) -> dict[str, str]:
+    """The sign-in form may end on the reporter (single sign-on): browsers check form-action on redirects too."""
+    if not settings.reporter_url:
+        return _SECURITY_HEADERS
+    parts = urlsplit(settings.reporter_url)
+    csp = _SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return {**_SECURITY_HEADERS, "Content-Security-Policy": csp}
 
 
 def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
@@ -67,7 +78,7 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                   description="Providers upload files of the standard reach dataset and follow their validation.")
     app.include_router(router)
     install_error_handlers(app)
-    for pages in (pages_auth, pages_uploads, pages_admin):
+    for pages in (pages_auth, pages_sso, pages_uploads, pages_admin):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
@@ -75,11 +86,13 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
     async def _redirect(request: Request, exc: Redirect) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
+    headers = _security_headers_for(settings)
+
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):
         response = await call_next(request)
         docs = request.url.path.startswith(("/docs", "/redoc"))  # Swagger UI loads its own scripts
-        for name, value in _SECURITY_HEADERS.items():
+        for name, value in headers.items():
             if not (docs and name == "Content-Security-Policy"):
                 response.headers.setdefault(name, value)
         if request.url.path != "/docs" and not request.url.path.startswith("/static"):

@@ -3,14 +3,19 @@ from __future__ import annotations
 import base64
 import binascii
 
-from pydantic import Field, SecretStr, field_validator
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from leap_contracts import identity
 
 
 class DatabaseSettings(BaseSettings):
     """What the admin command needs: only the database."""
 
-    model_config = SettingsConfigDict(env_prefix="UPLOADER_")
+    model_config = SettingsConfigDict(env_prefix="UPLOADER_", hide_input_in_errors=True)  # never echo a secret
 
     database_url: SecretStr
 
@@ -37,6 +42,41 @@ class Settings(DatabaseSettings):
     pseudo_key_id: str | None = Field(default=None, description="Key id at-source manifests must name (public).")
     pseudo_key_check_value: str | None = Field(default=None,
                                                description="Key check value at-source manifests must carry (public).")
+
+    identity_signing_key: SecretStr | None = Field(
+        default=None, description="Ed25519 private key (base64 of 32 raw bytes, or PEM) signing the sign-in "
+        "assertions this uploader gives the reporter (/sso/reporter); unset: no single sign-on.")
+    reporter_url: str | None = Field(default=None, description="The reporter's public base URL: /sso/reporter "
+                                     "only sends people back under it.")
+
+    @field_validator("identity_signing_key")
+    @classmethod
+    def _signing_key_loads(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            identity.load_private_key(value.get_secret_value())  # ValueError says what is wrong, never the key
+        return value
+
+    @field_validator("reporter_url")
+    @classmethod
+    def _reporter_url_is_absolute(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("UPLOADER_REPORTER_URL must be an absolute http(s) URL without query, "
+                             "e.g. https://reports.example.org")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _single_sign_on_needs_both(self) -> "Settings":
+        if (self.identity_signing_key is None) != (self.reporter_url is None):
+            raise ValueError("set both UPLOADER_IDENTITY_SIGNING_KEY and UPLOADER_REPORTER_URL, or neither")
+        return self
+
+    @property
+    def identity_key(self) -> Ed25519PrivateKey | None:
+        key = self.identity_signing_key
+        return identity.load_private_key(key.get_secret_value()) if key is not None else None
 
     @field_validator("storage_key")
     @classmethod

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+import structlog
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -25,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
 PERIODS = ("month", "quarter", "year")
+log = structlog.get_logger()
 _SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.html": "quality", "upload.html": "quality"}
 
 
@@ -89,28 +91,67 @@ async def upload_page(request: Request, upload: str) -> Response:
     return await _render(request, "upload.html", ["quality-uploads", "quality-problems"], upload=upload)
 
 
+def _local(next: str | None) -> str:
+    """``next`` when it is a path on this site, else ``/``: no open redirect."""
+    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
+    return next if ok else "/"
+
+
+def _signin_page(request: Request, *, next: str = "/", error: str | None = None, notice: str | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    settings = request.app.state.settings
+    html = templates.get_template("signin.html").render(
+        next=_local(next), error=error, notice=notice, single_sign_on=auth.single_sign_on(settings),
+        sign_in_link=f"/signin?{urlencode({'next': _local(next)})}")
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _set_session(request: Request, response: Response, role: auth.Role, username: str = "") -> None:
+    response.set_cookie(auth.COOKIE, auth.session_cookie(request.app.state.settings, role, username), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", max_age=auth.SESSION_SECONDS)
+
+
 @router.get("/signin")
-async def signin_form(request: Request) -> HTMLResponse:
-    return HTMLResponse(templates.get_template("signin.html").render(next=request.query_params.get("next", "/"),
-                                                                      error=None))
+async def signin_form(request: Request) -> Response:
+    settings, next = request.app.state.settings, _local(request.query_params.get("next"))
+    if not auth.single_sign_on(settings):
+        return _signin_page(request, next=next)
+    return_to = f"{request.base_url}signin/callback?{urlencode({'next': next})}"
+    return RedirectResponse(f"{settings.sign_in_url}?{urlencode({'return_to': return_to})}", status_code=303)
+
+
+@router.get("/signin/callback")
+async def signin_callback(request: Request, assertion: str = "", next: str = "/") -> Response:
+    try:
+        session = await auth.session_from_assertion(request.app.state.pool, request.app.state.settings, assertion)
+    except auth.SignInRefused as exc:
+        log.info("reporter.sign_in_refused", reason=str(exc))
+        return _signin_page(request, next=next, error=f"Not signed in: {exc}.", status_code=401)
+    log.info("reporter.signed_in", username=session.username, role=session.role, via="uploader")
+    response = RedirectResponse(_local(next), status_code=303)
+    _set_session(request, response, session.role, session.username)
+    return response
 
 
 @router.post("/signin")
 async def signin(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:
     settings = request.app.state.settings
+    if auth.single_sign_on(settings):
+        raise HTTPException(status_code=404, detail="people sign in through the uploader: open /signin")
     role = auth.role_for_token(settings, token)
     if role is None:
-        html = templates.get_template("signin.html").render(next=next, error="That token is not valid.")
-        return HTMLResponse(html, status_code=401)
-    local = next.startswith("/") and not next.startswith("//") and "\\" not in next  # no open redirect
-    response = RedirectResponse(next if local else "/", status_code=303)
-    response.set_cookie(auth.COOKIE, auth.session_cookie(settings, role), httponly=True, samesite="strict",
-                        max_age=auth.SESSION_SECONDS)
+        return _signin_page(request, next=next, error="That token is not valid.", status_code=401)
+    log.info("reporter.signed_in", role=role, via="token")
+    response = RedirectResponse(_local(next), status_code=303)
+    _set_session(request, response, role)
     return response
 
 
 @router.get("/signout")
-async def signout() -> Response:
-    response = RedirectResponse("/signin", status_code=303)
+async def signout(request: Request) -> Response:
+    if auth.single_sign_on(request.app.state.settings):  # /signin would sign straight back in at the uploader
+        response: Response = _signin_page(request, notice="You are signed out of the dashboard.")
+    else:
+        response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(auth.COOKIE)
     return response

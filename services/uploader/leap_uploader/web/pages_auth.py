@@ -1,8 +1,12 @@
-"""Sign-in (password, then a code from an authenticator app; enrolment by QR code the first time) and sign-out."""
+"""Sign-in (password, then a code from an authenticator app; enrolment by QR code the first time) and sign-out.
+
+``next`` (a local path, e.g. ``/sso/reporter?...``) is carried through both steps and followed at the end.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 
@@ -11,6 +15,17 @@ from leap_uploader.web.deps import (PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser
                                     check_pre_session, page, policy, pre_session_token, redirect, set_cookie)
 
 router = APIRouter(include_in_schema=False)
+Next = Annotated[str, Form(max_length=2100)]
+
+
+def local_path(next: str | None) -> str:
+    """``next`` when it is a path on this site, else ``/``: no open redirect."""
+    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
+    return next if ok else "/"
+
+
+def _with_next(path: str, next: str | None) -> str:
+    return f"{path}?{urlencode({'next': next})}" if local_path(next) != "/" else path
 
 
 @router.get("/")
@@ -21,50 +36,53 @@ async def home(user: User):
 
 
 @router.get("/sign-in")
-async def sign_in_page(request: Request, error: str | None = None, status_code: int = 200):
+async def sign_in_page(request: Request, error: str | None = None, status_code: int = 200, next: str | None = None):
     token = pre_session_token(request)
-    response = page(request, "sign_in.html", csrf_token=token, error=error, status_code=status_code)
+    response = page(request, "sign_in.html", csrf_token=token, error=error, status_code=status_code,
+                    next=local_path(next))
     set_cookie(request, response, PRE_SESSION_COOKIE, token, 3600)
     return response
 
 
 @router.post("/sign-in")
 async def sign_in(request: Request, username: Annotated[str, Form(max_length=64)],
-                  password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form(max_length=64)]):
+                  password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form(max_length=64)],
+                  next: Next = "/"):
     check_pre_session(request, csrf_token)
     pool = request.app.state.services.pool
     try:
         token = await accounts.sign_in(pool, policy(request), username, password, address(request))
     except accounts.TooManyAttempts as exc:
-        return await sign_in_page(request, str(exc), 429)
+        return await sign_in_page(request, str(exc), 429, next)
     except accounts.SignInRefused as exc:
-        return await sign_in_page(request, str(exc), 401)
-    response = redirect("/sign-in/code")
+        return await sign_in_page(request, str(exc), 401, next)
+    response = redirect(_with_next("/sign-in/code", next))
     set_cookie(request, response, SESSION_COOKIE, token, None)
     return response
 
 
 @router.get("/sign-in/code")
-async def code_page(request: Request, user: HalfUser, error: str | None = None, status_code: int = 200):
+async def code_page(request: Request, user: HalfUser, error: str | None = None, status_code: int = 200,
+                    next: str | None = None):
     if user.second_factor_done:
-        return redirect("/")
+        return redirect(local_path(next))
     qr = secret = None
     if not user.enrolled:
         secret, qr = await accounts.start_enrolment(request.app.state.services.pool, user)
     return page(request, "code.html", user, enrolling=not user.enrolled, qr=qr, secret=secret, error=error,
-                status_code=status_code)
+                status_code=status_code, next=local_path(next))
 
 
 @router.post("/sign-in/code")
 async def code(request: Request, user: HalfUser, code: Annotated[str, Form(max_length=16)],
-               csrf_token: Annotated[str, Form(max_length=64)]):
+               csrf_token: Annotated[str, Form(max_length=64)], next: Next = "/"):
     check_csrf(user, csrf_token)
     pool = request.app.state.services.pool
     try:
         token = await accounts.second_factor(pool, policy(request), user, code, address(request))
     except accounts.SignInRefused as exc:
-        return await code_page(request, user, str(exc), 401)
-    response = redirect("/")
+        return await code_page(request, user, str(exc), 401, next)
+    response = redirect(local_path(next))
     set_cookie(request, response, SESSION_COOKIE, token, request.app.state.services.settings.session_seconds)
     return response
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from leap_contracts import identity
 from leap_contracts.envelope import Envelope, decode
 from leap_contracts.testing import throwaway_database
 from leap_uploader.app import create_app
@@ -29,6 +30,8 @@ from leap_uploader.settings import Settings
 pytestmark = pytest.mark.integration
 sys.path.insert(0, str(Path(__file__).parent))  # uploader_web_helpers (import mode is importlib)
 
+REPORTER_URL = "https://reporter.example/dash"
+IDENTITY_PRIVATE, IDENTITY_PUBLIC = identity.new_key_pair()
 TABLES = ("providers, provider_services, api_tokens, uploads, upload_problems, raw_files, matched_chunks, "
           "outbox, inbox, dead_letter, users, sessions, sign_in_failures, audit_log, mappings")
 
@@ -43,7 +46,14 @@ async def database_url() -> AsyncIterator[str]:
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, storage_key=base64.b64encode(os.urandom(32)).decode(),
                     topic_prefix="test.", sign_in_address_limit=8,
-                    pseudo_key_id="programme-key-1", pseudo_key_check_value="0123456789ab")
+                    pseudo_key_id="programme-key-1", pseudo_key_check_value="0123456789ab",
+                    identity_signing_key=IDENTITY_PRIVATE, reporter_url=REPORTER_URL)
+
+
+@pytest.fixture(scope="session")
+def identity_public_key():
+    """What the reporter would hold to check this uploader's sign-in assertions."""
+    return identity.load_public_key(IDENTITY_PUBLIC)
 
 
 @pytest.fixture(scope="session")

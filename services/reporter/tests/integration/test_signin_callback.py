@@ -1,0 +1,79 @@
+"""Sign-in through the uploader: /signin redirects there; /signin/callback checks the assertion and spends its nonce."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from leap_contracts import identity
+from leap_reporter.app import create_app
+from leap_reporter.auth import COOKIE
+from leap_reporter.settings import Settings
+
+PRIVATE, PUBLIC = identity.new_key_pair()
+SIGNING = identity.load_private_key(PRIVATE)
+SIGN_IN_URL = "https://uploader.example/sso/reporter"
+
+
+@pytest.fixture
+async def client(db, database_url):
+    app = create_app(Settings(database_url=database_url, identity_public_key=PUBLIC, sign_in_url=SIGN_IN_URL,
+                              session_key="s" * 40, analyst_token="script-token"))
+    app.state.pool = db
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://reporter") as c:
+        yield c
+
+
+def _assertion(role="analyst", **overrides):
+    return identity.issue(SIGNING, **{"user_id": 3, "username": "ana.lyst", "role": role, "audience": "reporter",
+                                      **overrides})
+
+
+async def test_pages_send_people_to_the_uploader(client):
+    page = await client.get("/quality")
+    assert page.status_code == 303 and page.headers["location"] == "/signin?next=/quality"
+    signin = await client.get(page.headers["location"])
+    target = urlsplit(signin.headers["location"])
+    assert signin.status_code == 303 and f"{target.scheme}://{target.netloc}{target.path}" == SIGN_IN_URL
+    assert parse_qs(target.query)["return_to"] == ["https://reporter/signin/callback?next=%2Fquality"]
+
+
+async def test_a_valid_assertion_signs_in_for_eight_hours(client):
+    response = await client.get("/signin/callback", params={"assertion": _assertion("admin"), "next": "/quality"})
+    assert response.status_code == 303 and response.headers["location"] == "/quality"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie and "max-age=28800" in cookie
+    assert (await client.get("/api/v1/reach")).status_code == 200
+    assert (await client.get("/api/v1/reach", params={"suppression": "off"})).status_code == 200  # an admin
+    out = await client.get("/signout")
+    assert out.status_code == 200 and "signed out" in out.text and COOKIE not in client.cookies
+    assert (await client.get("/api/v1/reach")).status_code == 401
+
+
+async def test_an_assertion_signs_in_only_once(client):
+    assertion = _assertion()
+    assert (await client.get("/signin/callback", params={"assertion": assertion})).status_code == 303
+    client.cookies.clear()
+    again = await client.get("/signin/callback", params={"assertion": assertion})
+    assert again.status_code == 401 and "already used" in again.text and COOKIE not in client.cookies
+
+
+@pytest.mark.parametrize("assertion, reason", [
+    (_assertion(now=0), "expired"), (_assertion(audience="matcher"), "another service"),
+    (_assertion()[:-4] + "AAAA", "signature"), ("", "malformed"), (_assertion(role="provider"), "analysts and admins"),
+    (identity.issue(identity.load_private_key(identity.new_key_pair()[0]), user_id=1, username="x", role="admin",
+                    audience="reporter"), "signature")])
+async def test_bad_assertions_are_refused(client, assertion, reason):
+    response = await client.get("/signin/callback", params={"assertion": assertion})
+    assert response.status_code == 401 and reason in response.text and COOKIE not in client.cookies
+
+
+async def test_next_stays_on_the_dashboard(client):
+    response = await client.get("/signin/callback", params={"assertion": _assertion(), "next": "//evil.example/"})
+    assert response.headers["location"] == "/"
+
+
+async def test_the_token_form_is_off_but_script_tokens_still_work(client):
+    assert (await client.post("/signin", data={"token": "script-token"})).status_code == 404
+    bearer = {"Authorization": "Bearer script-token"}
+    assert (await client.get("/api/v1/reach", headers=bearer)).status_code == 200
