@@ -47,7 +47,9 @@ def seal(event: Event, *, producer: str, correlation_id: str, event_id: uuid.UUI
 
 
 def encode(envelope: Envelope) -> bytes:
-    return orjson.dumps(envelope.model_dump(mode="json"))
+    # orjson writes the envelope's UUID and UTC datetime exactly as pydantic's JSON mode would
+    # (tested), several times faster; the payload is JSON-ready already.
+    return orjson.dumps(envelope.__dict__, option=orjson.OPT_UTC_Z)
 
 
 def decode(raw: bytes) -> Envelope:

@@ -94,7 +94,10 @@ pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 start() {
   install
-  if running; then echo "postgres: already running"; else
+  if running; then
+    write_config; psql_su -d postgres -qAtc "SELECT pg_reload_conf()" >/dev/null   # settings changed in the repo apply
+    echo "postgres: already running"
+  else
     ! port_open 127.0.0.1 "$PG_PORT" || die "postgres: port $PG_PORT is in use by a process we did not start"
     local sock="$SOCK_DIR/.s.PGSQL.$PG_PORT"
     ((${#sock} < 108)) || die "postgres: socket path too long for unix sockets: $sock"

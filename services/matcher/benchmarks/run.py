@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import uuid
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -45,10 +46,19 @@ def reupload(chunks, rows: int):
     return out
 
 
-async def feed(matcher: Matcher, items) -> float:
-    started, cpu = time.perf_counter(), time.process_time()
+async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
+    """Apply the chunks as ``consumers`` consumers of one instance would: each owns the partitions
+    (here: uploads) hashed to it and applies them in order; the consumers run concurrently."""
+    lanes: list[list] = [[] for _ in range(consumers)]
     for envelope in items:
-        await matcher.on_records_pseudonymised(envelope)
+        lanes[zlib.crc32(envelope.correlation_id.encode()) % consumers].append(envelope)
+
+    async def consume(lane):
+        for envelope in lane:
+            await matcher.on_records_pseudonymised(envelope)
+
+    started, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(consume(lane) for lane in lanes))
     seconds = time.perf_counter() - started
     print(f"    matcher process CPU {time.process_time() - cpu:.1f}s of {seconds:.1f}s wall "
           f"(the rest: PostgreSQL, or waiting for a core; check `uptime`)")
@@ -66,13 +76,13 @@ async def main(args) -> None:
     print(f"load average before: {os.getloadavg()}")
     async with db.scratch_pool() as pool:
         matcher = Matcher(pool)
-        seconds = await feed(matcher, bulk)
+        seconds = await feed(matcher, bulk, args.consumers)
         live = await pool.fetchval("SELECT count(*) FROM individual WHERE merged_into IS NULL AND NOT removed")
-        print(f"(a) {data.rows} rows into an empty database, one instance: {seconds:.1f}s, "
+        print(f"(a) {data.rows} rows into an empty database, one instance ({args.consumers} consumers): {seconds:.1f}s, "
               f"{data.rows / seconds:,.0f} rows/s; {live} individuals "
               f"({'equal to' if live == data.unique_beneficiaries else 'DIFFERENT from'} the generator's truth)")
         upload_rows = sum(len(e.payload["records"]) for e in extra)
-        seconds_b = await feed(matcher, extra)
+        seconds_b = await feed(matcher, extra, args.consumers)
         print(f"(b) a {upload_rows}-row upload into the database holding them: matched in {seconds_b:.2f}s")
         ours = {f"{r['upload_id']}:{r['row_number']}": r["individual_id"] for r in await pool.fetch(
             "SELECT upload_id, row_number, individual_id FROM record WHERE upload_id = ANY($1::uuid[])",
@@ -95,5 +105,7 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--upload-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--consumers", type=int, default=2,
+                        help="consumers in the instance (MATCHER_CONSUMERS), each owning its own partitions")
     parser.add_argument("--skip-splink", action="store_true")
     asyncio.run(main(parser.parse_args()))

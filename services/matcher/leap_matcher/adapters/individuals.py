@@ -42,6 +42,12 @@ async def is_withdrawn(conn: asyncpg.Connection, upload_id: uuid.UUID) -> bool:
 
 
 async def applied_rows(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Sequence[int]) -> set[int]:
+    """Which of ``rows`` of the upload are stored already (a chunk sent again under a new event id).
+    One range probe answers the usual case, none."""
+    if not rows or not await conn.fetchval(
+            "SELECT EXISTS (SELECT FROM record WHERE upload_id = $1 AND row_number BETWEEN $2 AND $3)",
+            upload_id, min(rows), max(rows)):
+        return set()
     found = await conn.fetch(
         "SELECT row_number FROM record WHERE upload_id = $1 AND row_number = ANY($2::int[])", upload_id, list(rows)
     )
@@ -79,12 +85,14 @@ async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Attrib
     return {r["id"]: json.loads(r["attributes"]) for r in rows}
 
 
-async def create(conn: asyncpg.Connection, count: int) -> list[int]:
-    if count == 0:
+async def create(conn: asyncpg.Connection, attributes: Sequence[Attributes]) -> list[int]:
+    """New individuals, one per entry of ``attributes``; their ids in the same order."""
+    if not attributes:
         return []
     ids = [r[0] for r in await conn.fetch(
-        "SELECT nextval('individual_id_seq') FROM generate_series(1, $1)", count)]
-    await conn.copy_records_to_table("individual", records=[(i, reference(i)) for i in ids], columns=["id", "ref"])
+        "SELECT nextval('individual_id_seq') FROM generate_series(1, $1)", len(attributes))]
+    await conn.copy_records_to_table("individual", records=[
+        (i, reference(i), json.dumps(a)) for i, a in zip(ids, attributes)], columns=["id", "ref", "attributes"])
     return ids
 
 

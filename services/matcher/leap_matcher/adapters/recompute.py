@@ -51,7 +51,7 @@ async def recompute(conn: asyncpg.Connection, ids: list[int]) -> Outcome:
         stored = {(r["upload_id"], r["row_number"]): r for r in own}
         parts = split_parts([StoredRecord(r["upload_id"], r["row_number"], r["engagement_date"], tuple(r["tokens"]))
                              for r in own], not_linking)
-        owners = [individual_id] + await individuals.create(conn, len(parts) - 1)
+        owners = [individual_id] + await individuals.create(conn, [{}] * (len(parts) - 1))
         for owner, part in zip(owners, parts):
             outcome.attributes[owner] = combine(
                 candidate(stored[(p.upload_id, p.row_number)], str(p.upload_id)) for p in part)

@@ -9,11 +9,11 @@ import asyncpg
 _LINK = """
 INSERT INTO relationship (child_id, carer_id, via)
 SELECT r.individual_id, i.individual_id, array_agg(DISTINCT ct.id_type ORDER BY ct.id_type)
-FROM (SELECT DISTINCT token FROM unnest($1::bytea[]) AS u(token)) u
-JOIN identifier i ON i.token = u.token AND NOT i.quarantined
-JOIN carer_token ct ON ct.token = u.token AND ct.id_type = i.id_type
+FROM identifier i
+JOIN carer_token ct ON ct.token = i.token AND ct.id_type = i.id_type
 JOIN record r USING (upload_id, row_number)
-WHERE i.individual_id IS NOT NULL AND i.individual_id <> r.individual_id
+WHERE i.token = ANY($1::bytea[]) AND NOT i.quarantined
+  AND i.individual_id IS NOT NULL AND i.individual_id <> r.individual_id
 GROUP BY r.individual_id, i.individual_id
 ON CONFLICT DO NOTHING
 RETURNING child_id, carer_id, via

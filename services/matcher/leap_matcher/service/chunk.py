@@ -17,7 +17,7 @@ from leap_contracts.events import PseudonymisedRecord, RecordsPseudonymisedV1
 from leap_matcher.adapters import individuals, relationships
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.adapters.recompute import Outcome, recompute
-from leap_matcher.domain.enrichment import ATTRIBUTES, Attributes, candidate, combine
+from leap_matcher.domain.enrichment import combine_records
 from leap_matcher.domain.junk import JunkRule, chunk_stats
 from leap_matcher.domain.resolution import Component, resolve
 
@@ -53,11 +53,15 @@ class ChunkResult:
 def _tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
     """The record's identifier tokens and, during a key rotation, the same identifiers' tokens under
     the previous keys, so records tokenised before the rotation join it (tokens of different keys never collide)."""
+    if not record.linking_tokens:
+        return [(bytes.fromhex(v), k) for k, v in record.tokens.__dict__.items() if v]
     sets = [record.tokens, *(linking.tokens for linking in record.linking_tokens)]
     return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
 
 
 def _carer_tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
+    if not record.linking_tokens:
+        return [(bytes.fromhex(v), k) for k, v in record.carer_tokens.__dict__.items() if v]
     sets = [record.carer_tokens, *(linking.carer_tokens for linking in record.linking_tokens)]
     return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
 
@@ -80,7 +84,8 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
     known = await individuals.lookup(conn, list(token_type))
 
     # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
-    stats = chunk_stats([([t for t, _ in tokens], r.birth_month) for tokens, r in zip(typed, records)], event.provider_id)
+    token_lists = [[t for t, _ in tokens] for tokens in typed]
+    stats = chunk_stats([(tokens, r.birth_month) for tokens, r in zip(token_lists, records)], event.provider_id)
     stat_updates, new_junk = [], set()
     for token, s in stats.items():
         k = known.get(token)
@@ -97,14 +102,18 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
             stat_updates.append((token, sorted(s.providers), sorted(s.birth_months), token in new_junk))
     excluded = new_junk | {t for t, k in known.items() if k.quarantined}
 
-    linking = [[t for t, _ in tokens if t not in excluded] for tokens in typed]
+    linking = [[t for t in tokens if t not in excluded] for tokens in token_lists] if excluded else token_lists
     components = resolve(linking, {t: k.individual_id for t, k in known.items() if t not in excluded})
     held_by_junk = {known[t].individual_id for t in new_junk if t in known}
     attributes = await individuals.lock(conn, sorted(set().union(held_by_junk, *(c.known for c in components))))
-    if attributes is None or await individuals.lookup(conn, list(token_type)) != known:
+    # Tokens new to this chunk need no re-check: the unique index refuses them if another instance took them.
+    if attributes is None or await individuals.lookup(conn, list(known)) != known:
         raise ConcurrentChange("an individual changed meanwhile")
 
-    new_ids = iter(await individuals.create(conn, sum(1 for c in components if not c.known)))
+    upload = str(event.upload_id)
+    enriched = [combine_records([attributes[k] for k in sorted(c.known)], [records[i] for i in c.records], upload)
+                for c in components]
+    new_ids = iter(await individuals.create(conn, [a for c, a in zip(components, enriched) if not c.known]))
     owner = [c.survivor if c.known else next(new_ids) for c in components]
     merges = {m: c.survivor for c in components for m in c.merged}
     await individuals.merge(conn, list(merges), list(merges.values()))
@@ -114,17 +123,16 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
     await individuals.add_identifiers(conn, (
         (t, token_type[t], None if t in new_junk else o, sorted(stats[t].providers),
          sorted(stats[t].birth_months), t in new_junk) for t, o in new_tokens.items()))
-    rows = [{f: getattr(r, f) for f in ("row_number", "engagement_date", *ATTRIBUTES)} for r in records]
     await individuals.add_records(conn, (
         (event.upload_id, r.row_number, individual_of[i], event.provider_id, event.service_code,
-         r.beneficiary_type, r.engagement_date, [t for t, _ in typed[i]], r.birth_month, r.gender, r.ward_code,
+         r.beneficiary_type, r.engagement_date, token_lists[i], r.birth_month, r.gender, r.ward_code,
          r.ethnicity, r.first_language, r.engagement_type, r.attended, [t for t, _ in carers[i]])
         for i, r in enumerate(records)
     ))
     await individuals.add_carer_tokens(conn, (
         (t, kind, event.upload_id, r.row_number) for r, c in zip(records, carers) for t, kind in c))
-    upload = str(event.upload_id)
-    await individuals.set_attributes(conn, _enriched(components, owner, attributes, rows, upload))
+    await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
+                                            if c.known and a != attributes[o]})
 
     result = ChunkResult(event, records, components, owner, individual_of, token_type)
     if new_junk:
@@ -133,17 +141,6 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
     result.links = await relationships.link(conn, carer_side + [t for t in token_type if t not in known
                                                                 and token_type[t] in CARER_TYPES])
     return result
-
-
-def _enriched(components: list[Component], owner: list[int], stored: dict[int, Attributes],
-              rows: list[dict], upload: str) -> dict[int, Attributes]:
-    changed = {}
-    for c, individual_id in zip(components, owner):
-        before = stored.get(individual_id, {})
-        after = combine([*(stored[k] for k in sorted(c.known)), *(candidate(rows[i], upload) for i in c.records)])
-        if after != before:
-            changed[individual_id] = after
-    return changed
 
 
 async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: set[bytes], stats: dict,

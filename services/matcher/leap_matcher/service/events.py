@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
 from datetime import UTC, datetime
 
@@ -30,11 +31,15 @@ _MATCHED_FIELDS = ("row_number", "beneficiary_type", "birth_month", "gender", "w
                    "first_language", "engagement_type", "attended")
 
 
-def _matched(record) -> dict:
-    fields = record.__dict__
-    return {**{f: fields[f] for f in _MATCHED_FIELDS}, "engagement_date": record.engagement_date.isoformat(),
-            "findings": list(record.findings),
-            "identifier_types": sorted(kind for kind, token in record.tokens.__dict__.items() if token)}
+_matched_values = operator.attrgetter(*_MATCHED_FIELDS)
+
+
+def _matched(record, individual_ref: str) -> dict:
+    matched = dict(zip(_MATCHED_FIELDS, _matched_values(record)))
+    matched.update(individual_ref=individual_ref, engagement_date=record.engagement_date.isoformat(),
+                   findings=record.findings,
+                   identifier_types=sorted(kind for kind, token in record.tokens.__dict__.items() if token))
+    return matched
 
 
 class Events:
@@ -61,7 +66,7 @@ class Events:
         upload = str(event.upload_id)
         chunk = {"upload_id": upload, "provider_id": event.provider_id, "service_code": event.service_code,
                  "chunk_index": event.chunk_index,
-                 "records": [{"individual_ref": ref(r.individual_of[i]), **_matched(rec)} for i, rec in enumerate(r.records)],
+                 "records": [_matched(rec, ref(r.individual_of[i])) for i, rec in enumerate(r.records)],
                  "new_individuals": sum(1 for c in r.components if not c.known),
                  "matched_existing": sum(len(c.records) for c in r.components if c.known)}
         out = [(self.matched_topic, upload, self._fast(RecordsMatchedV1, chunk))]

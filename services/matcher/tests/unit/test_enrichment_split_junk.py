@@ -1,7 +1,11 @@
 import uuid
 from datetime import date
+from types import SimpleNamespace
 
-from leap_matcher.domain.enrichment import candidate, combine
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leap_matcher.domain.enrichment import ATTRIBUTES, candidate, combine, combine_records
 from leap_matcher.domain.junk import JunkRule, chunk_stats
 from leap_matcher.domain.split import StoredRecord, split_parts
 
@@ -31,6 +35,19 @@ def test_ties_break_by_upload_then_row_whatever_the_order():
 def test_stored_attributes_take_part_like_records():
     stored = combine([candidate(row(2, 20, first_language="Welsh"), U1)])
     assert combine([stored, candidate(row(9, 3, first_language="Urdu"), U2)])["first_language"]["value"] == "Welsh"
+
+
+_values = st.one_of(st.none(), st.sampled_from(["x", "y", "z"]))
+_rows = st.lists(st.builds(lambda n, day, values: row(n, day, **dict(zip(ATTRIBUTES, values))),
+                           st.integers(2, 9), st.integers(1, 28), st.tuples(*[_values] * len(ATTRIBUTES))),
+                 max_size=8, unique_by=lambda r: r["row_number"])
+
+
+@given(stored=_rows, new=_rows)
+def test_combine_records_is_combine_over_the_records_statements(stored, new):
+    before = combine(candidate(r, U1) for r in stored)
+    expected = combine([before, *(candidate(r, U2) for r in new)])
+    assert combine_records([before], [SimpleNamespace(**r) for r in new], U2) == expected
 
 
 def rec(n, day, *tokens, upload=uuid.UUID(U1)):
