@@ -47,7 +47,7 @@ def describe(exc: BaseException) -> str:
 def subscribe(
     broker: KafkaBroker, *, topic: Topic, prefix: str, group_id: str, handler: Handler,
     pool: asyncpg.Pool, producer: AIOKafkaProducer, max_attempts: int,
-    processed: Counter, dead_letters: Counter,
+    processed: Counter, dead_letters: Counter, consumers: int = 1,
 ) -> None:
     attempts: dict[tuple[int, int], int] = {}
     name = topic.full_name(prefix)
@@ -68,7 +68,8 @@ def subscribe(
         dead_letters.labels(topic=topic.name).inc()
         log.error("message.dead_lettered", topic=name, partition=raw.partition, offset=raw.offset, error=error)
 
-    @broker.subscriber(name, group_id=group_id, ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest", max_partition_fetch_bytes=16 * 1024 * 1024)
+    @broker.subscriber(name, group_id=group_id, ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest",
+                       max_partition_fetch_bytes=16 * 1024 * 1024, max_workers=consumers)
     async def on_message(msg: KafkaMessage) -> None:
         # The raw Kafka value, not a decoded body parameter: FastStream would parse JSON bodies
         # into a dict and reject them for a ``bytes`` parameter before this code ever ran.

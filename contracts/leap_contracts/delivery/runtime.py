@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -22,9 +22,13 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 @contextlib.asynccontextmanager
 async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: asyncpg.Pool,
                     subscriptions: Sequence[tuple[Topic, Handler]], metrics: DeliveryMetrics, max_attempts: int,
-                    relay: bool = True) -> AsyncIterator[KafkaBroker]:
+                    relay: bool = True, consumers: Mapping[str, int] | None = None) -> AsyncIterator[KafkaBroker]:
     """Start consuming ``subscriptions`` in one consumer group (``topic_prefix + group_id``) and, unless the
-    service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit."""
+    service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit.
+
+    ``consumers`` (topic name -> count, default 1): that many Kafka consumers of the group in this
+    process, each owning its own partitions, so one instance works on several partitions at once
+    (exactly as that many instances would)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
                                 max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
     await producer.start()
@@ -32,7 +36,8 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
     for topic, handler in subscriptions:
         subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
                   pool=pool, producer=producer, max_attempts=max_attempts,
-                  processed=metrics.processed, dead_letters=metrics.dead_letters)
+                  processed=metrics.processed, dead_letters=metrics.dead_letters,
+                  consumers=(consumers or {}).get(topic.name, 1))
     relay_task = asyncio.create_task(OutboxRelay(pool, producer).run(), name="outbox-relay") if relay else None
     try:
         await broker.start()

@@ -35,7 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
-                                                (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn))) as broker:
+                                                (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)),
+                                 consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers}) as broker:
                 state.update(pool=pool, broker=broker)
                 yield
         finally:
