@@ -86,6 +86,19 @@ class RelationshipLinkedV1(Event):
     via: list[Literal["email", "mobile"]] = Field(min_length=1)
 
 
+class RelationshipEndedV1(Event):
+    """A child-carer relationship no longer holds: the records or identifiers that made it were withdrawn,
+    quarantined as junk, or split off to another individual (which gets its own ``RelationshipLinkedV1``).
+    Keyed by the child's reference, like the link."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.BENEFICIARIES
+
+    child_ref: str
+    carer_ref: str
+    relationship: Literal["primary_carer"] = "primary_carer"
+    reason: Literal["upload_withdrawn", "identifier_quarantined"]
+
+
 class IdentifierQuarantinedV1(Event):
     """A data-quality finding: one identifier tied together implausibly many different people, so it
     no longer links anything. Carries the identifier TYPE and counts only, never the token."""

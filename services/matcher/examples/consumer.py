@@ -23,6 +23,7 @@ from leap_contracts.events import (
     IndividualSplitV1,
     RecordsMatchedV1,
     RecordsWithdrawnV1,
+    RelationshipEndedV1,
     RelationshipLinkedV1,
 )
 
@@ -56,6 +57,10 @@ class Picture:
                     del self.record_owner[key]
             case RelationshipLinkedV1():
                 self.carers.setdefault(event.child_ref, set()).add(event.carer_ref)
+            case RelationshipEndedV1():  # refs are live ones; ours may predate a merge
+                for child, carers in self.carers.items():
+                    if self.live(child) == event.child_ref:
+                        carers -= {c for c in carers if self.live(c) == event.carer_ref}
             case IdentifierQuarantinedV1():
                 print(f"data-quality finding: a {event.identifier_type} joined {event.distinct_birth_months} "
                       f"birth months / {event.distinct_providers} providers; it no longer links (upload {event.upload_id})")

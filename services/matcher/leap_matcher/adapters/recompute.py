@@ -2,7 +2,7 @@
 
 Used after a withdrawal (records left) and a quarantine (a token stopped linking). The callers
 hold the individuals' locks. Individuals merged into a split one keep pointing at the part that
-kept the reference.
+kept the reference. The relationships of every part are derived again from what remains.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from leap_matcher.adapters import individuals
+from leap_matcher.adapters import individuals, relationships
 from leap_matcher.domain.enrichment import Attributes, candidate, combine
 from leap_matcher.domain.split import StoredRecord, split_parts
 
@@ -29,6 +29,10 @@ class Outcome:
     splits: list[Split] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     attributes: dict[int, Attributes] = field(default_factory=dict)
+    links: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    """Relationships that now hold and did not (child, carer, via): a part split off keeps its carer."""
+    unlinks: list[tuple[int, int]] = field(default_factory=list)
+    """Relationships (child, carer) that no longer hold."""
 
 
 async def recompute(conn: asyncpg.Connection, ids: list[int]) -> Outcome:
@@ -78,4 +82,5 @@ async def recompute(conn: asyncpg.Connection, ids: list[int]) -> Outcome:
             "UPDATE identifier t SET individual_id = m.owner FROM unnest($1::bytea[], $2::bigint[]) AS m(token, owner) "
             "WHERE t.token = m.token", list(token_moves), list(token_moves.values()))
     await individuals.set_attributes(conn, outcome.attributes)
+    outcome.links, outcome.unlinks = await relationships.rederive(conn, sorted(outcome.attributes.keys() | set(ids)))
     return outcome

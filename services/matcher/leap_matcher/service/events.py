@@ -16,6 +16,7 @@ from leap_contracts.events import (
     RecordRef,
     RecordsMatchedV1,
     RecordsWithdrawnV1,
+    RelationshipEndedV1,
     RelationshipLinkedV1,
     SplitPart,
 )
@@ -86,9 +87,7 @@ class Events:
                 distinct_providers=q.providers, upload_id=event.upload_id,
                 individual_refs=[ref(i) for i in q.individual_ids])))
         out += self._splits(r.recomputed, "identifier_quarantined", event.upload_id)
-        for child, carer, via in r.links:
-            out.append(self._person(ref(child), RelationshipLinkedV1(child_ref=ref(child), carer_ref=ref(carer), via=via)))
-        return out
+        return out + self._links(r.links)
 
     def withdrawal(self, w: WithdrawalResult) -> list[Message]:
         e = w.event
@@ -99,7 +98,15 @@ class Events:
                 *self._splits(w.outcome, "upload_withdrawn", e.upload_id)]
 
     def _splits(self, outcome: Outcome, reason: str, upload_id) -> list[Message]:
-        return [self._person(ref(s.kept), IndividualSplitV1(
+        """Splits first, then the relationships they ended and started (a consumer re-points records first)."""
+        return [*(self._person(ref(s.kept), IndividualSplitV1(
             individual_ref=ref(s.kept), reason=reason, upload_id=upload_id,
             parts=[SplitPart(individual_ref=ref(new), records=[RecordRef(upload_id=u, row_number=n) for u, n in recs])
-                   for new, recs in s.parts])) for s in outcome.splits]
+                   for new, recs in s.parts])) for s in outcome.splits),
+                *(self._person(ref(child), RelationshipEndedV1(child_ref=ref(child), carer_ref=ref(carer), reason=reason))
+                  for child, carer in outcome.unlinks),
+                *self._links(outcome.links)]
+
+    def _links(self, links: list[tuple[int, int, list[str]]]) -> list[Message]:
+        return [self._person(ref(child), RelationshipLinkedV1(child_ref=ref(child), carer_ref=ref(carer), via=via))
+                for child, carer, via in links]

@@ -97,3 +97,52 @@ async def test_the_example_consumer_rebuilds_the_same_individuals_from_the_event
     assert picture.unique_individuals() == len(await partition(pool)) == 3
     for (upload, row), ref in picture.record_owner.items():
         assert picture.live(ref) == await ref_of(pool, uuid.UUID(upload), row)
+
+
+async def relations(pool) -> set[tuple[str, str]]:
+    """Live (child ref, carer ref) pairs as the matcher holds them."""
+    rows = await pool.fetch("""SELECT DISTINCT c.ref AS child, p.ref AS carer FROM relationship r
+                               JOIN individual ci ON ci.id = r.child_id JOIN individual c ON c.id = coalesce(ci.merged_into, ci.id)
+                               JOIN individual pi ON pi.id = r.carer_id JOIN individual p ON p.id = coalesce(pi.merged_into, pi.id)""")
+    return {(r["child"], r["carer"]) for r in rows}
+
+
+async def test_a_relationship_ends_when_the_record_that_made_it_is_withdrawn(pool):
+    matcher, carer_upload, child_upload, later = Matcher(pool), new_upload(), new_upload(), new_upload()
+    await matcher.on_records_pseudonymised(chunk(carer_upload, 0, [record(2, {"email": "mum"})]))
+    await matcher.on_records_pseudonymised(chunk(child_upload, 0, [
+        record(2, {"child_key": "kid"}, kind="child", carer={"email": "mum"})]))
+    await matcher.on_records_pseudonymised(chunk(later, 0, [record(2, {"child_key": "kid"}, kind="child")]))
+    child, carer = await ref_of(pool, later, 2), await ref_of(pool, carer_upload, 2)
+    assert await relations(pool) == {(child, carer)}
+
+    await matcher.on_upload_withdrawn(withdrawal(child_upload))
+    assert await relations(pool) == set()
+    [ended] = await events(pool, "RelationshipEndedV1")
+    assert ended.payload == {"child_ref": child, "carer_ref": carer, "relationship": "primary_carer",
+                             "reason": "upload_withdrawn"}
+
+
+async def test_a_child_split_off_keeps_its_carer_and_the_part_left_behind_loses_it(pool):
+    matcher, carer_upload, early, bridge = Matcher(pool), new_upload(), new_upload(), new_upload()
+    await matcher.on_records_pseudonymised(chunk(carer_upload, 0, [record(2, {"mobile": "dad"})]))
+    # kid-a (the older records) and kid-b, wrongly joined by a bridging record, one individual
+    await matcher.on_records_pseudonymised(chunk(early, 0, [
+        record(2, {"child_key": "kid-a"}, kind="child", day=1),
+        record(3, {"child_key": "kid-b"}, kind="child", day=5, carer={"mobile": "dad"})]))
+    await matcher.on_records_pseudonymised(chunk(bridge, 0, [
+        record(2, {"child_key": "kid-a", "nhs_number": "n"}, kind="child", day=9),
+        record(3, {"child_key": "kid-b", "nhs_number": "n"}, kind="child", day=9)]))
+    joined, carer = await ref_of(pool, early, 2), await ref_of(pool, carer_upload, 2)
+    assert await ref_of(pool, early, 3) == joined and await relations(pool) == {(joined, carer)}
+
+    await matcher.on_upload_withdrawn(withdrawal(bridge))
+    kid_b = await ref_of(pool, early, 3)
+    assert kid_b != joined and await ref_of(pool, early, 2) == joined
+    assert await relations(pool) == {(kid_b, carer)}
+    assert [e.payload["child_ref"] for e in await events(pool, "RelationshipEndedV1")] == [joined]
+    linked = [(e.payload["child_ref"], e.payload["carer_ref"]) for e in await events(pool, "RelationshipLinkedV1")]
+    assert len(linked) == 2 and linked[-1] == (kid_b, carer)  # the first: kid-b before the bridge merged it
+    # and the same picture when the withdrawal is delivered again
+    await matcher.on_upload_withdrawn(withdrawal(bridge))
+    assert await relations(pool) == {(kid_b, carer)}
