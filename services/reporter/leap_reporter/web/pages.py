@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import secrets
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -106,6 +108,10 @@ def _signin_page(request: Request, *, next: str = "/", error: str | None = None,
     return HTMLResponse(html, status_code=status_code)
 
 
+STATE_COOKIE = "leap_reporter_signin_state"
+STATE_SECONDS = 600
+
+
 def _set_session(request: Request, response: Response, role: auth.Role, username: str = "") -> None:
     response.set_cookie(auth.COOKIE, auth.session_cookie(request.app.state.settings, role, username), httponly=True,
                         samesite="lax", secure=request.url.scheme == "https", max_age=auth.SESSION_SECONDS)
@@ -116,13 +122,21 @@ async def signin_form(request: Request) -> Response:
     settings, next = request.app.state.settings, _local(request.query_params.get("next"))
     if not auth.single_sign_on(settings):
         return _signin_page(request, next=next)
-    return_to = f"{request.base_url}signin/callback?{urlencode({'next': next})}"
-    return RedirectResponse(f"{settings.sign_in_url}?{urlencode({'return_to': return_to})}", status_code=303)
+    # The state ties the callback to this browser: nobody can sign someone else in as themselves.
+    state = secrets.token_urlsafe(24)
+    return_to = f"{request.base_url}signin/callback?{urlencode({'next': next, 'state': state})}"
+    response = RedirectResponse(f"{settings.sign_in_url}?{urlencode({'return_to': return_to})}", status_code=303)
+    response.set_cookie(STATE_COOKIE, state, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=STATE_SECONDS, path="/signin")
+    return response
 
 
 @router.get("/signin/callback")
-async def signin_callback(request: Request, assertion: str = "", next: str = "/") -> Response:
+async def signin_callback(request: Request, assertion: str = "", next: str = "/", state: str = "") -> Response:
     try:
+        expected = request.cookies.get(STATE_COOKIE, "")
+        if not expected or not hmac.compare_digest(state, expected):
+            raise auth.SignInRefused("this sign-in was not started from this browser: open the dashboard again")
         session = await auth.session_from_assertion(request.app.state.pool, request.app.state.settings, assertion)
     except auth.SignInRefused as exc:
         log.info("reporter.sign_in_refused", reason=str(exc))
@@ -130,6 +144,7 @@ async def signin_callback(request: Request, assertion: str = "", next: str = "/"
     log.info("reporter.signed_in", username=session.username, role=session.role, via="uploader")
     response = RedirectResponse(_local(next), status_code=303)
     _set_session(request, response, session.role, session.username)
+    response.delete_cookie(STATE_COOKIE, path="/signin")
     return response
 
 

@@ -29,17 +29,34 @@ def _assertion(role="analyst", **overrides):
                                       **overrides})
 
 
+async def callback(client, assertion, **params):
+    """Start at /signin as a browser does (it sets the state cookie), then come back with ``assertion``."""
+    signin = await client.get("/signin")
+    return_to = parse_qs(urlsplit(signin.headers["location"]).query)["return_to"][0]
+    state = parse_qs(urlsplit(return_to).query)["state"][0]
+    return await client.get("/signin/callback", params={"assertion": assertion, "state": state, **params})
+
+
 async def test_pages_send_people_to_the_uploader(client):
     page = await client.get("/quality")
     assert page.status_code == 303 and page.headers["location"] == "/signin?next=/quality"
     signin = await client.get(page.headers["location"])
     target = urlsplit(signin.headers["location"])
     assert signin.status_code == 303 and f"{target.scheme}://{target.netloc}{target.path}" == SIGN_IN_URL
-    assert parse_qs(target.query)["return_to"] == ["https://reporter/signin/callback?next=%2Fquality"]
+    [return_to] = parse_qs(target.query)["return_to"]
+    assert return_to.startswith("https://reporter/signin/callback?next=%2Fquality&state=")
+    assert "leap_reporter_signin_state" in signin.headers["set-cookie"]
+
+
+async def test_a_callback_not_started_in_this_browser_is_refused(client):
+    await client.get("/signin")
+    response = await client.get("/signin/callback", params={"assertion": _assertion(), "state": "someone-elses"})
+    assert response.status_code == 401 and "not started from this browser" in response.text
+    assert COOKIE not in client.cookies
 
 
 async def test_a_valid_assertion_signs_in_for_eight_hours(client):
-    response = await client.get("/signin/callback", params={"assertion": _assertion("admin"), "next": "/quality"})
+    response = await callback(client, _assertion("admin"), next="/quality")
     assert response.status_code == 303 and response.headers["location"] == "/quality"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie and "max-age=28800" in cookie
@@ -52,9 +69,9 @@ async def test_a_valid_assertion_signs_in_for_eight_hours(client):
 
 async def test_an_assertion_signs_in_only_once(client):
     assertion = _assertion()
-    assert (await client.get("/signin/callback", params={"assertion": assertion})).status_code == 303
+    assert (await callback(client, assertion)).status_code == 303
     client.cookies.clear()
-    again = await client.get("/signin/callback", params={"assertion": assertion})
+    again = await callback(client, assertion)
     assert again.status_code == 401 and "already used" in again.text and COOKIE not in client.cookies
 
 
@@ -64,12 +81,12 @@ async def test_an_assertion_signs_in_only_once(client):
     (identity.issue(identity.load_private_key(identity.new_key_pair()[0]), user_id=1, username="x", role="admin",
                     audience="reporter"), "signature")])
 async def test_bad_assertions_are_refused(client, assertion, reason):
-    response = await client.get("/signin/callback", params={"assertion": assertion})
+    response = await callback(client, assertion)
     assert response.status_code == 401 and reason in response.text and COOKIE not in client.cookies
 
 
 async def test_next_stays_on_the_dashboard(client):
-    response = await client.get("/signin/callback", params={"assertion": _assertion(), "next": "//evil.example/"})
+    response = await callback(client, _assertion(), next="//evil.example/")
     assert response.headers["location"] == "/"
 
 
