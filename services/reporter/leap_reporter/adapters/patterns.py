@@ -52,21 +52,19 @@ async def families(pool: asyncpg.Pool, filters: ReachFilters) -> dict[str, int]:
     if filters.service_codes == ():
         return {}
     args = Args()
+    # Each membership test is a WHERE ... IN (a semi-join): as a flag in the select list it becomes a subplan that,
+    # at millions of people, outgrows work_mem and is rescanned per row; joins to the CTE get nested loops.
     sql = f"""{scoped_ctes(filters, args)}, reached AS MATERIALIZED (SELECT DISTINCT person FROM scoped),
-links AS (
+links AS MATERIALIZED (
     SELECT DISTINCT coalesce(c.survivor_ref, r.carer_ref) AS carer, coalesce(k.survivor_ref, r.child_ref) AS child
       FROM relationship r
       LEFT JOIN individual_alias c ON c.ref = r.carer_ref
       LEFT JOIN individual_alias k ON k.ref = r.child_ref
-), family AS (
-    SELECT l.carer, bool_or(l.carer IN (SELECT person FROM reached)) AS carer_reached,
-           count(*) FILTER (WHERE l.child IN (SELECT person FROM reached)) AS children_reached
-      FROM links l GROUP BY l.carer
-)
-SELECT count(*) FILTER (WHERE carer_reached OR children_reached > 0) AS families_reached,
-       count(*) FILTER (WHERE carer_reached AND children_reached > 0) AS carer_and_child_reached,
-       (SELECT count(DISTINCT child) FROM links WHERE child IN (SELECT person FROM reached))
-           AS children_reached_with_a_carer
-  FROM family"""
+), carer_in AS MATERIALIZED (SELECT DISTINCT carer FROM links WHERE carer IN (SELECT person FROM reached)),
+child_in AS MATERIALIZED (SELECT carer, child FROM links WHERE child IN (SELECT person FROM reached))
+SELECT (SELECT count(*) FROM (SELECT carer FROM carer_in UNION SELECT carer FROM child_in) AS f) AS families_reached,
+       (SELECT count(DISTINCT carer) FROM child_in WHERE carer IN (SELECT carer FROM carer_in))
+           AS carer_and_child_reached,
+       (SELECT count(DISTINCT child) FROM child_in) AS children_reached_with_a_carer"""
     row = await pool.fetchrow(sql, *args)
     return dict(row)

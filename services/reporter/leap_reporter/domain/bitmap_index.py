@@ -7,7 +7,9 @@ day) with attended contacts there is a roaring bitmap of the ids reached; per
 answered by OR-ing the cells inside the filters (whole months from the month
 bitmaps, the partial months at each end from the day bitmaps), AND-ing the
 attribute bitmaps, and taking cardinalities: distinct counts without touching
-a single engagement row.
+a single engagement row. The index also keeps every attended engagement as columns of integers
+(:mod:`leap_reporter.domain.contact_rows`) and the family links, for the engagement-pattern figures
+(:mod:`leap_reporter.domain.bitmap_patterns`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date, timedelta
 
 from pyroaring import BitMap
 
+from leap_reporter.domain.contact_rows import ContactRows, FamilyLinks, to_bitmap
 from leap_reporter.domain.filters import ReachFilters
 
 PERSON_ATTRIBUTES = ("beneficiary_type", "gender", "ethnicity", "age_band")
@@ -50,15 +53,17 @@ class BitmapIndex:
     attributes: dict[tuple[str, str], BitMap] = field(default_factory=dict)
     wards: dict[str, str] = field(default_factory=dict)  # ward code -> name ("" is "no ward")
     people: int = 0
+    rows: ContactRows | None = None  # every attended engagement, for the pattern figures
+    links: FamilyLinks | None = None
 
     @classmethod
     def build(cls, version: int, cells: Iterable[tuple[str, str, date, list[int]]],
               attributes: Iterable[tuple[str, str, list[int]]], wards: dict[str, str], people: int) -> BitmapIndex:
-        """``cells``: (service, ward code or "", day, ids); every ward is also folded into ALL_WARDS."""
+        """``cells``: (service, ward code or "", day, ids or a BitMap); every ward is also folded into ALL_WARDS."""
         index = cls(version, wards=wards, people=people)
         grouped: dict[tuple[str, str, date], list[BitMap]] = defaultdict(list)
         for service, ward, day, ids in cells:
-            bitmap = BitMap(ids)
+            bitmap = ids if isinstance(ids, BitMap) else BitMap(ids)
             index.days.setdefault(service, {}).setdefault(ward, {})[day] = bitmap
             grouped[(service, ALL_WARDS, day)].append(bitmap)
         for (service, ward, day), maps in grouped.items():
@@ -77,6 +82,15 @@ class BitmapIndex:
         index.attributes = {(name, value): BitMap(ids) for name, value, ids in attributes}
         return index
 
+    @classmethod
+    def from_rows(cls, version: int, rows: ContactRows, attributes: Iterable[tuple[str, str, list[int]]],
+                  wards: dict[str, str], people: int, links: FamilyLinks) -> BitmapIndex:
+        """The cells grouped from the engagement columns, which the index keeps for the pattern figures."""
+        cells = ((service, ward, day, to_bitmap(ids)) for service, ward, day, ids in rows.cells())
+        index = cls.build(version, cells, attributes, wards, people)
+        index.rows, index.links = rows, links
+        return index
+
     def describe(self) -> str:
         days = sum(len(d) for w in self.days.values() for d in w.values())
         return f"{self.people:,} people, {days:,} day cells (wards and all wards)"
@@ -87,7 +101,7 @@ class BitmapIndex:
         w = wanted.lower()
         return [code for code, name in self.wards.items() if code and (code.lower() == w or (name or "").lower() == w)]
 
-    def _mask(self, filters: ReachFilters) -> BitMap | None:
+    def people_mask(self, filters: ReachFilters) -> BitMap | None:
         masks = [self.attributes.get((a, getattr(filters, a)), BitMap()) for a in PERSON_ATTRIBUTES
                  if getattr(filters, a) is not None]
         return BitMap.intersection(*masks) if masks else None
@@ -123,7 +137,7 @@ class BitmapIndex:
         codes = filters.service_codes
         if codes == ():
             return 0, {}
-        wards, mask = self._wards(filters.ward), self._mask(filters)
+        wards, mask = self._wards(filters.ward), self.people_mask(filters)
         reached, counts = [], {}
         for service in (self.days if codes is None else [c for c in codes if c in self.days]):
             maps = [m for ward in wards for m in self._cells(service, ward, filters.date_from, filters.date_to)]
@@ -145,7 +159,7 @@ class BitmapIndex:
         codes = filters.service_codes
         if codes == ():
             return {}
-        wards, mask = wards if wards is not None else self._wards(filters.ward), self._mask(filters)
+        wards, mask = wards if wards is not None else self._wards(filters.ward), self.people_mask(filters)
         found = {}
         for service in (self.days if codes is None else [c for c in codes if c in self.days]):
             maps = [m for ward in wards for m in self._cells(service, ward, start, end)]
@@ -157,4 +171,7 @@ class BitmapIndex:
         return found
 
     def ward_codes(self, wanted: str | None) -> list[str]:
-        return self._wards(wanted) if wanted is not None else [*self.wards, ""]
+        """The ward codes a ward filter matches; unfiltered, every ward with contacts ("" is "no ward")."""
+        if wanted is not None:
+            return self._wards(wanted)
+        return sorted({ward for by_ward in self.days.values() for ward in by_ward if ward != ALL_WARDS})

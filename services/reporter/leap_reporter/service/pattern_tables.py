@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from leap_reporter.adapters import patterns
+from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.reach import catalogue_order
@@ -14,13 +15,21 @@ SERVICE_BINS = ((1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, None, "5
 CONTACT_BINS = ((1, 1, "1"), (2, 2, "2"), (3, 5, "3-5"), (6, 10, "6-10"), (11, 20, "11-20"), (21, None, "21 or more"))
 
 
+async def _counted(pool: asyncpg.Pool, filters: ReachFilters, index: ReachIndex | None, name: str, sql, *extra):
+    """From the reach index when it is current, else from SQL: the same exact counts either way."""
+    found = await index.pattern(pool, filters, name) if index is not None else None
+    return found if found is not None else await sql(pool, filters, *extra)
+
+
 def binned(counts: dict[int, int], bins) -> dict[str, int]:
     return {label: sum(n for k, n in counts.items() if k >= lo and (hi is None or k <= hi)) for lo, hi, label in bins}
 
 
-async def distribution_table(pool: asyncpg.Pool, filters: ReachFilters, column: str, d: Disclosure) -> Table:
+async def distribution_table(pool: asyncpg.Pool, filters: ReachFilters, column: str, d: Disclosure,
+                             index: ReachIndex | None = None) -> Table:
     bins = SERVICE_BINS if column == "services" else CONTACT_BINS
-    cells = binned(await patterns.distribution(pool, filters, column), bins)
+    counts = await _counted(pool, filters, index, f"{column}_per_person", patterns.distribution, column)
+    cells = binned(counts, bins)
     total = sum(cells.values())
     shown = d.breakdown(cells, total)
     rows = [(label, label, shown[label]) for _, _, label in bins] + [("total", "Total", d.count(total))]
@@ -29,8 +38,9 @@ async def distribution_table(pool: asyncpg.Pool, filters: ReachFilters, column: 
                  ("key", what, "Individuals"), tuple(rows), suppressed=d.enabled)
 
 
-async def overlap_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure) -> Table:
-    cells = await patterns.overlap(pool, filters)
+async def overlap_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
+                        index: ReachIndex | None = None) -> Table:
+    cells = await _counted(pool, filters, index, "overlap", patterns.overlap)
     shown = d.matrix(cells)
     codes = sorted({a for a, _ in cells}, key=catalogue_order)
 
@@ -42,8 +52,9 @@ async def overlap_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure
                  ("key", "Service", *codes), rows, suppressed=d.enabled)
 
 
-async def once_only_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure) -> Table:
-    reached, once, by_service = await patterns.once_only(pool, filters)
+async def once_only_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
+                          index: ReachIndex | None = None) -> Table:
+    reached, once, by_service = await _counted(pool, filters, index, "once_only", patterns.once_only)
     shown = d.breakdown(by_service, once)
     rows = [(code, f"Reached once only by {code}", shown[code]) for code in sorted(by_service, key=catalogue_order)]
     rows = [("reached", "Individuals reached", d.count(reached)),
@@ -52,8 +63,9 @@ async def once_only_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosu
                  ("key", "Measure", "Individuals"), tuple(rows), suppressed=d.enabled)
 
 
-async def families_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure) -> Table:
-    found = await patterns.families(pool, filters)
+async def families_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
+                         index: ReachIndex | None = None) -> Table:
+    found = await _counted(pool, filters, index, "families", patterns.families)
     labels = {"families_reached": "Families reached (carer or a child in scope)",
               "carer_and_child_reached": "Families with the carer and a child both reached",
               "children_reached_with_a_carer": "Children reached who have a known primary carer"}

@@ -82,3 +82,41 @@ async def test_index_new_per_period_equals_sql(builder, events, db, period):
     for raw in QUESTIONS:
         filters = parse_filters(**raw)
         assert await index.new_by_period(db, filters, period) == await new_by_period(db, filters, period), raw
+
+
+async def _relationships(builder, rng):
+    from leap_contracts.envelope import seal
+    from leap_contracts.events import RelationshipLinkedV1
+    for child in range(1, 120, 2):  # p0 .. p119 (some merged, some never attended), and carers never seen
+        carer = f"p{rng.randrange(120)}" if child % 7 else f"carer-{child}"
+        await builder.on_beneficiary_event(seal(RelationshipLinkedV1(child_ref=f"p{child}", carer_ref=carer,
+                                                                     via=["email"]), producer="matcher",
+                                                correlation_id="c"))
+
+
+@pytest.mark.parametrize("name", ["distribution:services", "distribution:contacts", "overlap", "once_only",
+                                  "families"])
+async def test_index_patterns_equal_sql_patterns(builder, events, db, name):
+    from leap_reporter.adapters import patterns
+    await random_read_model(builder, events, random.Random(9))
+    await _relationships(builder, random.Random(10))
+    index = ReachIndex(min_engagements=0, min_interval=0)
+    await index.refresh(db)
+    sql_name, _, column = name.partition(":")
+    for raw in [*QUESTIONS, {"service": ["CAN"], "strand": "Communication & Language Development"}]:
+        filters = parse_filters(**raw)
+        expected = await (getattr(patterns, sql_name)(db, filters, column) if column
+                          else getattr(patterns, sql_name)(db, filters))
+        found = await index.pattern(db, filters, f"{column}_per_person" if column else name)
+        assert found == expected, raw
+
+
+async def test_index_survives_codes_the_catalogue_and_ward_table_do_not_know(builder, events, db):
+    await random_read_model(builder, events, random.Random(11))
+    await db.execute("UPDATE engagement SET service_code = 'ZZ' WHERE row_number % 5 = 0")
+    await db.execute("UPDATE engagement SET ward_code = 'E9' WHERE row_number % 7 = 0")
+    index = ReachIndex(min_engagements=0, min_interval=0)
+    await index.refresh(db)
+    from leap_reporter.adapters.breakdowns import reach_by
+    for by in ("service", "ward"):
+        assert await index.breakdown(db, parse_filters(), by) == await reach_by(db, parse_filters(), by)
