@@ -10,7 +10,7 @@ import asyncpg
 import orjson
 
 from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, RecordsMatchedV1,
-                                   RecordsWithdrawnV1, RelationshipLinkedV1)
+                                   RecordsWithdrawnV1, RelationshipEndedV1, RelationshipLinkedV1)
 
 
 async def record_match_outcome(conn: asyncpg.Connection, event: RecordsMatchedV1) -> None:
@@ -63,6 +63,15 @@ async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
 async def relate(conn: asyncpg.Connection, event: RelationshipLinkedV1) -> None:
     await conn.execute("INSERT INTO relationship (child_ref, carer_ref) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                        event.child_ref, event.carer_ref)
+
+
+async def unrelate(conn: asyncpg.Connection, event: RelationshipEndedV1) -> None:
+    """The event names live references; the rows may hold references merged into them since."""
+    await conn.execute(
+        """DELETE FROM relationship r
+           WHERE r.child_ref IN (SELECT $1 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $1)
+             AND r.carer_ref IN (SELECT $2 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $2)""",
+        event.child_ref, event.carer_ref)
 
 
 async def quarantined(conn: asyncpg.Connection, event: IdentifierQuarantinedV1) -> None:

@@ -96,5 +96,6 @@ _BENEFICIARY_HANDLERS = {
     "IndividualsMergedV1": _merge,
     "IndividualSplitV1": _split,
     "RelationshipLinkedV1": lifecycle.relate,
+    "RelationshipEndedV1": lifecycle.unrelate,
     "IdentifierQuarantinedV1": lifecycle.quarantined,
 }

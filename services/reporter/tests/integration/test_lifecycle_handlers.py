@@ -4,8 +4,8 @@ import uuid
 from datetime import date
 
 from leap_contracts.envelope import Envelope, seal
-from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, RecordsWithdrawnV1,
-                                   RelationshipLinkedV1)
+from leap_contracts.events import (IdentifierQuarantinedV1, IndividualsMergedV1, IndividualSplitV1,
+                                   RecordsWithdrawnV1, RelationshipEndedV1, RelationshipLinkedV1)
 from leap_contracts.events.beneficiaries import RecordRef, SplitPart
 
 
@@ -43,6 +43,16 @@ async def test_relationships_and_quarantined_identifiers_are_recorded(builder, d
     assert [tuple(r) for r in await db.fetch("SELECT child_ref, carer_ref FROM relationship")] == [("k", "c")]
     assert [tuple(r) for r in await db.fetch("SELECT code, detail, rows FROM upload_finding")] == \
         [("identifier_quarantined", "email", 40)]
+
+
+async def test_an_ended_relationship_leaves_even_when_its_refs_were_merged_since(builder, db):
+    await builder.on_beneficiary_event(sealed(RelationshipLinkedV1(child_ref="k", carer_ref="c", via=["email"])))
+    await builder.on_beneficiary_event(sealed(RelationshipLinkedV1(child_ref="k2", carer_ref="c", via=["email"])))
+    await builder.on_beneficiary_event(sealed(IndividualsMergedV1(survivor_ref="k0", merged_refs=["k"],
+                                                                  upload_id=uuid.uuid4())))
+    await builder.on_beneficiary_event(sealed(RelationshipEndedV1(child_ref="k0", carer_ref="c",
+                                                                  reason="upload_withdrawn")))
+    assert [tuple(r) for r in await db.fetch("SELECT child_ref, carer_ref FROM relationship")] == [("k2", "c")]
 
 
 async def test_an_event_type_this_build_does_not_know_is_skipped_on_the_beneficiaries_topic(builder, db):
