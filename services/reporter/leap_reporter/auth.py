@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Literal
 
 import asyncpg
@@ -28,6 +27,7 @@ from fastapi import Request
 
 from leap_contracts import identity
 
+from leap_reporter.adapters import signin_nonces
 from leap_reporter.settings import Settings
 
 Role = Literal["anonymous", "analyst", "admin"]
@@ -112,16 +112,6 @@ async def session_from_assertion(pool: asyncpg.Pool, settings: Settings, asserti
         raise SignInRefused(str(exc)) from exc
     if claims.role not in PEOPLE_ROLES:
         raise SignInRefused("the dashboard is for analysts and admins")
-    if not await _spend_nonce(pool, claims.nonce, claims.exp):
+    if not await signin_nonces.spend(pool, claims.nonce, claims.exp):
         raise SignInRefused("this sign-in link was already used: sign in again")
     return Session(claims.username, claims.role)  # type: ignore[arg-type]
-
-
-async def _spend_nonce(pool: asyncpg.Pool, nonce: str, expires: int) -> bool:
-    """True the first time a nonce is seen; expired nonces are forgotten (their assertions are refused anyway)."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("DELETE FROM signin_nonce WHERE expires_at < now() - interval '5 minutes'")
-        spent = await conn.fetchval(
-            "INSERT INTO signin_nonce (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-            nonce, datetime.fromtimestamp(expires, timezone.utc))
-    return bool(spent)
