@@ -105,7 +105,7 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--upload-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--consumers", type=int, default=2,
+    parser.add_argument("--consumers", type=int, default=3,
                         help="consumers in the instance (MATCHER_CONSUMERS), each owning its own partitions")
     parser.add_argument("--skip-splink", action="store_true")
     asyncio.run(main(parser.parse_args()))

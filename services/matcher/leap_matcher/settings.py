@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     http_port: int = 8003
     max_attempts: int = 5
     pool_size: int = 4
-    consumers: int = 2
+    consumers: int = 3
     """Kafka consumers of records-pseudonymised in this instance, each on its own partitions: PostgreSQL
     works on one chunk while Python prepares the next. Instances x consumers up to the partition count."""
     junk_max_birth_months: int = 3
