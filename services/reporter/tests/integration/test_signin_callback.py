@@ -75,13 +75,14 @@ async def test_an_assertion_signs_in_only_once(client):
     assert again.status_code == 401 and "already used" in again.text and COOKIE not in client.cookies
 
 
-@pytest.mark.parametrize("assertion, reason", [
-    (_assertion(now=0), "expired"), (_assertion(audience="matcher"), "another service"),
-    (_assertion()[:-4] + "AAAA", "signature"), ("", "malformed"), (_assertion(role="provider"), "analysts and admins"),
-    (identity.issue(identity.load_private_key(identity.new_key_pair()[0]), user_id=1, username="x", role="admin",
-                    audience="reporter"), "signature")])
-async def test_bad_assertions_are_refused(client, assertion, reason):
-    response = await callback(client, assertion)
+@pytest.mark.parametrize("make, reason", [  # made when the test runs: an assertion lives 60 s
+    (lambda: _assertion(now=0), "expired"), (lambda: _assertion(audience="matcher"), "another service"),
+    (lambda: _assertion()[:-4] + "AAAA", "signature"), (lambda: "", "malformed"),
+    (lambda: _assertion(role="provider"), "analysts and admins"),
+    (lambda: identity.issue(identity.load_private_key(identity.new_key_pair()[0]), user_id=1, username="x",
+                            role="admin", audience="reporter"), "signature")])
+async def test_bad_assertions_are_refused(client, make, reason):
+    response = await callback(client, make())
     assert response.status_code == 401 and reason in response.text and COOKIE not in client.cookies
 
 
