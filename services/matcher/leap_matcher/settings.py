@@ -13,7 +13,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8003
     max_attempts: int = 5
-    pool_size: int = 4
+    pool_size: int = 6  # the relay holds one; each consumer and the API use one at a time
     consumers: int = 3
     """Kafka consumers of records-pseudonymised in this instance, each on its own partitions: PostgreSQL
     works on one chunk while Python prepares the next. Instances x consumers up to the partition count."""

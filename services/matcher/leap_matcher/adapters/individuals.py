@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
+import orjson
 
 from leap_matcher.domain.enrichment import Attributes
 
@@ -82,7 +82,7 @@ async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Attrib
     )
     if len(rows) != len(ids) or any(r["merged_into"] is not None for r in rows):
         return None
-    return {r["id"]: json.loads(r["attributes"]) for r in rows}
+    return {r["id"]: orjson.loads(r["attributes"]) for r in rows}
 
 
 async def create(conn: asyncpg.Connection, attributes: Sequence[Attributes]) -> list[int]:
@@ -92,7 +92,7 @@ async def create(conn: asyncpg.Connection, attributes: Sequence[Attributes]) -> 
     ids = [r[0] for r in await conn.fetch(
         "SELECT nextval('individual_id_seq') FROM generate_series(1, $1)", len(attributes))]
     await conn.copy_records_to_table("individual", records=[
-        (i, reference(i), json.dumps(a)) for i, a in zip(ids, attributes)], columns=["id", "ref", "attributes"])
+        (i, reference(i), orjson.dumps(a).decode()) for i, a in zip(ids, attributes)], columns=["id", "ref", "attributes"])
     return ids
 
 
@@ -156,5 +156,5 @@ async def set_attributes(conn: asyncpg.Connection, attributes: dict[int, Attribu
         return
     await conn.execute(
         "UPDATE individual i SET attributes = u.a::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(id, a) "
-        "WHERE i.id = u.id", list(attributes), [json.dumps(a) for a in attributes.values()],
+        "WHERE i.id = u.id", list(attributes), [orjson.dumps(a).decode() for a in attributes.values()],
     )
