@@ -4,7 +4,8 @@ At-least-once: the offset is committed only after the handler's transaction
 committed (``AckPolicy.NACK_ON_ERROR``: an exception rewinds to the message).
 A message that cannot be decoded, or fails ``max_attempts`` times, goes to the
 dead-letter topic, is recorded in ``dead_letter`` and counted, and is then
-acknowledged so the partition moves on.
+acknowledged so the partition moves on. ``python -m leap_contracts.delivery.replay``
+sends dead letters back once their cause is fixed.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def subscribe(
         await producer.send_and_wait(
             dead_letter_topic, raw.value, key=name.encode(),
             headers=[("error", error[:500].encode()), ("group_id", group_id.encode()),
-                     ("partition", str(raw.partition).encode()), ("offset", str(raw.offset).encode())],
+                     ("partition", str(raw.partition).encode()), ("offset", str(raw.offset).encode()),
+                     ("key", raw.key or b"")],  # replay (leap_contracts.delivery.replay) keeps the partition
         )
         async with pool.acquire() as conn:
             await conn.execute(
