@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 import numpy as np
@@ -74,23 +76,40 @@ async def _rows(conn: asyncpg.Connection, wards: dict[str, str]) -> ContactRows:
                        services=tuple(services), wards=tuple(ward_codes))
 
 
-async def load(pool: asyncpg.Pool) -> BitmapIndex:
+@dataclass(frozen=True)
+class Snapshot:
+    """A built index and when its data is from: every change committed before ``taken_at`` is in it."""
+
+    index: BitmapIndex
+    taken_at: datetime
+
+
+async def load(pool: asyncpg.Pool) -> Snapshot:
     started = time.perf_counter()
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        version = await read_model_state.version(conn)
-        await conn.execute(_PEOPLE_IDS)
-        await conn.execute("CREATE UNIQUE INDEX ON ix_person (person)")
-        await conn.execute("ANALYZE ix_person")
-        people = await conn.fetchval("SELECT count(*) FROM ix_person")
-        attributes = []
-        for name in PERSON_ATTRIBUTES:
-            found = await conn.fetch(f"SELECT {name} AS value, array_agg(id) AS ids FROM ix_person GROUP BY 1")
-            attributes += [(name, r["value"], r["ids"]) for r in found if r["value"] is not None]
-        wards = {r["ward_code"]: r["ward_name"] for r in await conn.fetch("SELECT * FROM ward")}
-        people_done = time.perf_counter()
-        rows = await _rows(conn, wards)
-        link_ids = await copy_integers(conn, _LINKS, 3)
+    async with pool.acquire() as conn:
+        taken_at = datetime.now(UTC)  # before the transaction's snapshot: a lower bound of what it holds
+        async with conn.transaction(isolation="repeatable_read"):
+            version = await read_model_state.version(conn)
+            people, attributes, wards = await _people(conn)
+            people_done = time.perf_counter()
+            rows = await _rows(conn, wards)
+            link_ids = await copy_integers(conn, _LINKS, 3)
     log.info("reach_index.loaded", rows=len(rows), links=len(link_ids),
              people_seconds=round(people_done - started, 2), rows_seconds=round(time.perf_counter() - people_done, 2))
     links = FamilyLinks(carer_key=link_ids[:, 0].copy(), carer=link_ids[:, 1].copy(), child=link_ids[:, 2].copy())
-    return await asyncio.to_thread(BitmapIndex.from_rows, version, rows, attributes, wards, people, links)
+    index = await asyncio.to_thread(BitmapIndex.from_rows, version, rows, attributes, wards, people, links)
+    return Snapshot(index, taken_at)
+
+
+async def _people(conn: asyncpg.Connection) -> tuple[int, list, dict[str, str]]:
+    """Dense ids in ``ix_person``; the id lists per attribute value; the ward names."""
+    await conn.execute(_PEOPLE_IDS)
+    await conn.execute("CREATE UNIQUE INDEX ON ix_person (person)")
+    await conn.execute("ANALYZE ix_person")
+    people = await conn.fetchval("SELECT count(*) FROM ix_person")
+    attributes = []
+    for name in PERSON_ATTRIBUTES:
+        found = await conn.fetch(f"SELECT {name} AS value, array_agg(id) AS ids FROM ix_person GROUP BY 1")
+        attributes += [(name, r["value"], r["ids"]) for r in found if r["value"] is not None]
+    wards = {r["ward_code"]: r["ward_name"] for r in await conn.fetch("SELECT * FROM ward")}
+    return people, attributes, wards

@@ -1,11 +1,18 @@
-"""Keeps the bitmap reach index honest (loaded by :mod:`leap_reporter.adapters.index_snapshot`).
+"""Keeps the bitmap reach index fast and honest (loaded by :mod:`leap_reporter.adapters.index_snapshot`).
 
-The index is used only while ``read_model_state.version`` equals the version it
-was built from (one cheap primary-key read per request); otherwise the request
-is answered by SQL and a rebuild is started in the background (at most one at a
-time, at most one per ``min_interval`` seconds). So answers are always exactly
-what the SQL path would give; the index only makes them fast once the read model
-is quiet. Read models under ``min_engagements`` never build one (SQL is fast there).
+Every request pins ONE :class:`View` (one primary-key read of ``read_model_state.version``) and answers
+every figure of its response from it, so totals and suppression never mix two snapshots:
+
+- the index is current (same version): answered from it, ``up_to_date``, ``as_of`` now;
+- the read model is newer (stale-while-revalidate): answered from the last built index, NOT up to date,
+  ``as_of`` the last moment that index was known to hold everything (its snapshot, or the last request
+  that found the version unchanged), while a rebuild runs in the background (at most one at a time, at
+  most one per ``min_interval`` seconds, only at ``min_engagements`` or more: SQL is fast below);
+- no index yet, one older than ``max_staleness`` seconds, or ``current_only`` (``?consistency=current``)
+  with a stale index: answered by SQL (exactly the same counts), up to date, ``as_of`` now.
+
+A rebuild swaps the new index in with one assignment (no await in between), so a request sees the old
+snapshot or the new one, never a mixture; requests already answering keep the one they pinned.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import structlog
@@ -20,60 +28,96 @@ import structlog
 from leap_contracts.catalogue import SERVICES
 
 from leap_reporter.adapters import read_model_state
-from leap_reporter.adapters.index_snapshot import load
+from leap_reporter.adapters.index_snapshot import Snapshot, load
 from leap_reporter.domain import bitmap_breakdowns, bitmap_patterns
 from leap_reporter.domain.bitmap_index import BitmapIndex
 from leap_reporter.domain.filters import ReachFilters
 
 log = structlog.get_logger()
 STRAND_OF = {code: s.strand for code, s in SERVICES.items()}
-__all__ = ["ReachIndex", "load"]
+__all__ = ["ReachIndex", "View", "load"]
+
+
+@dataclass(frozen=True)
+class View:
+    """What one response is answered from: an index (None: SQL) and when its data is from.
+
+    Every method returns None when there is no index: the caller asks SQL."""
+
+    index: BitmapIndex | None
+    as_of: datetime
+    up_to_date: bool
+
+    @classmethod
+    def sql(cls) -> View:
+        return cls(None, datetime.now(UTC), True)
+
+    def count(self, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
+        return self.index.count(filters) if self.index is not None else None
+
+    def breakdown(self, filters: ReachFilters, by: str) -> tuple[int, dict[str, int]] | None:
+        return bitmap_breakdowns.breakdown(self.index, filters, by, STRAND_OF) if self.index is not None else None
+
+    def new_by_period(self, filters: ReachFilters, by: str) -> dict[str, int] | None:
+        return bitmap_breakdowns.new_by_period(self.index, filters, by) if self.index is not None else None
+
+    async def pattern(self, filters: ReachFilters, name: str):
+        """An engagement pattern (a function of :mod:`leap_reporter.domain.bitmap_patterns`), off the event
+        loop (numpy releases it)."""
+        if self.index is None or self.index.rows is None:
+            return None
+        return await asyncio.to_thread(getattr(bitmap_patterns, name), self.index, filters)
 
 
 @dataclass
 class ReachIndex:
     min_engagements: int = 200_000
     min_interval: float = 30.0
-    current: BitmapIndex | None = None
+    max_staleness: float = 300.0
+    snapshot: Snapshot | None = None
+    _known_current_at: datetime | None = field(default=None, repr=False)  # last time it held everything
     _task: asyncio.Task | None = field(default=None, repr=False)
     _last_start: float = float("-inf")
 
+    @property
+    def current(self) -> BitmapIndex | None:
+        return self.snapshot.index if self.snapshot else None
+
     def describe(self) -> str:
-        return self.current.describe() if self.current else "not built"
+        return self.snapshot.index.describe() if self.snapshot else "not built"
 
     async def refresh(self, pool: asyncpg.Pool) -> None:
         started = time.perf_counter()
-        self.current = await load(pool)
-        log.info("reach_index.built", version=self.current.version, people=self.current.people,
+        snapshot = await load(pool)
+        self.snapshot, self._known_current_at = snapshot, snapshot.taken_at  # the swap: nothing awaits between
+        log.info("reach_index.built", version=snapshot.index.version, people=snapshot.index.people,
                  seconds=round(time.perf_counter() - started, 2))
 
-    async def _current(self, pool: asyncpg.Pool) -> BitmapIndex | None:
-        """The index if it is current; None (and maybe a background rebuild) if not: the caller uses SQL."""
+    async def view(self, pool: asyncpg.Pool, *, current_only: bool = False,
+                   max_staleness: float | None = None) -> View:
+        """The one view a request answers from (see the module docstring)."""
         version = await read_model_state.version(pool)
-        if self.current is not None and self.current.version == version:
-            return self.current
+        now, snapshot = datetime.now(UTC), self.snapshot
+        if snapshot is not None and snapshot.index.version == version:
+            self._known_current_at = now
+            return View(snapshot.index, now, True)
         self._maybe_rebuild(pool)
-        return None
+        limit = timedelta(seconds=self.max_staleness if max_staleness is None else max_staleness)
+        if snapshot is None or current_only or now - self._known_current_at > limit:
+            return View(None, now, True)
+        return View(snapshot.index, self._known_current_at, False)
 
     async def count(self, pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
-        index = await self._current(pool)
-        return index.count(filters) if index is not None else None
+        return (await self.view(pool)).count(filters)
 
     async def breakdown(self, pool: asyncpg.Pool, filters: ReachFilters, by: str) -> tuple[int, dict[str, int]] | None:
-        index = await self._current(pool)
-        return bitmap_breakdowns.breakdown(index, filters, by, STRAND_OF) if index is not None else None
+        return (await self.view(pool)).breakdown(filters, by)
 
     async def new_by_period(self, pool: asyncpg.Pool, filters: ReachFilters, by: str) -> dict[str, int] | None:
-        index = await self._current(pool)
-        return bitmap_breakdowns.new_by_period(index, filters, by) if index is not None else None
+        return (await self.view(pool)).new_by_period(filters, by)
 
     async def pattern(self, pool: asyncpg.Pool, filters: ReachFilters, name: str):
-        """An engagement pattern (a function of :mod:`leap_reporter.domain.bitmap_patterns`) from the index, off
-        the event loop (numpy releases it); None if the index is not current."""
-        index = await self._current(pool)
-        if index is None or index.rows is None:
-            return None
-        return await asyncio.to_thread(getattr(bitmap_patterns, name), index, filters)
+        return await (await self.view(pool)).pattern(filters, name)
 
     def _maybe_rebuild(self, pool: asyncpg.Pool) -> None:
         if self._task is not None and not self._task.done():
@@ -88,5 +132,5 @@ class ReachIndex:
             rows = await pool.fetchval("SELECT reltuples::bigint FROM pg_class WHERE oid = 'engagement'::regclass")
             if self.min_engagements <= 0 or rows >= self.min_engagements:  # an estimate is enough here
                 await self.refresh(pool)
-        except Exception as exc:  # the SQL path keeps answering; try again after min_interval
+        except Exception as exc:  # the last index (or SQL) keeps answering; try again after min_interval
             log.warning("reach_index.failed", error=type(exc).__name__)

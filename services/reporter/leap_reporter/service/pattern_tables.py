@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from leap_reporter.adapters import patterns
-from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.reach import catalogue_order
@@ -15,9 +15,9 @@ SERVICE_BINS = ((1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, None, "5
 CONTACT_BINS = ((1, 1, "1"), (2, 2, "2"), (3, 5, "3-5"), (6, 10, "6-10"), (11, 20, "11-20"), (21, None, "21 or more"))
 
 
-async def _counted(pool: asyncpg.Pool, filters: ReachFilters, index: ReachIndex | None, name: str, sql, *extra):
-    """From the reach index when it is current, else from SQL: the same exact counts either way."""
-    found = await index.pattern(pool, filters, name) if index is not None else None
+async def _counted(pool: asyncpg.Pool, filters: ReachFilters, view: View | None, name: str, sql, *extra):
+    """From the request's view of the reach index when it has one, else from SQL: the same exact counts."""
+    found = await view.pattern(filters, name) if view is not None else None
     return found if found is not None else await sql(pool, filters, *extra)
 
 
@@ -26,9 +26,9 @@ def binned(counts: dict[int, int], bins) -> dict[str, int]:
 
 
 async def distribution_table(pool: asyncpg.Pool, filters: ReachFilters, column: str, d: Disclosure,
-                             index: ReachIndex | None = None) -> Table:
+                             view: View | None = None) -> Table:
     bins = SERVICE_BINS if column == "services" else CONTACT_BINS
-    counts = await _counted(pool, filters, index, f"{column}_per_person", patterns.distribution, column)
+    counts = await _counted(pool, filters, view, f"{column}_per_person", patterns.distribution, column)
     cells = binned(counts, bins)
     total = sum(cells.values())
     shown = d.breakdown(cells, total)
@@ -39,8 +39,8 @@ async def distribution_table(pool: asyncpg.Pool, filters: ReachFilters, column: 
 
 
 async def overlap_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
-                        index: ReachIndex | None = None) -> Table:
-    cells = await _counted(pool, filters, index, "overlap", patterns.overlap)
+                        view: View | None = None) -> Table:
+    cells = await _counted(pool, filters, view, "overlap", patterns.overlap)
     shown = d.matrix(cells)
     codes = sorted({a for a, _ in cells}, key=catalogue_order)
 
@@ -53,8 +53,8 @@ async def overlap_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure
 
 
 async def once_only_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
-                          index: ReachIndex | None = None) -> Table:
-    reached, once, by_service = await _counted(pool, filters, index, "once_only", patterns.once_only)
+                          view: View | None = None) -> Table:
+    reached, once, by_service = await _counted(pool, filters, view, "once_only", patterns.once_only)
     shown = d.breakdown(by_service, once)
     rows = [(code, f"Reached once only by {code}", shown[code]) for code in sorted(by_service, key=catalogue_order)]
     rows = [("reached", "Individuals reached", d.count(reached)),
@@ -64,8 +64,8 @@ async def once_only_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosu
 
 
 async def families_table(pool: asyncpg.Pool, filters: ReachFilters, d: Disclosure,
-                         index: ReachIndex | None = None) -> Table:
-    found = await _counted(pool, filters, index, "families", patterns.families)
+                         view: View | None = None) -> Table:
+    found = await _counted(pool, filters, view, "families", patterns.families)
     labels = {"families_reached": "Families reached (carer or a child in scope)",
               "carer_and_child_reached": "Families with the carer and a child both reached",
               "children_reached_with_a_carer": "Children reached who have a known primary carer"}

@@ -7,7 +7,7 @@ import asyncpg
 from leap_contracts.catalogue import SERVICES, STRANDS
 
 from leap_reporter.adapters import breakdowns
-from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
@@ -52,9 +52,9 @@ async def _label(pool: asyncpg.Pool, by: str):
 
 
 async def reach_table(pool: asyncpg.Pool, filters: ReachFilters, by: str, disclosure: Disclosure,
-                      index: ReachIndex | None = None) -> Table:
-    """From the bitmap index when it is current, else from SQL (the same exact counts)."""
-    found = await index.breakdown(pool, filters, by) if index is not None else None
+                      view: View | None = None) -> Table:
+    """From the request's view of the bitmap index when it has one, else from SQL (the same exact counts)."""
+    found = view.breakdown(filters, by) if view is not None else None
     total, cells = found if found is not None else await breakdowns.reach_by(pool, filters, by)
     shown = disclosure.breakdown(cells, total)
     label = await _label(pool, by)
@@ -66,13 +66,13 @@ async def reach_table(pool: asyncpg.Pool, filters: ReachFilters, by: str, disclo
 
 
 async def new_table(pool: asyncpg.Pool, filters: ReachFilters, period: str, disclosure: Disclosure,
-                    index: ReachIndex | None = None) -> Table:
+                    view: View | None = None) -> Table:
     """New beneficiaries per period (first attended contact within the filters) and the running total.
 
     Each cumulative figure is disclosed from its own exact value, so the difference of two
     consecutive (rounded) cumulative figures does not give back a suppressed new count exactly.
     """
-    new = await index.new_by_period(pool, filters, period) if index is not None else None
+    new = view.new_by_period(filters, period) if view is not None else None
     if new is None:
         new = await breakdowns.new_by_period(pool, filters, period)
     shown = disclosure.breakdown(new, sum(new.values()))
