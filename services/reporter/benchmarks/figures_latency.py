@@ -9,7 +9,9 @@ some days after the month it covers, a third of them late), a ``match_outcome`` 
 engagements of an upload, a few findings, and relationships (every child of the builder has a primary carer).
 Then it builds the reach index (timed), asks every figure unfiltered and with a few filters
 ``--rounds`` times (suppression on, through ASGI, as in production), and loads /, /engagement
-and /quality. ``--sql-rounds N`` also times the figures with no index (the SQL path).
+and /quality. ``--sql-rounds N`` also times the figures with no index (the SQL path). Last, it marks the
+read model changed (as a write does) and times the figures again, one round per pass, while the index
+rebuilds in the background: answers then come from the last index (``up_to_date`` false) until the swap.
 """
 
 from __future__ import annotations
@@ -110,6 +112,23 @@ async def measure(client: httpx.AsyncClient, rounds: int, only: tuple[str, ...] 
     return every
 
 
+async def during_a_rebuild(client: httpx.AsyncClient, pool, index) -> None:
+    """After a write: passes over every figure and page while the rebuild runs (at least one)."""
+    await pool.execute("UPDATE read_model_state SET version = version + 1")  # what every write does
+    index.min_engagements, index.min_interval = 0, 0
+    started = time.perf_counter()
+    first = (await client.get("/api/v1/reach")).json()  # starts the rebuild
+    print(f"during a rebuild (first answer up_to_date={first['up_to_date']}, as_of {first['as_of']}):")
+    every, passes = [], 0
+    while passes == 0 or not index._task.done():
+        passes += 1
+        every += await measure(client, 1)
+    await index._task
+    after = (await client.get("/api/v1/reach")).json()
+    print(f"  rebuild done after {time.perf_counter() - started:.1f} s ({passes} passes), then up_to_date="
+          f"{after['up_to_date']}; during it: {percentiles(every)}  max {max(every):.1f} ms")
+
+
 async def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -143,6 +162,7 @@ async def main() -> None:
             print(f"reach index built in {time.perf_counter() - started:.1f} s ({index.describe()})")
             print("with the reach index:")
             await measure(client, args.rounds)
+            await during_a_rebuild(client, pool, index)
         await pool.close()
     finally:
         await drop_database(admin_dsn, name)

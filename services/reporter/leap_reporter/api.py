@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 
 from leap_reporter.access import disclosure_for, require_role
 from leap_reporter.auth import Role
-from leap_reporter.domain.filters import InvalidFilters, parse_filters
+from leap_reporter.adapters.reach_index import View
+from leap_reporter.domain.filters import FilterProblem, InvalidFilters, parse_filters
 from leap_reporter.service.reach import reach
 
 router = APIRouter(prefix="/api/v1", tags=["reach"])
@@ -44,6 +45,9 @@ class ReachOut(BaseModel):
     suppressed: bool = Field(description="True when small-number suppression was applied.")
     by_service: list[ServiceReachOut] = Field(description="Per service, only services with at least one.")
     filters: FiltersOut
+    as_of: str = Field(description="When the data is from (ISO 8601, UTC): everything recorded before it is counted.")
+    up_to_date: bool = Field(description="False while newer data is being added: the figures are those of as_of. "
+                                         "Ask consistency=current for exact current figures.")
 
 
 class ProblemOut(BaseModel):
@@ -62,6 +66,24 @@ def invalid(exc: InvalidFilters) -> JSONResponse:
     ]})
 
 
+CONSISTENCY = Query(description="'current': exact figures as of now (the index only when it holds everything, "
+                                "else SQL; slower while new data is being indexed). By default an answer may come "
+                                "from the last snapshot while a newer one is built: see as_of and up_to_date.")
+
+
+async def view_for(request: Request) -> View:
+    """The one snapshot this request answers from. Raises InvalidFilters for a bad ``consistency``."""
+    consistency = request.query_params.get("consistency") or None
+    if consistency not in (None, "current"):
+        raise InvalidFilters([FilterProblem("consistency", f"'{consistency[:20]}' is not known: use 'current' "
+                                                           "for exact current figures, or leave it out")])
+    index = getattr(request.app.state, "reach_index", None)
+    if index is None:
+        return View.sql()
+    return await index.view(request.app.state.pool, current_only=consistency == "current",
+                            max_staleness=request.app.state.settings.reach_index_max_staleness)
+
+
 @router.get("/reach", response_model=ReachOut, responses={422: {"model": InvalidFiltersOut}})
 async def get_reach(
     request: Request,
@@ -76,6 +98,7 @@ async def get_reach(
     ethnicity: Annotated[str | None, Query(description="Ethnicity as recorded (ONS 2021 code).")] = None,
     age_band: Annotated[str | None, Query(description="Age band at first contact, e.g. '1 year'.")] = None,
     suppression: Annotated[str | None, Query(description="'off' for exact figures (admins only).")] = None,
+    consistency: Annotated[str | None, CONSISTENCY] = None,
 ) -> dict | JSONResponse:
     """Unique beneficiaries reached, overall and per service, for the given slicers."""
     disclosure = disclosure_for(request.app.state.settings, role, suppression)
@@ -83,14 +106,17 @@ async def get_reach(
         filters = parse_filters(service=service, strand=strand, ward=ward, date_from=date_from, date_to=date_to,
                                 beneficiary_type=beneficiary_type, gender=gender, ethnicity=ethnicity,
                                 age_band=age_band)
+        view = await view_for(request)
     except InvalidFilters as exc:
         return invalid(exc)
     started = time.perf_counter()
-    figures = await reach(request.app.state.pool, filters, disclosure, request.app.state.reach_index)
+    figures = await reach(request.app.state.pool, filters, disclosure, view)
     request.app.state.metrics.reach_seconds.observe(time.perf_counter() - started)
     return {
         "unique_beneficiaries": figures.unique_beneficiaries,
         "suppressed": figures.suppressed,
         "by_service": [asdict(s) for s in figures.by_service],
         "filters": filters.echo(),
+        "as_of": view.as_of.isoformat(),
+        "up_to_date": view.up_to_date,
     }

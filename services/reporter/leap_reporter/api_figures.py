@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from leap_reporter.access import disclosure_for, filters_from, require_role
-from leap_reporter.adapters.export import to_csv, to_xlsx
-from leap_reporter.api import invalid
+from leap_reporter.adapters.export import freshness_headers, to_csv, to_xlsx
+from leap_reporter.api import CONSISTENCY, invalid, view_for
 from leap_reporter.auth import Role
 from leap_reporter.domain.filters import InvalidFilters
 from leap_reporter.domain.tables import Table
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["figures"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def ask_from(request: Request, role: Role, upload: str | None = None) -> Ask:
+async def ask_from(request: Request, role: Role, upload: str | None = None) -> Ask:
     """Raises InvalidFilters / HTTPException for bad input."""
     settings = request.app.state.settings
     upload_id = None
@@ -28,19 +28,21 @@ def ask_from(request: Request, role: Role, upload: str | None = None) -> Ask:
             upload_id = uuid.UUID(upload)
         except ValueError:
             raise HTTPException(status_code=422, detail=f"upload: '{upload[:40]}' is not an upload id") from None
-    return Ask(filters_from(request.query_params),
-               disclosure_for(settings, role, request.query_params.get("suppression")),
-               grace_days=settings.late_after_days, upload_id=upload_id,
-               index=getattr(request.app.state, "reach_index", None))
+    filters = filters_from(request.query_params)
+    disclosure = disclosure_for(settings, role, request.query_params.get("suppression"))
+    return Ask(filters, disclosure, grace_days=settings.late_after_days, upload_id=upload_id,
+               view=await view_for(request))
 
 
 def respond(table: Table, fmt: str) -> Response | dict:
     if fmt == "csv":
         return Response(to_csv(table), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{table.name}.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{table.name}.csv"',
+                                 **freshness_headers(table)})
     if fmt == "xlsx":
         return Response(to_xlsx(table), media_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{table.name}.xlsx"'})
+                        headers={"Content-Disposition": f'attachment; filename="{table.name}.xlsx"',
+                                 **freshness_headers(table)})
     return table.as_json()
 
 
@@ -59,12 +61,14 @@ async def get_figure(
     date_from: Annotated[str | None, Query(alias="from")] = None, date_to: Annotated[str | None, Query(alias="to")] = None,
     beneficiary_type: str | None = None, gender: str | None = None, ethnicity: str | None = None,
     age_band: str | None = None, suppression: str | None = None,
+    consistency: Annotated[str | None, CONSISTENCY] = None,
 ):
-    """One table: columns and rows (``"*"`` marks a suppressed count). Filters as for /api/v1/reach."""
+    """One table: columns and rows (``"*"`` marks a suppressed count), ``as_of`` (when its data is from) and
+    ``up_to_date``. Filters as for /api/v1/reach."""
     if name not in FIGURES:
         raise HTTPException(status_code=404, detail=f"unknown figure '{name[:60]}'; see /api/v1/figures")
     try:
-        ask = ask_from(request, role, upload)
+        ask = await ask_from(request, role, upload)
     except InvalidFilters as exc:
         return invalid(exc)
     return respond(await figure(request.app.state.pool, name, ask), format)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # The in-memory bitmap reach index (leap_reporter.adapters.reach_index).
     reach_index_min_engagements: int = 200_000
     reach_index_min_interval: float = 30.0
+    # While a newer read model is being indexed, answers come from the last index if it held everything
+    # at most this many seconds ago (each says as_of / up_to_date); older than that, SQL answers.
+    reach_index_max_staleness: float = 300.0
 
     @field_validator("identity_public_key")
     @classmethod

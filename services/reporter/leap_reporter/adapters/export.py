@@ -27,6 +27,12 @@ def _visible(table: Table) -> tuple[list[str], list[list]]:
     return header, [[safe_cell(row[i]) for i in keep] for row in table.rows]
 
 
+def freshness_headers(table: Table) -> dict[str, str]:
+    """When the data of an export is from, for scripts (a CSV has no place for it inside the file)."""
+    return {"X-Data-As-Of": table.as_of.isoformat() if table.as_of else "",
+            "X-Data-Up-To-Date": str(table.up_to_date).lower()}
+
+
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM, so Excel reads the accents and symbols right."""
     out = io.StringIO()
@@ -47,6 +53,8 @@ def to_xlsx(table: Table) -> bytes:
     if table.suppressed:
         sheet.append([])
         sheet.append(["* = 1 to 7, or hidden so that a total cannot reveal it; other counts rounded to the nearest 5."])
+    if table.as_of is not None:
+        sheet.append([table.freshness_note() or f"Figures as of {table.as_of:%Y-%m-%d %H:%M:%S} UTC."])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -102,10 +102,12 @@ class ReachIndex:
             self._known_current_at = now
             return View(snapshot.index, now, True)
         self._maybe_rebuild(pool)
-        limit = timedelta(seconds=self.max_staleness if max_staleness is None else max_staleness)
-        if snapshot is None or current_only or now - self._known_current_at > limit:
+        if snapshot is None or current_only:
             return View(None, now, True)
-        return View(snapshot.index, self._known_current_at, False)
+        known_current_at = max(snapshot.taken_at, self._known_current_at or snapshot.taken_at)
+        if now - known_current_at > timedelta(seconds=self.max_staleness if max_staleness is None else max_staleness):
+            return View(None, now, True)
+        return View(snapshot.index, known_current_at, False)
 
     async def count(self, pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
         return (await self.view(pool)).count(filters)

@@ -28,4 +28,4 @@ class Table:
         """What the dashboard and the exports say about an answer that is not up to date ("" otherwise)."""
         if self.up_to_date or self.as_of is None:
             return ""
-        return f"Figures as of {self.as_of:%H:%M:%S} UTC; newer data is being added.""""
+        return f"Figures as of {self.as_of:%H:%M:%S} UTC; newer data is being added."

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import asyncpg
 
 from leap_reporter.adapters.breakdowns import DIMENSIONS, PERIODS
-from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.tables import Table
@@ -26,30 +26,30 @@ class Ask:
     grace_days: int = 15
     today: date | None = None
     upload_id: uuid.UUID | None = None
-    index: ReachIndex | None = None
+    view: View = field(default_factory=View.sql)  # the one snapshot every figure of a response comes from
 
 
 Figure = Callable[[asyncpg.Pool, Ask], Awaitable[Table]]
 
 
 def _reach_by(by: str) -> Figure:
-    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.index)
+    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.view)
 
 
 def _new_by(period: str) -> Figure:
-    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.index)
+    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.view)
 
 
 FIGURES: dict[str, Figure] = {
     **{f"reach-by-{by}": _reach_by(by) for by in DIMENSIONS},
     **{f"new-by-{period}": _new_by(period) for period in PERIODS},
     "services-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "services", a.disclosure,
-                                                                              a.index),
+                                                                              a.view),
     "contacts-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "contacts", a.disclosure,
-                                                                              a.index),
-    "overlap": lambda p, a: pattern_tables.overlap_table(p, a.filters, a.disclosure, a.index),
-    "once-only": lambda p, a: pattern_tables.once_only_table(p, a.filters, a.disclosure, a.index),
-    "families": lambda p, a: pattern_tables.families_table(p, a.filters, a.disclosure, a.index),
+                                                                              a.view),
+    "overlap": lambda p, a: pattern_tables.overlap_table(p, a.filters, a.disclosure, a.view),
+    "once-only": lambda p, a: pattern_tables.once_only_table(p, a.filters, a.disclosure, a.view),
+    "families": lambda p, a: pattern_tables.families_table(p, a.filters, a.disclosure, a.view),
     "quality-uploads": lambda p, a: quality_tables.uploads_table(p, a.disclosure, a.grace_days, a.upload_id),
     "quality-problems": lambda p, a: quality_tables.problems_table(p, a.disclosure, a.upload_id),
     "quality-by-service": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "service", a.grace_days,
@@ -61,5 +61,12 @@ FIGURES: dict[str, Figure] = {
 """Quality figures ignore the reach filters; ``upload_id`` narrows the upload tables to one upload."""
 
 
+FROM_INDEX = frozenset(n for n in FIGURES if not n.startswith("quality-"))
+"""The figures the reach index answers; the others always come from SQL, up to date."""
+
+
 async def figure(pool: asyncpg.Pool, name: str, ask: Ask) -> Table:
-    return await FIGURES[name](pool, ask)
+    """The table, saying when its data is from: the request's view, or now (SQL)."""
+    fresh = ask.view if name in FROM_INDEX else View.sql()
+    table = await FIGURES[name](pool, ask)
+    return replace(table, as_of=fresh.as_of, up_to_date=fresh.up_to_date)

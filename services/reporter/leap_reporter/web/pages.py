@@ -33,7 +33,8 @@ _SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.htm
 
 
 def _query(request: Request, *extra: str) -> str:
-    keep = [(k, v) for k, v in request.query_params.multi_items() if k in (*FILTER_PARAMS, "suppression", *extra) and v]
+    keep = [(k, v) for k, v in request.query_params.multi_items()
+            if k in (*FILTER_PARAMS, "suppression", "consistency", *extra) and v]
     return urlencode(keep)
 
 
@@ -44,7 +45,7 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
     problems: list[str] = []
     tables = {}
     try:
-        ask = ask_from(request, role, context.get("upload"))
+        ask = await ask_from(request, role, context.get("upload"))
         found = await asyncio.gather(*(figure(request.app.state.pool, n, ask) for n in names))
         tables = dict(zip(names, found, strict=True))
     except InvalidFilters as exc:
@@ -56,8 +57,14 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
     html = templates.get_template(page).render(
         request=request, q=request.query_params, query=_query(request), tables=tables, problems=problems,
         role=role, services=SERVICES, strands=STRANDS, wards=wards, bands=ALL_BANDS, genders=GENDERS,
-        types=BENEFICIARY_TYPES, periods=PERIODS, page=_SECTION[page], **context)
+        types=BENEFICIARY_TYPES, periods=PERIODS, page=_SECTION[page], freshness=_freshness(tables.values()),
+        **context)
     return HTMLResponse(html, status_code=422 if problems else 200)
+
+
+def _freshness(tables) -> str:
+    """One note for the page when its figures are not up to date (they all come from one snapshot)."""
+    return next((t.freshness_note() for t in tables if not t.up_to_date), "")
 
 
 @router.get("/")

@@ -50,15 +50,31 @@ async def test_index_counts_equal_sql_counts(builder, events, db):
         assert await index.count(db, filters) == await count_reach(db, filters), raw
 
 
-async def test_a_stale_index_is_not_used_until_rebuilt(builder, events, db):
+async def test_a_stale_index_answers_until_the_rebuild_swaps_in(builder, events, db):
     await random_read_model(builder, events, random.Random(6))
     index = ReachIndex(min_engagements=0, min_interval=0)
     await index.refresh(db)
-    assert await index.count(db, parse_filters()) is not None
+    before = await index.view(db)
+    assert before.up_to_date and before.index is index.current
+    old = await count_reach(db, parse_filters())
     await builder.on_records_matched(events.matched("CAN", [events.record(2, "new-person", date(2024, 1, 1))]))
-    assert await index.count(db, parse_filters()) is None  # stale: the caller uses SQL; a rebuild starts
+    stale = await index.view(db)  # starts the rebuild; answers from the last index meanwhile
+    assert not stale.up_to_date and stale.as_of == before.as_of
+    assert stale.count(parse_filters()) == old != await count_reach(db, parse_filters())
     await index._task
-    assert await index.count(db, parse_filters()) == await count_reach(db, parse_filters())
+    fresh = await index.view(db)
+    assert fresh.up_to_date and fresh.count(parse_filters()) == await count_reach(db, parse_filters())
+    assert stale.count(parse_filters()) == old  # a view pinned before the swap keeps its snapshot
+
+
+async def test_current_only_and_max_staleness_fall_back_to_sql(builder, events, db):
+    await random_read_model(builder, events, random.Random(6))
+    index = ReachIndex(min_engagements=10**9, min_interval=0, max_staleness=300)  # never rebuilds by itself
+    await index.refresh(db)
+    await builder.on_records_matched(events.matched("CAN", [events.record(2, "new-person", date(2024, 1, 1))]))
+    assert (await index.view(db)).index is index.current
+    for view in (await index.view(db, current_only=True), await index.view(db, max_staleness=0)):
+        assert view.index is None and view.up_to_date  # the caller asks SQL, as of now
 
 
 @pytest.mark.parametrize("by", ["service", "strand", "ward", "beneficiary_type", "gender", "ethnicity", "age_band",
