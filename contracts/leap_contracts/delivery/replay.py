@@ -46,7 +46,8 @@ def letter_for(group_id: str, key: bytes | None, value: bytes, headers: Sequence
 
 async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = False, dry_run: bool = False) -> Counter:
     """Replay GROUP's dead letters; returns how many per (source topic, error cause)."""
-    dead_letters = (topics.RESTRICTED_DEAD_LETTER if restricted else topics.DEAD_LETTER).full_name(prefix)
+    topic = topics.RESTRICTED_DEAD_LETTER if restricted else topics.DEAD_LETTER
+    dead_letters = topic.full_name(prefix)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"{prefix}dead-letter-replay.{group}",
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 max_partition_fetch_bytes=MAX_MESSAGE_BYTES)
@@ -56,11 +57,10 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
     await producer.start()
     replayed: Counter = Counter()
     try:
-        await consumer.topics()  # fetches the cluster's metadata, so the partitions below are known
-        partitions = [TopicPartition(dead_letters, p) for p in sorted(consumer.partitions_for_topic(dead_letters) or ())]
+        partitions = [TopicPartition(dead_letters, p) for p in range(topic.partitions)]
         consumer.assign(partitions)
         end = await consumer.end_offsets(partitions)
-        while any(await consumer.position(tp) < end[tp] for tp in partitions):
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
             batch = await consumer.getmany(*partitions, timeout_ms=1000)
             for tp, records in batch.items():
                 for record in records:
