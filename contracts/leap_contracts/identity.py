@@ -114,3 +114,10 @@ def verify(key: Ed25519PublicKey, token: str, *, audience: str, now: float | Non
     if claims.exp < moment or claims.iat > moment + CLOCK_SKEW_SECONDS:
         raise InvalidAssertion("the sign-in assertion has expired: sign in again")
     return claims
+
+
+def local_path(next: str | None) -> str:
+    """``next`` when it is a path on this site, else ``/``: where a sign-in may send the browser
+    afterwards without becoming an open redirect."""
+    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
+    return next if ok else "/"

@@ -6,11 +6,13 @@
 Reads the dead-letter topic (``platform.dead-letter.v1``; ``restricted.dead-letter.v1`` with
 ``--restricted``, run inside the restricted zone) from where the previous replay for that consumer
 group stopped, up to its end as it is now. Every letter given up by consumer group ``GROUP`` is
-published again, unchanged, to its source topic under its original key (so it keeps its partition
-and order); the replayer's position is committed as it goes (its own consumer group,
-``<prefix>dead-letter-replay.<group>``), so each letter is replayed once. Consumers dedupe by event
-id: a letter that other groups already processed changes nothing for them, and one that fails again
-is dead-lettered again. Nothing is lost. The summary names topics and error causes, never values.
+published again, unchanged, to its source topic under its original key (so it lands on its original
+partition, after whatever was published there since: replay a letter only when applying it late is
+right, e.g. after the fix of a bug that rejected it); the replayer's position is committed as it
+goes (its own consumer group, ``<prefix>dead-letter-replay.<group>``), never past the end it started
+from, so each letter is replayed once. Consumers dedupe by event id: a letter that other groups
+already processed changes nothing for them, and one that fails again is dead-lettered again, for the
+next replay. Nothing is lost. The summary names topics and error causes, never values.
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
         partitions = [TopicPartition(dead_letters, p) for p in range(topic.partitions)]
         consumer.assign(partitions)
         end = await consumer.end_offsets(partitions)
-        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
-            batch = await consumer.getmany(*partitions, timeout_ms=1000)
+        while pending := [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+            batch = await consumer.getmany(*pending, timeout_ms=1000)
             for tp, records in batch.items():
                 for record in records:
                     if record.offset >= end[tp]:
@@ -72,8 +74,8 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
                     if not dry_run:
                         await producer.send_and_wait(letter.source_topic, letter.value, key=letter.key)
                     replayed[(letter.source_topic, letter.error.split(":")[0])] += 1
-            if not dry_run:
-                await consumer.commit()
+            if not dry_run:  # never past the end we started from: later letters wait for the next replay
+                await consumer.commit({tp: min(await consumer.position(tp), end[tp]) for tp in partitions})
     finally:
         await producer.stop()
         await consumer.stop()

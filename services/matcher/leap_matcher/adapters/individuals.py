@@ -71,6 +71,16 @@ async def lock_tokens(conn: asyncpg.Connection, tokens: Iterable[bytes]) -> None
         await conn.execute("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k ORDER BY k", keys)
 
 
+async def lock_carer_tokens_of(conn: asyncpg.Connection, ids: Sequence[int]) -> None:
+    """``lock_tokens`` on every e-mail/mobile the individuals hold or name as a carer's: a withdrawal or a
+    split that moves them waits for, or is waited on by, a chunk linking a child to a carer through them."""
+    tokens = await conn.fetch(
+        "SELECT token FROM identifier WHERE individual_id = ANY($1::bigint[]) AND id_type IN ('email', 'mobile') "
+        "UNION SELECT ct.token FROM record r JOIN carer_token ct USING (upload_id, row_number) "
+        "WHERE r.individual_id = ANY($1::bigint[])", list(ids))
+    await lock_tokens(conn, [r[0] for r in tokens])
+
+
 async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Attributes] | None:
     """Lock the individuals in id order (so concurrent chunks queue instead of deadlocking) and
     return their attributes. None when one of them was merged away since it was looked up."""

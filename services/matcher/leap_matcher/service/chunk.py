@@ -148,6 +148,7 @@ async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: s
     """Split what the new junk tokens held together; the chunk's records may move to new parts."""
     chunk_owners = {result.individual_of[i] for i, r in enumerate(result.records)}
     scope = sorted(held | chunk_owners)
+    await individuals.lock_carer_tokens_of(conn, sorted(held))  # the split below moves them (see withdrawal)
     for token in sorted(new_junk):
         count = await conn.fetchval(
             "SELECT count(*) FROM record WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)", scope, token)

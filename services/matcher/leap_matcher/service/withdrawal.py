@@ -32,6 +32,7 @@ async def apply_withdrawal(conn: asyncpg.Connection, event: UploadWithdrawnV1) -
     if await individuals.is_withdrawn(conn, event.upload_id):
         return None
     touched = await _touched(conn, event)
+    await individuals.lock_carer_tokens_of(conn, touched)  # the order chunks take: carer tokens, then individuals
     if await individuals.lock(conn, touched) is None or await _touched(conn, event) != touched:
         raise ConcurrentChange("an individual of the upload was merged meanwhile")
     await conn.execute("DELETE FROM carer_token WHERE upload_id = $1", event.upload_id)

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from leap_contracts.catalogue import SERVICES, STRANDS
+from leap_contracts.identity import local_path
 
 from leap_reporter import auth
 from leap_reporter.access import FILTER_PARAMS
@@ -100,18 +101,12 @@ async def upload_page(request: Request, upload: str) -> Response:
     return await _render(request, "upload.html", ["quality-uploads", "quality-problems"], upload=upload)
 
 
-def _local(next: str | None) -> str:
-    """``next`` when it is a path on this site, else ``/``: no open redirect."""
-    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
-    return next if ok else "/"
-
-
 def _signin_page(request: Request, *, next: str = "/", error: str | None = None, notice: str | None = None,
                  status_code: int = 200) -> HTMLResponse:
     settings = request.app.state.settings
     html = templates.get_template("signin.html").render(
-        next=_local(next), error=error, notice=notice, single_sign_on=auth.single_sign_on(settings),
-        sign_in_link=f"/signin?{urlencode({'next': _local(next)})}")
+        next=local_path(next), error=error, notice=notice, single_sign_on=auth.single_sign_on(settings),
+        sign_in_link=f"/signin?{urlencode({'next': local_path(next)})}")
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -126,7 +121,7 @@ def _set_session(request: Request, response: Response, role: auth.Role, username
 
 @router.get("/signin")
 async def signin_form(request: Request) -> Response:
-    settings, next = request.app.state.settings, _local(request.query_params.get("next"))
+    settings, next = request.app.state.settings, local_path(request.query_params.get("next"))
     if not auth.single_sign_on(settings):
         return _signin_page(request, next=next)
     # The state ties the callback to this browser: nobody can sign someone else in as themselves.
@@ -148,8 +143,8 @@ async def signin_callback(request: Request, assertion: str = "", next: str = "/"
     except auth.SignInRefused as exc:
         log.info("reporter.sign_in_refused", reason=str(exc))
         return _signin_page(request, next=next, error=f"Not signed in: {exc}.", status_code=401)
-    log.info("reporter.signed_in", username=session.username, role=session.role, via="uploader")
-    response = RedirectResponse(_local(next), status_code=303)
+    log.info("reporter.signed_in", role=session.role, via="uploader")
+    response = RedirectResponse(local_path(next), status_code=303)
     _set_session(request, response, session.role, session.username)
     response.delete_cookie(STATE_COOKIE, path="/signin")
     return response
@@ -164,7 +159,7 @@ async def signin(request: Request, token: str = Form(...), next: str = Form("/")
     if role is None:
         return _signin_page(request, next=next, error="That token is not valid.", status_code=401)
     log.info("reporter.signed_in", role=role, via="token")
-    response = RedirectResponse(_local(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     _set_session(request, response, role)
     return response
 

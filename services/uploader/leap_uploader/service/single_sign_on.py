@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -27,6 +27,8 @@ def allowed_return(return_to: str, reporter_url: str) -> bool:
     target, base = urlsplit(return_to), urlsplit(reporter_url)
     if (target.scheme, target.netloc) != (base.scheme, base.netloc) or target.username or target.fragment:
         return False
+    if {".", ".."} & set(unquote(target.path).split("/")):
+        return False  # a browser resolves dot segments: /reporter/../other-app would leave the reporter
     prefix = base.path.rstrip("/") + "/"
     return (target.path or "/").startswith(prefix) or target.path == base.path
 

@@ -10,18 +10,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 
+from leap_contracts.identity import local_path
+
 from leap_uploader.service import accounts
 from leap_uploader.web.deps import (PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser, User, address, check_csrf,
                                     check_pre_session, page, policy, pre_session_token, redirect, set_cookie)
 
 router = APIRouter(include_in_schema=False)
 Next = Annotated[str, Form(max_length=2100)]
-
-
-def local_path(next: str | None) -> str:
-    """``next`` when it is a path on this site, else ``/``: no open redirect."""
-    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
-    return next if ok else "/"
 
 
 def _with_next(path: str, next: str | None) -> str:

@@ -80,7 +80,8 @@ async def test_a_provider_is_refused_with_a_clear_page(app, pool, browser, make_
     "", "https://evil.example/dash/signin/callback", "http://reporter.example/dash/signin/callback",
     "https://reporter.example/other", "https://reporter.example/dashboard", "//reporter.example/dash/x",
     "https://reporter.example@evil.example/dash/x", "https://reporter.example:444/dash/x",
-    "https://reporter.example/dash/x\\@evil.example", "/dash/signin/callback"])
+    "https://reporter.example/dash/x\\@evil.example", "/dash/signin/callback",
+    "https://reporter.example/dash/../other-app/x", "https://reporter.example/dash/%2e%2e/other-app/x"])
 async def test_a_return_address_off_the_reporter_is_refused(app, pool, browser, return_to):
     await make_user(pool, "ana.two", "analyst")
     await browser.sign_in("ana.two")
