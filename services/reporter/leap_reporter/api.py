@@ -80,8 +80,7 @@ async def view_for(request: Request) -> View:
     index = getattr(request.app.state, "reach_index", None)
     if index is None:
         return View.sql()
-    return await index.view(request.app.state.pool, current_only=consistency == "current",
-                            max_staleness=request.app.state.settings.reach_index_max_staleness)
+    return await index.view(request.app.state.pool, current_only=consistency == "current")
 
 
 @router.get("/reach", response_model=ReachOut, responses={422: {"model": InvalidFiltersOut}})

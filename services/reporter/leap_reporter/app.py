@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -45,7 +46,13 @@ def create_app(settings: Settings) -> FastAPI:
                                                 (topics.BENEFICIARIES, builder.on_beneficiary_event),
                                                 (topics.UPLOAD_VALIDATED, builder.on_upload_validated))) as broker:
                 app.state.pool, app.state.broker, app.state.group_id = pool, broker, group_id
-                yield
+                watch = asyncio.create_task(app.state.reach_index.watch(pool), name="reach-index-watch")
+                try:
+                    yield
+                finally:
+                    watch.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watch
         finally:
             await pool.close()
             app.state.pool = app.state.broker = None
@@ -53,7 +60,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="LEAP reporter", version="0.1.0", lifespan=lifespan)
     app.state.metrics = metrics
     app.state.settings = settings
-    app.state.reach_index = ReachIndex(settings.reach_index_min_engagements, settings.reach_index_min_interval)
+    app.state.reach_index = ReachIndex(settings.reach_index_min_engagements, settings.reach_index_min_interval,
+                                       settings.reach_index_max_staleness)
     app.state.pool = app.state.broker = app.state.group_id = None
     app.include_router(api.router)
     app.include_router(api_figures.router)

@@ -11,6 +11,9 @@ every figure of its response from it, so totals and suppression never mix two sn
 - no index yet, one older than ``max_staleness`` seconds, or ``current_only`` (``?consistency=current``)
   with a stale index: answered by SQL (exactly the same counts), up to date, ``as_of`` now.
 
+``watch`` looks at the version every 10 s even when nobody asks, so new data is indexed without a
+request having to notice it first, and a quiet spell does not count against the staleness cap.
+
 A rebuild swaps the new index in with one assignment (no await in between), so a request sees the old
 snapshot or the new one, never a mixture; requests already answering keep the one they pinned.
 """
@@ -120,6 +123,17 @@ class ReachIndex:
 
     async def pattern(self, pool: asyncpg.Pool, filters: ReachFilters, name: str):
         return await (await self.view(pool)).pattern(filters, name)
+
+    async def watch(self, pool: asyncpg.Pool, every: float = 10.0) -> None:
+        """Look at the read-model version every ``every`` seconds, without waiting for a request: new data
+        starts a rebuild at once (the first page after an upload finds the index ready), and a quiet
+        read model keeps the index known complete (so the staleness cap counts from the first write)."""
+        while True:
+            try:
+                await self.view(pool)
+            except Exception as exc:  # noqa: BLE001 (the next look tries again; requests do not depend on it)
+                log.warning("reach_index.watch_failed", error=type(exc).__name__)
+            await asyncio.sleep(every)
 
     def _maybe_rebuild(self, pool: asyncpg.Pool) -> None:
         if self._task is not None and not self._task.done():

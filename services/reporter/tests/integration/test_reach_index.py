@@ -136,3 +136,22 @@ async def test_index_survives_codes_the_catalogue_and_ward_table_do_not_know(bui
     from leap_reporter.adapters.breakdowns import reach_by
     for by in ("service", "ward"):
         assert await index.breakdown(db, parse_filters(), by) == await reach_by(db, parse_filters(), by)
+
+
+async def test_the_watch_indexes_new_data_without_waiting_for_a_request(builder, events, db):
+    import asyncio
+    import time
+
+    from leap_reporter.adapters import read_model_state
+
+    await random_read_model(builder, events, random.Random(5))
+    index = ReachIndex(min_engagements=0, min_interval=0)
+    watch = asyncio.create_task(index.watch(db, every=0.05))
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (index.current is None or
+                                               index.current.version != await read_model_state.version(db)):
+            await asyncio.sleep(0.05)  # poll until the watch has built the current index, bounded by the deadline
+        assert index.current is not None and index.current.version == await read_model_state.version(db)
+    finally:
+        watch.cancel()

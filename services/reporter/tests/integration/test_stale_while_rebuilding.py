@@ -15,7 +15,8 @@ async def setup(db, database_url, builder, events):
     async def make(**settings):
         app = create_app(Settings(database_url=database_url, suppression=False, **settings))
         app.state.pool = db
-        app.state.reach_index = ReachIndex(min_engagements=10**9, min_interval=0)  # rebuilds only when told
+        app.state.reach_index = ReachIndex(min_engagements=10**9, min_interval=0,  # rebuilds only when told
+                                           max_staleness=app.state.settings.reach_index_max_staleness)
         await builder.on_records_matched(events.matched("CAN", [events.record(2, "a", date(2024, 4, 1)),
                                                                 events.record(3, "b", date(2024, 4, 2))]))
         await app.state.reach_index.refresh(db)
