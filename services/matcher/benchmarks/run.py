@@ -19,6 +19,8 @@ import sys
 import time
 import uuid
 import zlib
+
+import orjson
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -26,12 +28,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 import dataset  # noqa: E402
 import db  # noqa: E402
 
-from leap_contracts.envelope import seal  # noqa: E402
+from leap_contracts.envelope import decode, encode, seal  # noqa: E402
 from leap_matcher.service.handlers import Matcher  # noqa: E402
 
 
 def envelopes(chunks):
-    return [seal(c, producer="bench", correlation_id=str(c.upload_id)) for c in chunks]
+    """The chunks as the matcher's consumer receives them: Kafka values (decoded again when fed)."""
+    return [encode(seal(c, producer="bench", correlation_id=str(c.upload_id))) for c in chunks]
 
 
 def reupload(chunks, rows: int):
@@ -50,12 +53,12 @@ async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
     """Apply the chunks as ``consumers`` consumers of one instance would: each owns the partitions
     (here: uploads) hashed to it and applies them in order; the consumers run concurrently."""
     lanes: list[list] = [[] for _ in range(consumers)]
-    for envelope in items:
-        lanes[zlib.crc32(envelope.correlation_id.encode()) % consumers].append(envelope)
+    for value in items:
+        lanes[zlib.crc32(orjson.loads(value)["correlation_id"].encode()) % consumers].append(value)
 
     async def consume(lane):
-        for envelope in lane:
-            await matcher.on_records_pseudonymised(envelope)
+        for value in lane:
+            await matcher.on_records_pseudonymised(decode(value))  # as the consumer does: decode, then handle
 
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(consume(lane) for lane in lanes))
@@ -81,7 +84,7 @@ async def main(args) -> None:
         print(f"(a) {data.rows} rows into an empty database, one instance ({args.consumers} consumers): {seconds:.1f}s, "
               f"{data.rows / seconds:,.0f} rows/s; {live} individuals "
               f"({'equal to' if live == data.unique_beneficiaries else 'DIFFERENT from'} the generator's truth)")
-        upload_rows = sum(len(e.payload["records"]) for e in extra)
+        upload_rows = sum(len(orjson.loads(v)["payload"]["records"]) for v in extra)
         seconds_b = await feed(matcher, extra, args.consumers)
         print(f"(b) a {upload_rows}-row upload into the database holding them: matched in {seconds_b:.2f}s")
         ours = {f"{r['upload_id']}:{r['row_number']}": r["individual_id"] for r in await pool.fetch(
