@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import sys
 import time
@@ -29,6 +28,7 @@ import dataset  # noqa: E402
 import db  # noqa: E402
 
 from leap_contracts.envelope import decode, encode, seal  # noqa: E402
+from leap_matcher import gc_tuning  # noqa: E402
 from leap_matcher.service.handlers import Matcher  # noqa: E402
 
 
@@ -74,8 +74,7 @@ async def main(args) -> None:
     bulk, extra = envelopes(data.chunks), envelopes(reupload(data.chunks, args.upload_rows))
     print(f"input: {data.rows} accepted rows, {len(bulk)} chunks, generator truth {data.unique_beneficiaries} "
           f"unique beneficiaries (built in {time.perf_counter() - started:.1f}s, not timed)")
-    gc.collect()
-    gc.freeze()  # the pre-built input is not the matcher's heap: keep it out of GC scans
+    gc_tuning.tune()  # as the service does at startup; also keeps the pre-built input out of GC scans
     print(f"load average before: {os.getloadavg()}")
     async with db.scratch_pool() as pool:
         matcher = Matcher(pool)

@@ -11,7 +11,7 @@ from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_matcher import logs
+from leap_matcher import gc_tuning, logs
 from leap_matcher.adapters import database, explanation
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import Matcher
@@ -29,6 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await database.create_pool(settings.database_url.get_secret_value(), max_size=settings.pool_size)
         await database.migrate(pool)
+        gc_tuning.tune()
         service = Matcher(pool, settings.topic_prefix,
                           JunkRule(settings.junk_max_birth_months, settings.junk_max_providers))
         try:
