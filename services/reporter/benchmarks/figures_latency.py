@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import logging
 import math
-import os
 import statistics
 import sys
 import time
@@ -29,12 +28,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reach_latency import LOCAL_DSN, drop_database, fill, make_database  # noqa: E402
+from reach_latency import filled_app  # noqa: E402
 
-from leap_reporter.adapters import database  # noqa: E402
-from leap_reporter.app import create_app  # noqa: E402
 from leap_reporter.service.figures import FIGURES  # noqa: E402
-from leap_reporter.settings import Settings  # noqa: E402
 
 FILTERS = {
     "unfiltered": {},
@@ -140,32 +136,20 @@ async def main() -> None:
                         "e.g. services-,contacts-,overlap,once-only,families,/engagement (default: all)")
     parser.add_argument("--admin-dsn", default=None)
     args = parser.parse_args()
-    admin_dsn = args.admin_dsn or os.environ.get("LEAP_TEST_ADMIN_DSN", LOCAL_DSN)
-    name, url = await make_database(admin_dsn)
-    try:
-        app = create_app(Settings(database_url=url))
-        pool = await database.create_pool(url)
-        await database.migrate(pool)
-        app.state.pool = pool
-        await fill(pool, args.individuals, args.engagements)
+    async with filled_app(args.admin_dsn, args.individuals, args.engagements) as (app, pool, client):
         await fill_figures(pool, args.individuals)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
-                                     timeout=600) as client:
-            index = app.state.reach_index
-            if args.sql_rounds:
-                app.state.reach_index = None
-                print("SQL path (no index):")
-                await measure(client, args.sql_rounds, tuple(p for p in args.sql_only.split(",") if p))
-                app.state.reach_index = index
-            started = time.perf_counter()
-            await index.refresh(pool)
-            print(f"reach index built in {time.perf_counter() - started:.1f} s ({index.describe()})")
-            print("with the reach index:")
-            await measure(client, args.rounds)
-            await during_a_rebuild(client, pool, index)
-        await pool.close()
-    finally:
-        await drop_database(admin_dsn, name)
+        index = app.state.reach_index
+        if args.sql_rounds:
+            app.state.reach_index = None
+            print("SQL path (no index):")
+            await measure(client, args.sql_rounds, tuple(p for p in args.sql_only.split(",") if p))
+            app.state.reach_index = index
+        started = time.perf_counter()
+        await index.refresh(pool)
+        print(f"reach index built in {time.perf_counter() - started:.1f} s ({index.describe()})")
+        print("with the reach index:")
+        await measure(client, args.rounds)
+        await during_a_rebuild(client, pool, index)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import secrets
 import statistics
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -130,6 +133,25 @@ async def measure(client: httpx.AsyncClient, rounds: int) -> list[float]:
     return every
 
 
+@contextlib.asynccontextmanager
+async def filled_app(admin_dsn: str | None, individuals: int, engagements: int) -> AsyncIterator[tuple]:
+    """(app, pool, client) on a throw-away database filled with ``individuals`` and ``engagements``."""
+    admin_dsn = admin_dsn or os.environ.get("LEAP_TEST_ADMIN_DSN", LOCAL_DSN)
+    name, url = await make_database(admin_dsn)
+    try:
+        app = create_app(Settings(database_url=url))
+        pool = await database.create_pool(url)
+        await database.migrate(pool)
+        app.state.pool = pool
+        await fill(pool, individuals, engagements)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
+                                     timeout=600) as client:
+            yield app, pool, client
+        await pool.close()
+    finally:
+        await drop_database(admin_dsn, name)
+
+
 async def main() -> None:
     import logging
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -140,40 +162,28 @@ async def main() -> None:
     parser.add_argument("--sql-rounds", type=int, default=3, help="rounds for the (slow) SQL path")
     parser.add_argument("--admin-dsn", default=None)
     args = parser.parse_args()
-    import os
-    admin_dsn = args.admin_dsn or os.environ.get("LEAP_TEST_ADMIN_DSN", LOCAL_DSN)
-    name, url = await make_database(admin_dsn)
-    try:
-        app = create_app(Settings(database_url=url))
-        pool = await database.create_pool(url)
-        await database.migrate(pool)
-        app.state.pool = pool
-        await fill(pool, args.individuals, args.engagements)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-            index = app.state.reach_index
-            if args.sql_rounds:
-                app.state.reach_index = None  # no background build competing with the SQL path
-                print("SQL path (no index):")
-                await measure(client, args.sql_rounds)
-                app.state.reach_index = index
-            if index is not None:
+    async with filled_app(args.admin_dsn, args.individuals, args.engagements) as (app, pool, client):
+        index = app.state.reach_index
+        if args.sql_rounds:
+            app.state.reach_index = None  # no background build competing with the SQL path
+            print("SQL path (no index):")
+            await measure(client, args.sql_rounds)
+            app.state.reach_index = index
+        if index is not None:
+            started = time.perf_counter()
+            await index.refresh(pool)
+            print(f"reach index built in {time.perf_counter() - started:.1f} s "
+                  f"({index.describe()})")
+            print("reach index:")
+            await measure(client, args.rounds)
+            pages = []
+            for params in ({}, {"service": "CAN"}, {"ward": "Stockwell", "period": "month"}, {"gender": "male"}):
                 started = time.perf_counter()
-                await index.refresh(pool)
-                print(f"reach index built in {time.perf_counter() - started:.1f} s "
-                      f"({index.describe()})")
-                print("reach index:")
-                await measure(client, args.rounds)
-                pages = []
-                for params in ({}, {"service": "CAN"}, {"ward": "Stockwell", "period": "month"}, {"gender": "male"}):
-                    started = time.perf_counter()
-                    response = await client.get("/", params=params)
-                    pages.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200
-                print("dashboard reach page (9 tables, from the index): " +
-                      ", ".join(f"{t:.0f} ms" for t in pages))
-        await pool.close()
-    finally:
-        await drop_database(admin_dsn, name)
+                response = await client.get("/", params=params)
+                pages.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            print("dashboard reach page (9 tables, from the index): " +
+                  ", ".join(f"{t:.0f} ms" for t in pages))
 
 
 if __name__ == "__main__":
