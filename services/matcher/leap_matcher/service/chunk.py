@@ -150,13 +150,11 @@ async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: s
     scope = sorted(held | chunk_owners)
     await individuals.lock_carer_tokens_of(conn, sorted(held))  # the split below moves them (see withdrawal)
     for token in sorted(new_junk):
-        count = await conn.fetchval(
-            "SELECT count(*) FROM record WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)", scope, token)
-        holders = await conn.fetch(
-            "SELECT DISTINCT individual_id FROM record WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)",
-            scope, token)
+        count, holders = await conn.fetchrow(
+            "SELECT count(*), coalesce(array_agg(DISTINCT individual_id ORDER BY individual_id), '{}') FROM record "
+            "WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)", scope, token)
         result.quarantined.append(Quarantined(result.token_type[token], count, len(stats[token].birth_months),
-                                              len(stats[token].providers), sorted(r[0] for r in holders)))
+                                              len(stats[token].providers), list(holders)))
     result.recomputed = await recompute(conn, sorted(held))
     if result.recomputed.splits:
         rows = await conn.fetch("SELECT row_number, individual_id FROM record WHERE upload_id = $1 "

@@ -112,18 +112,6 @@ class ReachIndex:
             return View(None, now, True)
         return View(snapshot.index, known_current_at, False)
 
-    async def count(self, pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
-        return (await self.view(pool)).count(filters)
-
-    async def breakdown(self, pool: asyncpg.Pool, filters: ReachFilters, by: str) -> tuple[int, dict[str, int]] | None:
-        return (await self.view(pool)).breakdown(filters, by)
-
-    async def new_by_period(self, pool: asyncpg.Pool, filters: ReachFilters, by: str) -> dict[str, int] | None:
-        return (await self.view(pool)).new_by_period(filters, by)
-
-    async def pattern(self, pool: asyncpg.Pool, filters: ReachFilters, name: str):
-        return await (await self.view(pool)).pattern(filters, name)
-
     async def watch(self, pool: asyncpg.Pool, every: float = 10.0) -> None:
         """Look at the read-model version every ``every`` seconds, without waiting for a request: new data
         starts a rebuild at once (the first page after an upload finds the index ready), and a quiet
