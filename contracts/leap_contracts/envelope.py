@@ -2,17 +2,17 @@
 
 A Kafka value is the orjson encoding of an :class:`Envelope`. The payload is the
 event model's JSON; :func:`open_envelope` turns it back into the model named by
-``event_type``.
+``event_type``. Consumers use :func:`receive`, which does both in one pass.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from leap_contracts.events import EVENT_TYPES, Event
 
@@ -48,8 +48,14 @@ def seal(event: Event, *, producer: str, correlation_id: str, event_id: uuid.UUI
 
 def encode(envelope: Envelope) -> bytes:
     # orjson writes the envelope's UUID and UTC datetime exactly as pydantic's JSON mode would
-    # (tested), several times faster; the payload is JSON-ready already.
-    return orjson.dumps(envelope.__dict__, option=orjson.OPT_UTC_Z)
+    # (tested), several times faster; the payload is JSON-ready already (or, received, an event model).
+    return orjson.dumps(envelope.__dict__, option=orjson.OPT_UTC_Z, default=_event_json)
+
+
+def _event_json(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(type(value).__name__)
 
 
 def decode(raw: bytes) -> Envelope:
@@ -57,8 +63,31 @@ def decode(raw: bytes) -> Envelope:
     return Envelope.model_validate(orjson.loads(raw))
 
 
+def _typed(model: type[Event]) -> type[Envelope]:
+    """The envelope of one event type, its payload validated as that model."""
+    return create_model(f"{model.__name__}Envelope", __base__=Envelope,
+                        event_type=(Literal[model.__name__], ...), payload=(model, ...))
+
+
+_TYPED = TypeAdapter(Annotated[Union[tuple(_typed(m) for m in EVENT_TYPES.values())],  # noqa: UP007
+                               Field(discriminator="event_type")])
+
+
+def receive(raw: bytes) -> Envelope:
+    """Parse the wire bytes as a consumer does: envelope and payload validated in one pass from the JSON
+    (about twice as fast as :func:`decode` then :func:`open_envelope`), the payload already its event model.
+    A message that is not a valid event comes back as :func:`decode` reads it (or its error), so that
+    :func:`open_envelope` reports what is wrong with the payload exactly as it always has."""
+    try:
+        return _TYPED.validate_json(raw)
+    except ValidationError:
+        return decode(raw)
+
+
 def open_envelope(envelope: Envelope) -> Event:
     """The typed event inside an envelope."""
+    if isinstance(envelope.payload, Event):
+        return envelope.payload
     model = EVENT_TYPES.get(envelope.event_type)
     if model is None:
         raise UnknownEventType(envelope.event_type)

@@ -35,8 +35,10 @@ RECORDS_VALIDATED = Topic(
     description="Validated rows with clear identifiers; restricted zone only.",
 )
 RECORDS_PSEUDONYMISED = Topic(
-    "records.pseudonymised.v1", 6, "upload_id",
-    description="Rows with identifiers replaced by keyed tokens.",
+    "records.pseudonymised.v1", 6, "upload_id:chunk_index",
+    description="Rows with identifiers replaced by keyed tokens. Keyed by chunk, so the chunks of one large upload "
+    "spread over every partition and every matcher instance works on it (the matcher's result does not depend "
+    "on the order chunks arrive in).",
 )
 RECORDS_MATCHED = Topic(
     "matching.records-matched.v1", 6, "upload_id",
@@ -84,6 +86,11 @@ ALL: tuple[Topic, ...] = (
 
 CHUNK_SIZE = 1000
 """Most records one chunk event carries."""
+
+
+def chunk_key(upload_id: object, chunk_index: int) -> str:
+    """The key of a chunk on a topic keyed by ``upload_id:chunk_index``."""
+    return f"{upload_id}:{chunk_index}"
 
 
 def dead_letter_for(topic: Topic) -> Topic:

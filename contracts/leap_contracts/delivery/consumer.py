@@ -22,12 +22,13 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
-from leap_contracts.envelope import Envelope, UnknownEventType, decode
+from leap_contracts.envelope import Envelope, UnknownEventType, receive
 from leap_contracts.topics import Topic, dead_letter_for
 
 log = structlog.get_logger()
 
 Handler = Callable[[Envelope], Awaitable[None]]
+Receiver = Callable[[bytes], Envelope]
 
 
 class PoisonMessage(Exception):
@@ -48,7 +49,7 @@ def describe(exc: BaseException) -> str:
 def subscribe(
     broker: KafkaBroker, *, topic: Topic, prefix: str, group_id: str, handler: Handler,
     pool: asyncpg.Pool, producer: AIOKafkaProducer, max_attempts: int,
-    processed: Counter, dead_letters: Counter, consumers: int = 1,
+    processed: Counter, dead_letters: Counter, consumers: int = 1, receive: Receiver = receive,
 ) -> None:
     attempts: dict[tuple[int, int], int] = {}
     name = topic.full_name(prefix)
@@ -78,7 +79,7 @@ def subscribe(
         raw = msg.raw_message
         position = (raw.partition, raw.offset)
         try:
-            envelope = decode(raw.value or b"")
+            envelope = receive(raw.value or b"")
         except ValueError as exc:  # undecodable: never going to work
             await to_dead_letter(msg, f"undecodable message: {describe(exc)}")
             return

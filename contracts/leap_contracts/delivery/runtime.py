@@ -10,9 +10,10 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
-from leap_contracts.delivery.consumer import Handler, subscribe
+from leap_contracts.delivery.consumer import Handler, Receiver, subscribe
 from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.delivery.outbox import OutboxRelay
+from leap_contracts.envelope import receive
 from leap_contracts.topics import Topic
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -22,13 +23,15 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 @contextlib.asynccontextmanager
 async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: asyncpg.Pool,
                     subscriptions: Sequence[tuple[Topic, Handler]], metrics: DeliveryMetrics, max_attempts: int,
-                    relay: bool = True, consumers: Mapping[str, int] | None = None) -> AsyncIterator[KafkaBroker]:
+                    relay: bool = True, consumers: Mapping[str, int] | None = None,
+                    receivers: Mapping[str, Receiver] | None = None) -> AsyncIterator[KafkaBroker]:
     """Start consuming ``subscriptions`` in one consumer group (``topic_prefix + group_id``) and, unless the
     service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit.
 
     ``consumers`` (topic name -> count, default 1): that many Kafka consumers of the group in this
     process, each owning its own partitions, so one instance works on several partitions at once
-    (exactly as that many instances would)."""
+    (exactly as that many instances would). ``receivers`` (topic name -> wire bytes to envelope, default
+    ``leap_contracts.envelope.receive``): e.g. ``leap_contracts.plain.receiver`` for a hot topic."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
                                 max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
     await producer.start()
@@ -37,7 +40,8 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
         subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
                   pool=pool, producer=producer, max_attempts=max_attempts,
                   processed=metrics.processed, dead_letters=metrics.dead_letters,
-                  consumers=(consumers or {}).get(topic.name, 1))
+                  consumers=(consumers or {}).get(topic.name, 1),
+                  receive=(receivers or {}).get(topic.name, receive))
     relay_task = asyncio.create_task(OutboxRelay(pool, producer).run(), name="outbox-relay") if relay else None
     try:
         await broker.start()

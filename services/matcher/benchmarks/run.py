@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 import dataset  # noqa: E402
 import db  # noqa: E402
 
-from leap_contracts.envelope import decode, encode, seal  # noqa: E402
+from leap_contracts import topics  # noqa: E402
+from leap_contracts.envelope import encode, seal  # noqa: E402
 from leap_matcher import gc_tuning  # noqa: E402
-from leap_matcher.service.handlers import Matcher  # noqa: E402
+from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher  # noqa: E402
 
 
 def envelopes(chunks):
@@ -51,14 +52,16 @@ def reupload(chunks, rows: int):
 
 async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
     """Apply the chunks as ``consumers`` consumers of one instance would: each owns the partitions
-    (here: uploads) hashed to it and applies them in order; the consumers run concurrently."""
+    (here: chunk keys) hashed to it and applies them in order; the consumers run concurrently."""
     lanes: list[list] = [[] for _ in range(consumers)]
     for value in items:
-        lanes[zlib.crc32(orjson.loads(value)["correlation_id"].encode()) % consumers].append(value)
+        chunk = orjson.loads(value)["payload"]
+        key = topics.chunk_key(chunk["upload_id"], chunk["chunk_index"])  # the topic's key
+        lanes[zlib.crc32(key.encode()) % consumers].append(value)
 
     async def consume(lane):
         for value in lane:
-            await matcher.on_records_pseudonymised(decode(value))  # as the consumer does: decode, then handle
+            await matcher.on_records_pseudonymised(RECEIVE_RECORDS(value))  # as the consumer does
 
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(consume(lane) for lane in lanes))

@@ -14,7 +14,7 @@ from leap_contracts.delivery.health import DeliveryMetrics, health_router
 from leap_matcher import gc_tuning, logs
 from leap_matcher.adapters import database, explanation
 from leap_matcher.domain.junk import JunkRule
-from leap_matcher.service.handlers import Matcher
+from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher
 from leap_matcher.settings import Settings
 
 GROUP_ID = "leap-matcher"
@@ -37,7 +37,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
                                                 (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)),
-                                 consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers}) as broker:
+                                 consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers},
+                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as broker:
                 state.update(pool=pool, broker=broker)
                 yield
         finally:

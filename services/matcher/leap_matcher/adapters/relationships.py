@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 import asyncpg
 
 _LINK = """
+WITH ct AS (
+    SELECT token, id_type, upload_id, row_number FROM carer_token WHERE upload_id = $1 AND row_number = ANY($2::int[])
+    UNION
+    SELECT token, id_type, upload_id, row_number FROM carer_token WHERE token = ANY($3::bytea[]))
 INSERT INTO relationship (child_id, carer_id, via)
 SELECT r.individual_id, i.individual_id, array_agg(DISTINCT ct.id_type ORDER BY ct.id_type)
-FROM identifier i
-JOIN carer_token ct ON ct.token = i.token AND ct.id_type = i.id_type
+FROM ct
+JOIN identifier i ON i.token = ct.token AND i.id_type = ct.id_type
 JOIN record r USING (upload_id, row_number)
-WHERE i.token = ANY($1::bytea[]) AND NOT i.quarantined
-  AND i.individual_id IS NOT NULL AND i.individual_id <> r.individual_id
+WHERE NOT i.quarantined AND i.individual_id IS NOT NULL AND i.individual_id <> r.individual_id
 GROUP BY r.individual_id, i.individual_id
 ON CONFLICT DO NOTHING
 RETURNING child_id, carer_id, via
 """
 
 
-async def link(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> list[tuple[int, int, list[str]]]:
-    """New (child, carer, via) links through any of ``tokens``: the chunk's carer tokens (the carer
-    may be known already) and its new e-mail/mobile identifiers (children may be waiting for them).
-    Callers hold ``individuals.lock_tokens`` on them, so concurrent arrivals see each other."""
-    if not tokens:
-        return []
-    rows = await conn.fetch(_LINK, list(tokens))
-    return [(r["child_id"], r["carer_id"], list(r["via"])) for r in rows]
+async def link(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Sequence[int],
+               new_tokens: Sequence[bytes]) -> list[tuple[int, int, list[str]]]:
+    """New (child, carer, via) links a chunk makes: its records' carer tokens held by an adult (known
+    already or new), and its new e-mail/mobile identifiers named as carer by children seen before
+    (waiting for them). Callers hold ``individuals.lock_tokens`` on both kinds of token, so concurrent
+    arrivals see each other; links through older records and older identifiers exist already."""
+    found = await conn.fetch(_LINK, upload_id, list(rows), list(new_tokens))
+    return [(r["child_id"], r["carer_id"], list(r["via"])) for r in found]
 
 
 async def of_individual(conn: asyncpg.Connection, individual_id: int) -> list[dict]:

@@ -40,18 +40,18 @@ def combine(sources: Iterable[Attributes]) -> Attributes:
     return best
 
 
-def combine_records(stored: Iterable[Attributes], records: Iterable[Any], upload_id: str) -> Attributes:
-    """``combine(stored + [candidate(r) for r in records])`` for records of one upload given as objects
-    (attribute access), without building a statement per record: the records are ranked once and
-    each attribute takes the first that states it. Same result as ``combine`` (tested)."""
+def combine_records(stored: Iterable[Attributes], records: Iterable[Mapping[str, Any]], upload_id: str) -> Attributes:
+    """``combine(stored + [candidate(r) for r in records])`` for records of one upload, without building
+    a statement per record: the records are ranked once and each attribute takes the first that states
+    it. Same result as ``combine`` (tested)."""
     best = combine(stored)
-    ranked = sorted(records, key=lambda r: (str(r.engagement_date), r.row_number), reverse=True)
+    ranked = sorted(records, key=lambda r: (str(r["engagement_date"]), r["row_number"]), reverse=True)
     for name in ATTRIBUTES:
         for record in ranked:
-            value = getattr(record, name)
+            value = record.get(name)
             if value is not None:
-                statement = {"value": value, "upload_id": upload_id, "row_number": record.row_number,
-                             "engagement_date": str(record.engagement_date)}
+                statement = {"value": value, "upload_id": upload_id, "row_number": record["row_number"],
+                             "engagement_date": str(record["engagement_date"])}
                 current = best.get(name)
                 if current is None or _rank(statement) > _rank(current):
                     best[name] = statement

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from leap_contracts.events import PseudonymisedRecord, RecordsPseudonymisedV1
-
 from leap_matcher.adapters import individuals, relationships
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.adapters.recompute import Outcome, recompute
@@ -39,8 +37,9 @@ class Quarantined:
 
 @dataclass
 class ChunkResult:
-    event: RecordsPseudonymisedV1
-    records: list[PseudonymisedRecord]
+    event: dict
+    """The chunk's RecordsPseudonymisedV1 payload, validated as plain dicts (``leap_contracts.plain``)."""
+    records: list[dict]
     components: list[Component]
     owner: list[int]
     individual_of: dict[int, int]
@@ -50,28 +49,27 @@ class ChunkResult:
     recomputed: Outcome = field(default_factory=Outcome)
 
 
-def _tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
+def _tokens(record: dict, field: str = "tokens") -> list[tuple[bytes, str]]:
     """The record's identifier tokens and, during a key rotation, the same identifiers' tokens under
     the previous keys, so records tokenised before the rotation join it (tokens of different keys never collide)."""
-    if not record.linking_tokens:
-        return [(bytes.fromhex(v), k) for k, v in record.tokens.__dict__.items() if v]
-    sets = [record.tokens, *(linking.tokens for linking in record.linking_tokens)]
-    return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
+    found = [(bytes.fromhex(v), k) for k, v in record.get(field, {}).items() if v]
+    for linking in record.get("linking_tokens") or ():
+        found += [(bytes.fromhex(v), k) for k, v in linking.get(field, {}).items() if v]
+    return found
 
 
-def _carer_tokens(record: PseudonymisedRecord) -> list[tuple[bytes, str]]:
-    if not record.linking_tokens:
-        return [(bytes.fromhex(v), k) for k, v in record.carer_tokens.__dict__.items() if v]
-    sets = [record.carer_tokens, *(linking.carer_tokens for linking in record.linking_tokens)]
-    return [(bytes.fromhex(v), k) for tokens in sets for k, v in tokens.__dict__.items() if v]
+def _carer_tokens(record: dict) -> list[tuple[bytes, str]]:
+    return _tokens(record, "carer_tokens")
 
 
-async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, junk: JunkRule) -> ChunkResult | None:
-    await individuals.hold_upload(conn, event.upload_id, exclusive=False)
-    if await individuals.is_withdrawn(conn, event.upload_id):
+async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> ChunkResult | None:
+    """``event``: a RecordsPseudonymisedV1 payload as plain dicts (``leap_contracts.plain.open_plain``)."""
+    upload_id = event["upload_id"]
+    await individuals.hold_upload(conn, upload_id, exclusive=False)
+    if await individuals.is_withdrawn(conn, upload_id):
         return None  # a late chunk of a withdrawn upload: its records must not come back
-    done = await individuals.applied_rows(conn, event.upload_id, [r.row_number for r in event.records])
-    records = [r for r in event.records if r.row_number not in done]
+    done = await individuals.applied_rows(conn, upload_id, [r["row_number"] for r in event["records"]])
+    records = [r for r in event["records"] if r["row_number"] not in done] if done else event["records"]
     if not records:
         return None
     typed = [_tokens(r) for r in records]
@@ -85,7 +83,8 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
 
     # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
     token_lists = [[t for t, _ in tokens] for tokens in typed]
-    stats = chunk_stats([(tokens, r.birth_month) for tokens, r in zip(token_lists, records)], event.provider_id)
+    stats = chunk_stats([(tokens, r.get("birth_month")) for tokens, r in zip(token_lists, records)],
+                        event["provider_id"])
     stat_updates, new_junk = [], set()
     for token, s in stats.items():
         k = known.get(token)
@@ -110,7 +109,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
     if attributes is None or await individuals.lookup(conn, list(known)) != known:
         raise ConcurrentChange("an individual changed meanwhile")
 
-    upload = str(event.upload_id)
+    upload = str(upload_id)
     enriched = [combine_records([attributes[k] for k in sorted(c.known)], [records[i] for i in c.records], upload)
                 for c in components]
     new_ids = iter(await individuals.create(conn, [a for c, a in zip(components, enriched) if not c.known]))
@@ -123,23 +122,24 @@ async def apply_chunk(conn: asyncpg.Connection, event: RecordsPseudonymisedV1, j
     await individuals.add_identifiers(conn, (
         (t, token_type[t], None if t in new_junk else o, sorted(stats[t].providers),
          sorted(stats[t].birth_months), t in new_junk) for t, o in new_tokens.items()))
+    provider, service = event["provider_id"], event["service_code"]
     await individuals.add_records(conn, (
-        (event.upload_id, r.row_number, individual_of[i], event.provider_id, event.service_code,
-         r.beneficiary_type, r.engagement_date, token_lists[i], r.birth_month, r.gender, r.ward_code,
-         r.ethnicity, r.first_language, r.engagement_type, r.attended, [t for t, _ in carers[i]])
+        (upload_id, r["row_number"], individual_of[i], provider, service, r["beneficiary_type"],
+         r["engagement_date"], token_lists[i], r.get("birth_month"), r.get("gender"), r.get("ward_code"),
+         r.get("ethnicity"), r.get("first_language"), r.get("engagement_type"), r.get("attended", True),
+         [t for t, _ in carers[i]])
         for i, r in enumerate(records)
     ))
     await individuals.add_carer_tokens(conn, (
-        (t, kind, event.upload_id, r.row_number) for r, c in zip(records, carers) for t, kind in c))
+        (t, kind, upload_id, r["row_number"]) for r, c in zip(records, carers) for t, kind in c))
     await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
                                             if c.known and a != attributes[o]})
 
     result = ChunkResult(event, records, components, owner, individual_of, token_type)
     if new_junk:
         await _quarantine(conn, result, new_junk, stats, {merges.get(i, i) for i in held_by_junk})
-    carer_side = [t for c in carers for t, _ in c]
-    result.links = await relationships.link(conn, carer_side + [t for t in token_type if t not in known
-                                                                and token_type[t] in CARER_TYPES])
+    result.links = await relationships.link(conn, upload_id, [r["row_number"] for r in records],
+                                            [t for t in new_tokens if token_type[t] in CARER_TYPES])
     return result
 
 
@@ -158,6 +158,7 @@ async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: s
     result.recomputed = await recompute(conn, sorted(held))
     if result.recomputed.splits:
         rows = await conn.fetch("SELECT row_number, individual_id FROM record WHERE upload_id = $1 "
-                                "AND row_number = ANY($2::int[])", result.event.upload_id, [r.row_number for r in result.records])
+                                "AND row_number = ANY($2::int[])", result.event["upload_id"],
+                                [r["row_number"] for r in result.records])
         now = {r["row_number"]: r["individual_id"] for r in rows}
-        result.individual_of = {i: now[r.row_number] for i, r in enumerate(result.records)}
+        result.individual_of = {i: now[r["row_number"]] for i, r in enumerate(result.records)}

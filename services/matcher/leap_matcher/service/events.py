@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 import uuid
 from datetime import UTC, datetime
 
@@ -28,18 +27,17 @@ from leap_matcher.service.withdrawal import WithdrawalResult
 
 PRODUCER = "matcher"
 Message = tuple[str, str, Envelope]
-_MATCHED_FIELDS = ("row_number", "beneficiary_type", "birth_month", "gender", "ward_code", "ward_name", "ethnicity",
-                   "first_language", "engagement_type", "attended")
+_MATCHED_FIELDS = ("beneficiary_type", "birth_month", "gender", "ward_code", "ward_name", "ethnicity", "first_language",
+                   "engagement_type")
 
 
-_matched_values = operator.attrgetter(*_MATCHED_FIELDS)
-
-
-def _matched(record, individual_ref: str) -> dict:
-    matched = dict(zip(_MATCHED_FIELDS, _matched_values(record)))
-    matched.update(individual_ref=individual_ref, engagement_date=record.engagement_date.isoformat(),
-                   findings=record.findings,
-                   identifier_types=sorted(kind for kind, token in record.tokens.__dict__.items() if token))
+def _matched(record: dict, individual_ref: str) -> dict:
+    """A MatchedRecord of a plain RecordsPseudonymisedV1 record: its non-identifying fields, never a token."""
+    matched = {name: record.get(name) for name in _MATCHED_FIELDS}
+    matched.update(row_number=record["row_number"], individual_ref=individual_ref,
+                   engagement_date=record["engagement_date"].isoformat(), attended=record.get("attended", True),
+                   findings=record.get("findings", []),
+                   identifier_types=sorted(kind for kind, token in record["tokens"].items() if token))
     return matched
 
 
@@ -64,9 +62,10 @@ class Events:
         event = r.event
         # The two high-volume events are built as plain JSON payloads from already-validated input
         # (tests validate every outbox event against its model).
-        upload = str(event.upload_id)
-        chunk = {"upload_id": upload, "provider_id": event.provider_id, "service_code": event.service_code,
-                 "chunk_index": event.chunk_index,
+        upload_id, service = event["upload_id"], event["service_code"]
+        upload = str(upload_id)
+        chunk = {"upload_id": upload, "provider_id": event["provider_id"], "service_code": service,
+                 "chunk_index": event["chunk_index"],
                  "records": [_matched(rec, ref(r.individual_of[i])) for i, rec in enumerate(r.records)],
                  "new_individuals": sum(1 for c in r.components if not c.known),
                  "matched_existing": sum(len(c.records) for c in r.components if c.known)}
@@ -74,19 +73,19 @@ class Events:
         for c, individual_id in zip(r.components, r.owner):
             survivor = ref(individual_id)
             out.append((self.people_topic, survivor, self._fast(IndividualMatchedV1, {
-                "individual_ref": survivor, "upload_id": upload, "service_code": event.service_code,
+                "individual_ref": survivor, "upload_id": upload, "service_code": service,
                 "records": len(c.records), "created": not c.known,
                 "identifier_types": sorted({r.token_type[t] for t in c.tokens})})))
             if c.merged:
                 out.append(self._person(survivor, IndividualsMergedV1(
-                    survivor_ref=survivor, merged_refs=[ref(m) for m in c.merged], upload_id=event.upload_id)))
+                    survivor_ref=survivor, merged_refs=[ref(m) for m in c.merged], upload_id=upload_id)))
         for q in r.quarantined:
-            key = ref(q.individual_ids[0]) if q.individual_ids else str(event.upload_id)
+            key = ref(q.individual_ids[0]) if q.individual_ids else upload
             out.append(self._person(key, IdentifierQuarantinedV1(
                 identifier_type=q.id_type, records=q.records, distinct_birth_months=q.birth_months,
-                distinct_providers=q.providers, upload_id=event.upload_id,
+                distinct_providers=q.providers, upload_id=upload_id,
                 individual_refs=[ref(i) for i in q.individual_ids])))
-        out += self._splits(r.recomputed, "identifier_quarantined", event.upload_id)
+        out += self._splits(r.recomputed, "identifier_quarantined", upload_id)
         return out + self._links(r.links)
 
     def withdrawal(self, w: WithdrawalResult) -> list[Message]:

@@ -12,6 +12,7 @@ import structlog
 from leap_contracts import topics
 from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import RecordsPseudonymisedV1, UploadWithdrawnV1
+from leap_contracts.plain import open_plain, receiver
 
 from leap_matcher.adapters import inbox, outbox
 from leap_matcher.adapters.consumer import PoisonMessage
@@ -21,6 +22,8 @@ from leap_matcher.service.events import Events
 from leap_matcher.service.withdrawal import apply_withdrawal
 
 RACE_RETRIES = 20
+RECEIVE_RECORDS = receiver(RecordsPseudonymisedV1)
+"""How the consumer reads records.pseudonymised: envelope and plain payload in one pass."""
 log = structlog.get_logger()
 
 __all__ = ["ConcurrentChange", "Matcher"]
@@ -33,16 +36,17 @@ class Matcher:
     junk: JunkRule = field(default_factory=JunkRule)
 
     async def on_records_pseudonymised(self, envelope: Envelope) -> None:
-        event = open_envelope(envelope)
-        if not isinstance(event, RecordsPseudonymisedV1):
+        """Received by ``RECEIVE_RECORDS``: the payload as plain dicts, every record read on the hot path."""
+        if envelope.event_type != RecordsPseudonymisedV1.__name__:
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        event = open_plain(envelope, RecordsPseudonymisedV1)
 
         async def work(conn: asyncpg.Connection, events: Events) -> list:
             result = await apply_chunk(conn, event, self.junk)
             return events.chunk(result) if result else []
 
-        await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event.upload_id),
-                         chunk=event.chunk_index)
+        await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event["upload_id"]),
+                         chunk=event["chunk_index"])
 
     async def on_upload_withdrawn(self, envelope: Envelope) -> None:
         event = open_envelope(envelope)

@@ -1,6 +1,5 @@
 import uuid
 from datetime import date
-from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,7 +46,7 @@ _rows = st.lists(st.builds(lambda n, day, values: row(n, day, **dict(zip(ATTRIBU
 def test_combine_records_is_combine_over_the_records_statements(stored, new):
     before = combine(candidate(r, U1) for r in stored)
     expected = combine([before, *(candidate(r, U2) for r in new)])
-    assert combine_records([before], [SimpleNamespace(**r) for r in new], U2) == expected
+    assert combine_records([before], new, U2) == expected
 
 
 def rec(n, day, *tokens, upload=uuid.UUID(U1)):

@@ -54,7 +54,8 @@ class Pseudonymiser:
                 records=[pseudonymise(r, event.service_code, self.identifier, ward_lookup) for r in event.records],
             )
             out = seal(result, producer=PRODUCER, correlation_id=envelope.correlation_id)
-            await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix), str(event.upload_id), out)])
+            await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix),
+                                     topics.chunk_key(event.upload_id, event.chunk_index), out)])
 
     async def on_records_at_source(self, envelope: Envelope) -> None:
         """Forward an at-source chunk made with a key the platform holds; refuse it otherwise."""
@@ -66,7 +67,9 @@ class Pseudonymiser:
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_AT_SOURCE.name):
                 return
             out = seal(result, producer=PRODUCER, correlation_id=envelope.correlation_id)
-            await outbox.add(conn, [(result.TOPIC.full_name(self.topic_prefix), str(event.upload_id), out)])
+            key = (topics.chunk_key(event.upload_id, event.chunk_index) if result.TOPIC == topics.RECORDS_PSEUDONYMISED
+                   else str(event.upload_id))
+            await outbox.add(conn, [(result.TOPIC.full_name(self.topic_prefix), key, out)])
 
 
 def _postcodes(event: RecordsValidatedV1) -> set[str]:

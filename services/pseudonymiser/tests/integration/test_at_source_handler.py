@@ -38,7 +38,7 @@ async def test_at_source_chunk_is_forwarded_or_refused_once(pool):
     forwarded, refused = (open_envelope(decode(r["value"])) for r in rows)
     assert isinstance(forwarded, RecordsPseudonymisedV1) and forwarded.key_id == "k1"
     assert isinstance(refused, AtSourceRejectedV1) and refused.code == "key_check_value_mismatch"
-    assert rows[1]["key"] == str(refused.upload_id)
+    assert rows[0]["key"] == f"{forwarded.upload_id}:0" and rows[1]["key"] == str(refused.upload_id)
 
 
 async def test_validated_records_carry_linking_tokens_during_rotation(pool):
