@@ -23,13 +23,14 @@ log = structlog.get_logger()
 _NOTIFY = "SELECT pg_notify(current_schema() || '_outbox', '')"
 
 
-async def add(conn: asyncpg.Connection, messages: Sequence[tuple[str, str, Envelope]]) -> None:
-    """Queue (topic, key, envelope) messages inside the caller's transaction."""
+async def add(conn: asyncpg.Connection, messages: Sequence[tuple[str, str, Envelope | bytes]]) -> None:
+    """Queue (topic, key, envelope) messages inside the caller's transaction; an envelope may come
+    encoded already (``leap_contracts.envelope.sealed``)."""
     if not messages:
         return
     await conn.execute(
         "INSERT INTO outbox (topic, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
-        [m[0] for m in messages], [m[1] for m in messages], [encode(m[2]) for m in messages],
+        [m[0] for m in messages], [m[1] for m in messages], [m[2] if isinstance(m[2], bytes) else encode(m[2]) for m in messages],
     )
     await conn.execute(_NOTIFY)
 

@@ -6,7 +6,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from leap_contracts.envelope import decode, encode, open_envelope, receive, seal
+from leap_contracts.envelope import decode, encode, open_envelope, receive, seal, sealed
 from leap_contracts.events import FileReceivedV1
 
 
@@ -41,6 +41,16 @@ def test_receive_leaves_an_invalid_event_to_open_envelope_whose_errors_read_as_b
     assert isinstance(refused.value, ValidationError) == ("payload" in change)
     with pytest.raises(ValueError):
         receive(b"not json")
+
+
+def test_sealed_is_encode_of_seal_without_the_models():
+    event = FileReceivedV1(upload_id=uuid.uuid4(), provider_id="p1", service_code="CAN", file_format="csv",
+                           size_bytes=10, sha256="0" * 64, received_at=datetime.now(UTC))
+    raw = sealed(FileReceivedV1, event.model_dump(mode="json"), producer="uploader", correlation_id="c")
+    envelope = receive(raw)
+    assert open_envelope(envelope) == event and envelope.producer == "uploader"
+    assert raw == encode(seal(event, producer="uploader", correlation_id="c").model_copy(
+        update={"event_id": envelope.event_id, "occurred_at": envelope.occurred_at}))
 
 
 def test_the_wire_format_is_pydantic_json_whatever_the_encoder():

@@ -146,7 +146,7 @@ async def update_token_stats(conn: asyncpg.Connection, rows: Sequence[tuple[byte
 
 RECORD_COLUMNS = ["upload_id", "row_number", "individual_id", "provider_id", "service_code", "beneficiary_type",
                   "engagement_date", "tokens", "birth_month", "gender", "ward_code", "ethnicity", "first_language",
-                  "engagement_type", "attended", "carer_tokens"]
+                  "engagement_type", "attended"]
 
 
 async def add_records(conn: asyncpg.Connection, rows: Iterable[tuple]) -> None:

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import asyncpg
 
 _LINK = """
-WITH ct AS (
-    SELECT token, id_type, upload_id, row_number FROM carer_token WHERE upload_id = $1 AND row_number = ANY($2::int[])
-    UNION
-    SELECT token, id_type, upload_id, row_number FROM carer_token WHERE token = ANY($3::bytea[]))
+WITH named AS (
+    SELECT child, token, id_type FROM unnest($1::bigint[], $2::bytea[], $3::text[]) AS c(child, token, id_type)
+    UNION ALL
+    SELECT r.individual_id, ct.token, ct.id_type
+    FROM carer_token ct JOIN record r USING (upload_id, row_number)
+    WHERE ct.token = ANY($4::bytea[]))
 INSERT INTO relationship (child_id, carer_id, via)
-SELECT r.individual_id, i.individual_id, array_agg(DISTINCT ct.id_type ORDER BY ct.id_type)
-FROM ct
-JOIN identifier i ON i.token = ct.token AND i.id_type = ct.id_type
-JOIN record r USING (upload_id, row_number)
-WHERE NOT i.quarantined AND i.individual_id IS NOT NULL AND i.individual_id <> r.individual_id
-GROUP BY r.individual_id, i.individual_id
+SELECT n.child, i.individual_id, array_agg(DISTINCT n.id_type ORDER BY n.id_type)
+FROM named n
+JOIN identifier i ON i.token = n.token AND i.id_type = n.id_type
+WHERE NOT i.quarantined AND i.individual_id IS NOT NULL AND i.individual_id <> n.child
+GROUP BY n.child, i.individual_id
 ON CONFLICT DO NOTHING
 RETURNING child_id, carer_id, via
 """
 
 
-async def link(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Sequence[int],
+async def link(conn: asyncpg.Connection, named: Iterable[tuple[int, bytes, str]],
                new_tokens: Sequence[bytes]) -> list[tuple[int, int, list[str]]]:
-    """New (child, carer, via) links a chunk makes: its records' carer tokens held by an adult (known
-    already or new), and its new e-mail/mobile identifiers named as carer by children seen before
-    (waiting for them). Callers hold ``individuals.lock_tokens`` on both kinds of token, so concurrent
-    arrivals see each other; links through older records and older identifiers exist already."""
-    found = await conn.fetch(_LINK, upload_id, list(rows), list(new_tokens))
+    """New (child, carer, via) links a chunk makes: ``named`` (child individual, carer token, its type) from
+    the chunk's records, to the adult holding the token (known already or new), and its ``new_tokens``
+    (e-mail/mobile identifiers seen for the first time) named as carer by children seen before. Callers hold
+    ``individuals.lock_tokens`` on both kinds of token, so concurrent arrivals see each other; links
+    through older records and older identifiers exist already."""
+    named = set(named)
+    if not named and not new_tokens:
+        return []
+    found = await conn.fetch(_LINK, [n[0] for n in named], [n[1] for n in named], [n[2] for n in named],
+                             list(new_tokens))
     return [(r["child_id"], r["carer_id"], list(r["via"])) for r in found]
 
 

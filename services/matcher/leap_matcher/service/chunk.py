@@ -126,8 +126,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     await individuals.add_records(conn, (
         (upload_id, r["row_number"], individual_of[i], provider, service, r["beneficiary_type"],
          r["engagement_date"], token_lists[i], r.get("birth_month"), r.get("gender"), r.get("ward_code"),
-         r.get("ethnicity"), r.get("first_language"), r.get("engagement_type"), r.get("attended", True),
-         [t for t, _ in carers[i]])
+         r.get("ethnicity"), r.get("first_language"), r.get("engagement_type"), r.get("attended", True))
         for i, r in enumerate(records)
     ))
     await individuals.add_carer_tokens(conn, (
@@ -138,8 +137,9 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     result = ChunkResult(event, records, components, owner, individual_of, token_type)
     if new_junk:
         await _quarantine(conn, result, new_junk, stats, {merges.get(i, i) for i in held_by_junk})
-    result.links = await relationships.link(conn, upload_id, [r["row_number"] for r in records],
-                                            [t for t in new_tokens if token_type[t] in CARER_TYPES])
+    result.links = await relationships.link(
+        conn, ((result.individual_of[i], t, kind) for i, c in enumerate(carers) for t, kind in c),
+        [t for t in new_tokens if token_type[t] in CARER_TYPES])
     return result
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 from leap_contracts import topics
-from leap_contracts.envelope import Envelope, seal
+from leap_contracts.envelope import Envelope, seal, sealed
 from leap_contracts.events import (
     IdentifierQuarantinedV1,
     IndividualMatchedV1,
@@ -26,19 +23,28 @@ from leap_matcher.service.chunk import ChunkResult
 from leap_matcher.service.withdrawal import WithdrawalResult
 
 PRODUCER = "matcher"
-Message = tuple[str, str, Envelope]
-_MATCHED_FIELDS = ("beneficiary_type", "birth_month", "gender", "ward_code", "ward_name", "ethnicity", "first_language",
-                   "engagement_type")
-
-
+Message = tuple[str, str, Envelope | bytes]
 def _matched(record: dict, individual_ref: str) -> dict:
     """A MatchedRecord of a plain RecordsPseudonymisedV1 record: its non-identifying fields, never a token."""
-    matched = {name: record.get(name) for name in _MATCHED_FIELDS}
-    matched.update(row_number=record["row_number"], individual_ref=individual_ref,
-                   engagement_date=record["engagement_date"].isoformat(), attended=record.get("attended", True),
-                   findings=record.get("findings", []),
-                   identifier_types=sorted(kind for kind, token in record["tokens"].items() if token))
-    return matched
+    get = record.get
+    return {"row_number": record["row_number"], "individual_ref": individual_ref,
+            "beneficiary_type": record["beneficiary_type"], "birth_month": get("birth_month"), "gender": get("gender"),
+            "ward_code": get("ward_code"), "ward_name": get("ward_name"), "ethnicity": get("ethnicity"),
+            "first_language": get("first_language"), "engagement_date": record["engagement_date"].isoformat(),
+            "engagement_type": get("engagement_type"), "attended": get("attended", True),
+            "findings": get("findings", []), "identifier_types": _types(record["tokens"])}
+
+
+def _types(tokens: dict) -> list[str]:
+    """The identifier types a record carries, sorted (one shared list per combination: never mutated)."""
+    present = tuple(kind for kind, token in tokens.items() if token)
+    types = _TYPES.get(present)
+    if types is None:
+        types = _TYPES[present] = sorted(present)
+    return types
+
+
+_TYPES: dict[tuple[str, ...], list[str]] = {}
 
 
 class Events:
@@ -50,10 +56,8 @@ class Events:
     def _seal(self, event) -> Envelope:
         return seal(event, producer=PRODUCER, correlation_id=self.correlation_id)
 
-    def _fast(self, model: type, payload: dict) -> Envelope:
-        return Envelope.model_construct(event_id=uuid.uuid4(), event_type=model.__name__, version=model.VERSION,
-                                        occurred_at=datetime.now(UTC), producer=PRODUCER,
-                                        correlation_id=self.correlation_id, payload=payload)
+    def _fast(self, model: type, payload: dict) -> bytes:
+        return sealed(model, payload, producer=PRODUCER, correlation_id=self.correlation_id)
 
     def _person(self, key: str, event) -> Message:
         return (self.people_topic, key, self._seal(event))
