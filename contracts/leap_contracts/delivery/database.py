@@ -23,8 +23,9 @@ async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]
     Several instances starting together queue on an advisory lock; each script
     runs once and is recorded in ``schema_migrations``.
     """
-    delivery = resources.files("leap_contracts.delivery").joinpath("messaging.sql").read_text()
-    scripts = [("000_delivery_messaging.sql", delivery)] + sorted(
+    delivery = resources.files("leap_contracts.delivery")
+    scripts = [(f"000_delivery_{name}", delivery.joinpath(name).read_text())
+               for name in ("messaging.sql", "outbox_compression.sql")] + sorted(
         (f.name, f.read_text()) for f in resources.files(package).iterdir() if f.name.endswith(".sql")
     )
     applied: list[str] = []

@@ -50,6 +50,18 @@ def reupload(chunks, rows: int):
     return out
 
 
+def vm_speed(values) -> float:
+    """µs per row to receive (validate) the first chunks: a fixed pure-CPU workload, measured with every run,
+    because this VM's speed drifts by a third within minutes; compare runs by it."""
+    best = float("inf")
+    for _ in range(3):
+        started, rows = time.perf_counter(), 0
+        for value in values[:20]:
+            rows += len(RECEIVE_RECORDS(value).payload["records"])
+        best = min(best, (time.perf_counter() - started) / rows * 1e6)
+    return best
+
+
 async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
     """Apply the chunks as ``consumers`` consumers of one instance would: each owns the partitions
     (here: chunk keys) hashed to it and applies them in order; the consumers run concurrently."""
@@ -78,7 +90,8 @@ async def main(args) -> None:
     print(f"input: {data.rows} accepted rows, {len(bulk)} chunks, generator truth {data.unique_beneficiaries} "
           f"unique beneficiaries (built in {time.perf_counter() - started:.1f}s, not timed)")
     gc_tuning.tune()  # as the service does at startup; also keeps the pre-built input out of GC scans
-    print(f"load average before: {os.getloadavg()}")
+    print(f"load average before: {os.getloadavg()}; VM speed reference: {vm_speed(bulk):.1f} µs/row "
+          "(receiving a chunk; lower is faster)")
     async with db.scratch_pool() as pool:
         matcher = Matcher(pool)
         seconds = await feed(matcher, bulk, args.consumers)
@@ -86,6 +99,7 @@ async def main(args) -> None:
         print(f"(a) {data.rows} rows into an empty database, one instance ({args.consumers} consumers): {seconds:.1f}s, "
               f"{data.rows / seconds:,.0f} rows/s; {live} individuals "
               f"({'equal to' if live == data.unique_beneficiaries else 'DIFFERENT from'} the generator's truth)")
+        print(f"    VM speed reference after (a): {vm_speed(bulk):.1f} µs/row")
         upload_rows = sum(len(orjson.loads(v)["payload"]["records"]) for v in extra)
         seconds_b = await feed(matcher, extra, args.consumers)
         print(f"(b) a {upload_rows}-row upload into the database holding them: matched in {seconds_b:.2f}s")
