@@ -50,6 +50,21 @@ def reupload(chunks, rows: int):
     return out
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server processes on this machine (Linux /proc; the pool's
+    connections stay open through a run, so a difference over the run is PostgreSQL's share of it)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            fields = rest.split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def vm_speed(values) -> float:
     """µs per row to receive (validate) the first chunks: a fixed pure-CPU workload, measured with every run,
     because this VM's speed drifts by a third within minutes; compare runs by it."""
@@ -75,11 +90,11 @@ async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
         for value in lane:
             await matcher.on_records_pseudonymised(RECEIVE_RECORDS(value))  # as the consumer does
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, pg_cpu = time.perf_counter(), time.process_time(), postgres_cpu()
     await asyncio.gather(*(consume(lane) for lane in lanes))
     seconds = time.perf_counter() - started
-    print(f"    matcher process CPU {time.process_time() - cpu:.1f}s of {seconds:.1f}s wall "
-          f"(the rest: PostgreSQL, or waiting for a core; check `uptime`)")
+    print(f"    CPU: matcher process {time.process_time() - cpu:.1f}s, PostgreSQL {postgres_cpu() - pg_cpu:.1f}s, "
+          f"in {seconds:.1f}s wall on {os.cpu_count()} cores")
     return seconds
 
 
@@ -99,7 +114,6 @@ async def main(args) -> None:
         print(f"(a) {data.rows} rows into an empty database, one instance ({args.consumers} consumers): {seconds:.1f}s, "
               f"{data.rows / seconds:,.0f} rows/s; {live} individuals "
               f"({'equal to' if live == data.unique_beneficiaries else 'DIFFERENT from'} the generator's truth)")
-        print(f"    VM speed reference after (a): {vm_speed(bulk):.1f} µs/row")
         upload_rows = sum(len(orjson.loads(v)["payload"]["records"]) for v in extra)
         seconds_b = await feed(matcher, extra, args.consumers)
         print(f"(b) a {upload_rows}-row upload into the database holding them: matched in {seconds_b:.2f}s")
