@@ -30,7 +30,8 @@ async def add(conn: asyncpg.Connection, messages: Sequence[tuple[str, str, Envel
         return
     await conn.execute(
         "INSERT INTO outbox (topic, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
-        [m[0] for m in messages], [m[1] for m in messages], [m[2] if isinstance(m[2], bytes) else encode(m[2]) for m in messages],
+        [m[0] for m in messages], [m[1] for m in messages],
+        [m[2] if isinstance(m[2], bytes) else encode(m[2]) for m in messages],
     )
     await conn.execute(_NOTIFY)
 

@@ -87,7 +87,8 @@ async def lock(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Attrib
     if not ids:
         return {}
     rows = await conn.fetch(
-        "SELECT id, merged_into, attributes FROM individual WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE",
+        "SELECT id, merged_into, attributes FROM individual WHERE id = ANY($1::bigint[]) "
+        "ORDER BY id FOR NO KEY UPDATE",  # not FOR UPDATE: a relationship's key-share check must not wait on it
         list(ids),
     )
     if len(rows) != len(ids) or any(r["merged_into"] is not None for r in rows):

@@ -24,6 +24,8 @@ from leap_matcher.service.withdrawal import WithdrawalResult
 
 PRODUCER = "matcher"
 Message = tuple[str, str, Envelope | bytes]
+
+
 def _matched(record: dict, individual_ref: str) -> dict:
     """A MatchedRecord of a plain RecordsPseudonymisedV1 record: its non-identifying fields, never a token."""
     get = record.get
