@@ -33,6 +33,7 @@ async def test_chunk_is_tokenised_once_and_carries_no_clear_value(pool):
     assert b"someone@home.net" not in rows[0]["value"] and b"SW9 7AB" not in rows[0]["value"]
     event = open_envelope(decode(rows[0]["value"]))
     assert event.records[0].ward_name == "Stockwell" and event.key_id == "k1"
+    assert rows[0]["key"] == f"{event.upload_id}:0"  # keyed by chunk: a large upload spreads over the partitions
 
 
 @pytest.mark.skipif(not DEMO_ONSPD.exists(), reason="demo ONSPD table not present")
