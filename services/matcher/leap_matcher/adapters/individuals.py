@@ -150,8 +150,8 @@ RECORD_COLUMNS = ["upload_id", "row_number", "individual_id", "provider_id", "se
                   "engagement_type", "attended"]
 
 
-async def add_records(conn: asyncpg.Connection, rows: Iterable[tuple]) -> None:
-    """rows: tuples in RECORD_COLUMNS order."""
+async def add_records(conn: asyncpg.Connection, rows: Iterable[Sequence]) -> None:
+    """rows: values in RECORD_COLUMNS order."""
     await conn.copy_records_to_table("record", records=list(rows), columns=RECORD_COLUMNS)
 
 

@@ -77,14 +77,22 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
         raise PoisonMessage("a record carries no identifier token")
     carers = [_carer_tokens(r) for r in records]
     token_type = {token: kind for tokens in typed for token, kind in tokens}
+    token_lists = [[t for t, _ in tokens] for tokens in typed]
+    provider, service = event["provider_id"], event["service_code"]
+    stats = chunk_stats([(tokens, r.get("birth_month")) for tokens, r in zip(token_lists, records)], provider)
+    record_rows = [[upload_id, r["row_number"], None, provider, service, r["beneficiary_type"], r["engagement_date"],
+                    token_lists[i], r.get("birth_month"), r.get("gender"), r.get("ward_code"), r.get("ethnicity"),
+                    r.get("first_language"), r.get("engagement_type"), r.get("attended", True)]
+                   for i, r in enumerate(records)]  # individual_id (index 2) once resolved
+    await individuals.add_carer_tokens(conn, (
+        (t, kind, upload_id, r["row_number"]) for r, c in zip(records, carers) for t, kind in c))
+    # From here to commit, chunks sharing a carer's e-mail/mobile wait for each other: what needs no
+    # database state, and the carer tokens (which nothing else locks), is done above, outside that section.
     await individuals.lock_tokens(conn, [t for c in carers for t, _ in c] +
                                   [t for t, k in token_type.items() if k in CARER_TYPES])
     known = await individuals.lookup(conn, list(token_type))
 
     # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
-    token_lists = [[t for t, _ in tokens] for tokens in typed]
-    stats = chunk_stats([(tokens, r.get("birth_month")) for tokens, r in zip(token_lists, records)],
-                        event["provider_id"])
     stat_updates, new_junk = [], set()
     for token, s in stats.items():
         k = known.get(token)
@@ -122,15 +130,9 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     await individuals.add_identifiers(conn, (
         (t, token_type[t], None if t in new_junk else o, sorted(stats[t].providers),
          sorted(stats[t].birth_months), t in new_junk) for t, o in new_tokens.items()))
-    provider, service = event["provider_id"], event["service_code"]
-    await individuals.add_records(conn, (
-        (upload_id, r["row_number"], individual_of[i], provider, service, r["beneficiary_type"],
-         r["engagement_date"], token_lists[i], r.get("birth_month"), r.get("gender"), r.get("ward_code"),
-         r.get("ethnicity"), r.get("first_language"), r.get("engagement_type"), r.get("attended", True))
-        for i, r in enumerate(records)
-    ))
-    await individuals.add_carer_tokens(conn, (
-        (t, kind, upload_id, r["row_number"]) for r, c in zip(records, carers) for t, kind in c))
+    for i, row in enumerate(record_rows):
+        row[2] = individual_of[i]
+    await individuals.add_records(conn, record_rows)
     await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
                                             if c.known and a != attributes[o]})
 

@@ -26,10 +26,16 @@ PRODUCER = "matcher"
 Message = tuple[str, str, Envelope | bytes]
 
 
-def _matched(record: dict, individual_ref: str) -> dict:
-    """A MatchedRecord of a plain RecordsPseudonymisedV1 record: its non-identifying fields, never a token."""
+def matched_records(records: list[dict]) -> dict[int, dict]:
+    """Each record's MatchedRecord, by row number, all but its ``individual_ref`` (``Events.chunk`` sets it).
+    Built before the chunk's transaction, outside the section where chunks wait for each other."""
+    return {record["row_number"]: _matched(record) for record in records}
+
+
+def _matched(record: dict) -> dict:
+    """A plain RecordsPseudonymisedV1 record's non-identifying fields, never a token."""
     get = record.get
-    return {"row_number": record["row_number"], "individual_ref": individual_ref,
+    return {"row_number": record["row_number"], "individual_ref": None,
             "beneficiary_type": record["beneficiary_type"], "birth_month": get("birth_month"), "gender": get("gender"),
             "ward_code": get("ward_code"), "ward_name": get("ward_name"), "ethnicity": get("ethnicity"),
             "first_language": get("first_language"), "engagement_date": record["engagement_date"].isoformat(),
@@ -49,6 +55,11 @@ def _types(tokens: dict) -> list[str]:
 _TYPES: dict[tuple[str, ...], list[str]] = {}
 
 
+def _with_ref(matched: dict, individual_ref: str) -> dict:
+    matched["individual_ref"] = individual_ref  # set again, not added, when a raced chunk is applied again
+    return matched
+
+
 class Events:
     def __init__(self, topic_prefix: str, correlation_id: str) -> None:
         self.matched_topic = topics.RECORDS_MATCHED.full_name(topic_prefix)
@@ -64,7 +75,8 @@ class Events:
     def _person(self, key: str, event) -> Message:
         return (self.people_topic, key, self._seal(event))
 
-    def chunk(self, r: ChunkResult) -> list[Message]:
+    def chunk(self, r: ChunkResult, matched: dict[int, dict]) -> list[Message]:
+        """``matched``: ``matched_records`` of the chunk's records (their references are set here)."""
         event = r.event
         # The two high-volume events are built as plain JSON payloads from already-validated input
         # (tests validate every outbox event against its model).
@@ -72,7 +84,8 @@ class Events:
         upload = str(upload_id)
         chunk = {"upload_id": upload, "provider_id": event["provider_id"], "service_code": service,
                  "chunk_index": event["chunk_index"],
-                 "records": [_matched(rec, ref(r.individual_of[i])) for i, rec in enumerate(r.records)],
+                 "records": [_with_ref(matched[rec["row_number"]], ref(r.individual_of[i]))
+                             for i, rec in enumerate(r.records)],
                  "new_individuals": sum(1 for c in r.components if not c.known),
                  "matched_existing": sum(len(c.records) for c in r.components if c.known)}
         out = [(self.matched_topic, upload, self._fast(RecordsMatchedV1, chunk))]
