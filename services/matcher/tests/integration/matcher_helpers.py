@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from datetime import date
 
@@ -59,3 +61,32 @@ async def ref_of(pool, upload_id, row):
 
 def new_upload() -> uuid.UUID:
     return uuid.uuid4()
+
+
+@contextlib.asynccontextmanager
+async def emptied(database_url: str):
+    """A pool on the test database with the matcher's tables emptied: one per Hypothesis example (a
+    function-scoped fixture is not set up again between the examples of one test)."""
+    from leap_matcher.adapters import database
+
+    pool = await database.create_pool(database_url, max_size=8)
+    await database.migrate(pool)
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, carer_token, relationship, "
+                               "withdrawn_upload CASCADE")
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def apply_concurrently(matchers, messages) -> None:
+    """Deal ``messages`` round-robin to ``matchers`` (instances); each applies its share in order, all at once."""
+    async def run(matcher, queue):
+        for envelope in queue:
+            if envelope.event_type == "UploadWithdrawnV1":
+                await matcher.on_upload_withdrawn(envelope)
+            else:
+                await matcher.on_records_pseudonymised(envelope)
+
+    await asyncio.gather(*(run(m, messages[i::len(matchers)]) for i, m in enumerate(matchers)))

@@ -4,7 +4,6 @@ whichever of the two transactions comes second)."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 import uuid
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import chunk, record  # noqa: E402
+from matcher_helpers import apply_concurrently, chunk, emptied, record  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -55,31 +54,16 @@ async def links_directly(conn) -> set[tuple[int, int]]:
        chunk_size=st.integers(1, 6), seed=st.integers(0, 10**6))
 async def test_children_and_carers_in_any_order_and_split_are_linked_exactly(database_url, families, instances,
                                                                             chunk_size, seed):
-    from leap_matcher.adapters import database
-
-    pool = await database.create_pool(database_url, max_size=8)
-    await database.migrate(pool)
-    try:
-        async with pool.acquire() as conn:
-            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, carer_token, relationship, "
-                               "withdrawn_upload CASCADE")
+    async with emptied(database_url) as pool:
         rows = [row for f, family in enumerate(families) for row in family_rows(f, *family)]
         random.Random(seed).shuffle(rows)
         records = [record(n + 2, row["ids"], kind=row["kind"], carer=row["carer"]) for n, row in enumerate(rows)]
         upload = uuid.uuid4()
         chunks = [chunk(upload, i, records[s:s + chunk_size]) for i, s in enumerate(range(0, len(records), chunk_size))]
-        matchers = [Matcher(pool) for _ in range(instances)]
-
-        async def run(matcher, queue):
-            for envelope in queue:
-                await matcher.on_records_pseudonymised(envelope)
-
-        await asyncio.gather(*(run(m, chunks[i::instances]) for i, m in enumerate(matchers)))
+        await apply_concurrently([Matcher(pool) for _ in range(instances)], chunks)
         async with pool.acquire() as conn:
             expected = await links_directly(conn)
             assert await live_links(conn) == expected
             children = sum(family[0] for family in families)
             named = {f for f, family in enumerate(families) if set(family[1]) & set(family[2])}
             assert len({child for child, _ in expected}) == sum(families[f][0] for f in named) <= children
-    finally:
-        await pool.close()

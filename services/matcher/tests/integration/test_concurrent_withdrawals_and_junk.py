@@ -3,7 +3,6 @@ a junk identifier appearing, gives the connected components of the remaining rec
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 from pathlib import Path
@@ -13,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import chunk, new_upload, partition, record, withdrawal  # noqa: E402
+from matcher_helpers import apply_concurrently, chunk, emptied, new_upload, partition, record, withdrawal  # noqa: E402
 
-from leap_matcher.adapters import database  # noqa: E402
 from leap_matcher.domain.junk import JunkRule  # noqa: E402
 from leap_matcher.service.handlers import Matcher  # noqa: E402
 
@@ -50,12 +48,7 @@ def expected_partition(rows, junk):
     instances=st.integers(1, 3), chunk_size=st.integers(1, 10), seed=st.integers(0, 10**6),
 )
 async def test_withdrawals_and_junk_in_any_order_give_the_components(database_url, names, instances, chunk_size, seed):
-    pool = await database.create_pool(database_url, max_size=8)
-    await database.migrate(pool)
-    try:
-        async with pool.acquire() as conn:
-            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, carer_token, relationship, "
-                               "withdrawn_upload CASCADE")
+    async with emptied(database_url) as pool:
         uploads = [new_upload() for _ in range(3)]  # uploads[2] will be withdrawn
         rows = []  # (upload index, row, {kind: name}, birth month or None)
         for n, (ids, u, month) in enumerate(names):
@@ -71,17 +64,7 @@ async def test_withdrawals_and_junk_in_any_order_give_the_components(database_ur
                 if part:
                     messages.append(chunk(uploads[u], s, part))
         messages.insert(rng.randrange(len(messages) + 1), withdrawal(uploads[2]))
-        queues = [messages[i::instances] for i in range(instances)]
-        matcher = Matcher(pool, junk=JunkRule(max_birth_months=2))
-
-        async def run(queue):
-            for envelope in queue:
-                if envelope.event_type == "UploadWithdrawnV1":
-                    await matcher.on_upload_withdrawn(envelope)
-                else:
-                    await matcher.on_records_pseudonymised(envelope)
-
-        await asyncio.gather(*(run(q) for q in queues))
+        await apply_concurrently([Matcher(pool, junk=JunkRule(max_birth_months=2))] * instances, messages)
         remaining = [r for r in rows if r[0] != 2]
         months: dict[str, set] = {}
         for _, _, ids, m in remaining:
@@ -93,5 +76,3 @@ async def test_withdrawals_and_junk_in_any_order_give_the_components(database_ur
         live = await pool.fetchval("SELECT count(*) FROM record r JOIN individual i ON i.id = r.individual_id "
                                    "WHERE i.merged_into IS NOT NULL OR i.removed")
         assert live == 0
-    finally:
-        await pool.close()

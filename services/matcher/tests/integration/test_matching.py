@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 import uuid
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import chunk, events, partition, record, token  # noqa: E402
+from matcher_helpers import apply_concurrently, chunk, emptied, events, partition, record, token  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -77,29 +76,14 @@ def components_directly(records):
     instances=st.integers(1, 3), chunk_size=st.integers(1, 12), seed=st.integers(0, 10**6),
 )
 async def test_any_order_and_split_gives_the_connected_components(database_url, names, instances, chunk_size, seed):
-    from leap_matcher.adapters import database
-
-    pool = await database.create_pool(database_url, max_size=8)
-    await database.migrate(pool)
-    try:
-        async with pool.acquire() as conn:
-            await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, carer_token, relationship, withdrawn_upload CASCADE")
+    async with emptied(database_url) as pool:
         kinds = ("email", "mobile", "nhs_number")
         upload = uuid.uuid4()
         rows = [(n + 2, {kinds[i]: f"t{v}" for i, v in enumerate(dict.fromkeys(ids))}) for n, ids in enumerate(names)]
         random.Random(seed).shuffle(rows)
         chunks = [rows_chunk(upload, i, rows[s:s + chunk_size]) for i, s in enumerate(range(0, len(rows), chunk_size))]
-        queues = [chunks[i::instances] for i in range(instances)]
-        matchers = [Matcher(pool) for _ in range(instances)]
-
-        async def run(matcher, queue):
-            for envelope in queue:
-                await matcher.on_records_pseudonymised(envelope)
-
-        await asyncio.gather(*(run(m, q) for m, q in zip(matchers, queues)))
+        await apply_concurrently([Matcher(pool) for _ in range(instances)], chunks)
         expected = components_directly([((str(upload), n), list(ids.values())) for n, ids in rows])
         assert await partition(pool) == expected
         live = await pool.fetchval("SELECT count(*) FROM individual WHERE merged_into IS NULL")
         assert live == len(expected)
-    finally:
-        await pool.close()
