@@ -16,9 +16,7 @@ rebuilds in the background: answers then come from the last index (``up_to_date`
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import logging
 import math
 import statistics
 import sys
@@ -28,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reach_latency import filled_app  # noqa: E402
+from reach_latency import filled_app, options  # noqa: E402
 
 from leap_reporter.service.figures import FIGURES  # noqa: E402
 
@@ -126,15 +124,9 @@ async def during_a_rebuild(client: httpx.AsyncClient, pool, index) -> None:
 
 
 async def main() -> None:
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--individuals", type=int, default=1_000_000)
-    parser.add_argument("--engagements", type=int, default=5_000_000)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--sql-rounds", type=int, default=0, help="rounds for the SQL path (no index); 0 skips it")
+    parser = options(__doc__, rounds=10, sql_rounds=0, sql_help="rounds for the SQL path (no index); 0 skips it")
     parser.add_argument("--sql-only", default="", help="comma-separated name prefixes to time on the SQL path, "
                         "e.g. services-,contacts-,overlap,once-only,families,/engagement (default: all)")
-    parser.add_argument("--admin-dsn", default=None)
     args = parser.parse_args()
     async with filled_app(args.admin_dsn, args.individuals, args.engagements) as (app, pool, client):
         await fill_figures(pool, args.individuals)

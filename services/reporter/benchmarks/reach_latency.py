@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import statistics
@@ -152,16 +153,20 @@ async def filled_app(admin_dsn: str | None, individuals: int, engagements: int) 
         await drop_database(admin_dsn, name)
 
 
-async def main() -> None:
-    import logging
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def options(description: str, *, rounds: int, sql_rounds: int, sql_help: str) -> argparse.ArgumentParser:
+    """The options of the reporter's latency benchmarks: the read model's size, rounds, the server."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would bury the figures
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--individuals", type=int, default=1_000_000)
     parser.add_argument("--engagements", type=int, default=5_000_000)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--sql-rounds", type=int, default=3, help="rounds for the (slow) SQL path")
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--sql-rounds", type=int, default=sql_rounds, help=sql_help)
     parser.add_argument("--admin-dsn", default=None)
-    args = parser.parse_args()
+    return parser
+
+
+async def main() -> None:
+    args = options(__doc__, rounds=20, sql_rounds=3, sql_help="rounds for the (slow) SQL path").parse_args()
     async with filled_app(args.admin_dsn, args.individuals, args.engagements) as (app, pool, client):
         index = app.state.reach_index
         if args.sql_rounds:
