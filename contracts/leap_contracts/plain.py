@@ -75,4 +75,9 @@ def open_plain(envelope: Envelope, model: type[Event]) -> dict[str, Any]:
     if envelope.event_type != model.__name__:
         raise ValueError(f"expected {model.__name__}, got {envelope.event_type}")
     payload = envelope.payload.model_dump(mode="json") if isinstance(envelope.payload, BaseModel) else envelope.payload
-    return TypeAdapter(plain_type(model)).validate_python(payload)
+    return _adapter(model).validate_python(payload)
+
+
+@functools.cache
+def _adapter(model: type[Event]) -> TypeAdapter:
+    return TypeAdapter(plain_type(model))
