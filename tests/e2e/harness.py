@@ -69,9 +69,10 @@ class Platform:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, service: str, *, instance: str | None = None, port: int | None = None) -> None:
+    def start(self, service: str, *, instance: str | None = None, port: int | None = None,
+              settings: dict[str, str] | None = None) -> None:
         name, port = instance or service, port or self.ports[service]
-        env = {**self.env, f"{service.upper()}_HTTP_PORT": str(port)}
+        env = {**self.env, f"{service.upper()}_HTTP_PORT": str(port), **(settings or {})}
         log = (STATE / "logs" / f"e2e-{name}.log").open("ab")
         self.processes[name] = subprocess.Popen([sys.executable, "-m", f"leap_{service}"], env=env,
                                                 stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Response
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, Counter, generate_latest, multiprocess
 
 
 @dataclass
@@ -51,6 +52,12 @@ def health_router(registry: CollectorRegistry, *, pool: Callable[[], Any], broke
 
     @router.get("/metrics")
     async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
+        """The service's metrics; with several worker processes (``PROMETHEUS_MULTIPROC_DIR`` set before
+        they started) the sum of all of them, whichever worker answers."""
+        shown = registry
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            shown = CollectorRegistry()
+            multiprocess.MultiProcessCollector(shown)
+        return Response(generate_latest(shown), media_type="text/plain; version=0.0.4")
 
     return router

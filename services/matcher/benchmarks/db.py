@@ -18,19 +18,20 @@ ADMIN_DSN = os.environ.get("LEAP_TEST_ADMIN_DSN",
 
 
 @contextlib.asynccontextmanager
-async def scratch_pool(max_size: int = 4) -> AsyncIterator[asyncpg.Pool]:
+async def scratch_database() -> AsyncIterator[str]:
+    """The URL of a new database with the matcher's schema migrated; dropped afterwards."""
     admin = await asyncpg.connect(ADMIN_DSN)
     name = f"bench_matcher_{uuid.uuid4().hex[:8]}"
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = ADMIN_DSN.replace("/postgres?", f"/{name}?")
-    conn = await asyncpg.connect(url)
-    await conn.execute(f"CREATE SCHEMA {database.SCHEMA}")
-    await conn.close()
-    pool = await database.create_pool(url, max_size=max_size)
     try:
+        conn = await asyncpg.connect(url)
+        await conn.execute(f"CREATE SCHEMA {database.SCHEMA}")
+        await conn.close()
+        pool = await database.create_pool(url, max_size=1)
         await database.migrate(pool)
-        yield pool
-    finally:
         await pool.close()
+        yield url
+    finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()

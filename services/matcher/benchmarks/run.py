@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import sys
 import time
@@ -30,6 +31,7 @@ import db  # noqa: E402
 from leap_contracts import topics  # noqa: E402
 from leap_contracts.envelope import encode, seal  # noqa: E402
 from leap_matcher import gc_tuning  # noqa: E402
+from leap_matcher.adapters import database  # noqa: E402
 from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher  # noqa: E402
 
 
@@ -77,25 +79,47 @@ def vm_speed(values) -> float:
     return best
 
 
-async def feed(matcher: Matcher, items, consumers: int = 1) -> float:
-    """Apply the chunks as ``consumers`` consumers of one instance would: each owns the partitions
-    (here: chunk keys) hashed to it and applies them in order; the consumers run concurrently."""
-    lanes: list[list] = [[] for _ in range(consumers)]
+def feed(url: str, items, workers: int, consumers: int) -> float:
+    """Apply the chunks as one instance with ``workers`` processes of ``consumers`` consumers would:
+    each consumer owns the partitions (here: chunk keys) hashed to it and applies them in order; all
+    run concurrently. Forked, so the workers share the prepared input."""
+    lanes: list[list] = [[] for _ in range(workers * consumers)]
     for value in items:
         chunk = orjson.loads(value)["payload"]
         key = topics.chunk_key(chunk["upload_id"], chunk["chunk_index"])  # the topic's key
-        lanes[zlib.crc32(key.encode()) % consumers].append(value)
-
-    async def consume(lane):
-        for value in lane:
-            await matcher.on_records_pseudonymised(RECEIVE_RECORDS(value))  # as the consumer does
-
-    started, cpu, pg_cpu = time.perf_counter(), time.process_time(), postgres_cpu()
-    await asyncio.gather(*(consume(lane) for lane in lanes))
-    seconds = time.perf_counter() - started
-    print(f"    CPU: matcher process {time.process_time() - cpu:.1f}s, PostgreSQL {postgres_cpu() - pg_cpu:.1f}s, "
+        lanes[zlib.crc32(key.encode()) % len(lanes)].append(value)
+    fork = multiprocessing.get_context("fork")
+    reports, measured = fork.Queue(), fork.Event()
+    processes = [fork.Process(target=_worker, args=(url, lanes[w::workers], reports, measured))
+                 for w in range(workers)]
+    started, pg_cpu = time.perf_counter(), postgres_cpu()
+    for process in processes:
+        process.start()
+    cpu = [reports.get() for _ in processes]
+    seconds, pg_cpu = time.perf_counter() - started, postgres_cpu() - pg_cpu  # the workers' connections still open
+    measured.set()
+    for process in processes:
+        process.join()
+    print(f"    CPU: matcher {' + '.join(f'{c:.1f}' for c in cpu)}s ({workers} workers), PostgreSQL {pg_cpu:.1f}s, "
           f"in {seconds:.1f}s wall on {os.cpu_count()} cores")
     return seconds
+
+
+def _worker(url: str, lanes: list[list], reports, measured) -> None:
+    async def work() -> None:
+        pool = await database.create_pool(url, max_size=len(lanes) + 1)
+        matcher, cpu = Matcher(pool), time.process_time()
+
+        async def consume(lane):
+            for value in lane:
+                await matcher.on_records_pseudonymised(RECEIVE_RECORDS(value))  # as the consumer does
+
+        await asyncio.gather(*(consume(lane) for lane in lanes))
+        reports.put(time.process_time() - cpu)
+        await asyncio.to_thread(measured.wait)
+        await pool.close()
+
+    asyncio.run(work())
 
 
 async def main(args) -> None:
@@ -107,19 +131,21 @@ async def main(args) -> None:
     gc_tuning.tune()  # as the service does at startup; also keeps the pre-built input out of GC scans
     print(f"load average before: {os.getloadavg()}; VM speed reference: {vm_speed(bulk):.1f} µs/row "
           "(receiving a chunk; lower is faster)")
-    async with db.scratch_pool() as pool:
-        matcher = Matcher(pool)
-        seconds = await feed(matcher, bulk, args.consumers)
+    async with db.scratch_database() as url:
+        seconds = feed(url, bulk, args.workers, args.consumers)
+        pool = await database.create_pool(url, max_size=1)
         live = await pool.fetchval("SELECT count(*) FROM individual WHERE merged_into IS NULL AND NOT removed")
-        print(f"(a) {data.rows} rows into an empty database, one instance ({args.consumers} consumers): {seconds:.1f}s, "
+        print(f"(a) {data.rows} rows into an empty database, one instance ({args.workers} workers x {args.consumers} "
+              f"consumers): {seconds:.1f}s, "
               f"{data.rows / seconds:,.0f} rows/s; {live} individuals "
               f"({'equal to' if live == data.unique_beneficiaries else 'DIFFERENT from'} the generator's truth)")
         upload_rows = sum(len(orjson.loads(v)["payload"]["records"]) for v in extra)
-        seconds_b = await feed(matcher, extra, args.consumers)
+        seconds_b = feed(url, extra, args.workers, args.consumers)
         print(f"(b) a {upload_rows}-row upload into the database holding them: matched in {seconds_b:.2f}s")
         ours = {f"{r['upload_id']}:{r['row_number']}": r["individual_id"] for r in await pool.fetch(
             "SELECT upload_id, row_number, individual_id FROM record WHERE upload_id = ANY($1::uuid[])",
             list({c.upload_id for c in data.chunks}))}
+        await pool.close()
     if args.skip_splink:
         return
     import splink_oracle
@@ -138,7 +164,9 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--upload-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(),
+                        help="processes of the instance (MATCHER_WORKERS); default: this machine's cores")
     parser.add_argument("--consumers", type=int, default=3,
-                        help="consumers in the instance (MATCHER_CONSUMERS), each owning its own partitions")
+                        help="consumers in each worker (MATCHER_CONSUMERS), each owning its own partitions")
     parser.add_argument("--skip-splink", action="store_true")
     asyncio.run(main(parser.parse_args()))
