@@ -38,6 +38,9 @@ def _plain(annotation: Any) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return plain_type(annotation)
     origin = get_origin(annotation)
+    if origin is Annotated:  # a constrained type, e.g. a token
+        inner, *metadata = get_args(annotation)
+        return Annotated[(_plain(inner), *metadata)]
     if origin in (Union, types.UnionType):
         return Union[tuple(_plain(a) for a in get_args(annotation))]  # noqa: UP007
     if origin is list:

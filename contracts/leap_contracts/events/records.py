@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -45,21 +45,24 @@ class RecordsValidatedV1(Event):
     records: list[ValidatedRecord]
 
 
+Token = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex HMAC-SHA256 (64 digits).")]
+
+
 class IdentifierTokens(Part):
     """Keyed tokens (hex HMAC-SHA256) of a record's identifiers; absent when unusable."""
 
-    nhs_number: str | None = None
-    child_key: str | None = None
-    email: str | None = None
-    mobile: str | None = None
-    provider_record_id: str | None = None
+    nhs_number: Token | None = None
+    child_key: Token | None = None
+    email: Token | None = None
+    mobile: Token | None = None
+    provider_record_id: Token | None = None
 
 
 class CarerTokens(Part):
     """A child's primary carer's tokens: they relate the child to an adult, never identify the child."""
 
-    email: str | None = None
-    mobile: str | None = None
+    email: Token | None = None
+    mobile: Token | None = None
 
 
 class KeyedTokens(Part):

@@ -72,6 +72,8 @@ def test_absent_fields_with_defaults_stay_absent():
     {"payload__records__1__engagement_date": "2025-02-30"},
     {"payload__records__0__unexpected": 1},
     {"payload__records__0__tokens__nhs": "ab"},
+    {"payload__records__0__tokens__child_key": "AB" * 32},      # a token is 64 lower-case hex digits
+    {"payload__records__0__carer_tokens__email": "ab" * 31},
     {"payload__records__1__linking_tokens__0__tokens": None},
     {"payload__chunk_index": -1},
     {"payload__upload_id": "not-a-uuid"},

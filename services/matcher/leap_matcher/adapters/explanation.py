@@ -7,7 +7,7 @@ import json
 import asyncpg
 
 from leap_matcher.adapters import relationships
-from leap_matcher.adapters.individuals import individual_id, reference
+from leap_matcher.adapters.individuals import individual_id, reference, unpacked
 
 
 async def explain(conn: asyncpg.Connection, ref: str) -> dict | None:
@@ -22,12 +22,13 @@ async def explain(conn: asyncpg.Connection, ref: str) -> dict | None:
     records = await conn.fetch(
         "SELECT upload_id, row_number, service_code, engagement_date, tokens FROM record WHERE individual_id = $1 "
         "ORDER BY engagement_date, upload_id, row_number", live)
-    tokens = list({t for r in records for t in r["tokens"]})
+    held = [unpacked(r["tokens"]) for r in records]
+    tokens = list({t for ts in held for t in ts})
     kinds = {r["token"]: (r["id_type"], r["quarantined"]) for r in await conn.fetch(
         "SELECT token, id_type, quarantined FROM identifier WHERE token = ANY($1::bytea[])", tokens)}
     holders: dict[bytes, list[int]] = {}
-    for n, r in enumerate(records):
-        for t in r["tokens"]:
+    for n, ts in enumerate(held):
+        for t in ts:
             holders.setdefault(t, []).append(n)
     links, numbering = [], {}
     for t, rows in sorted(holders.items(), key=lambda kv: (kinds.get(kv[0], ("?", False))[0], kv[1])):
@@ -45,7 +46,7 @@ async def explain(conn: asyncpg.Connection, ref: str) -> dict | None:
         "attributes": json.loads(person["attributes"]),
         "records": [{"upload_id": str(r["upload_id"]), "row_number": r["row_number"], "service_code": r["service_code"],
                      "engagement_date": r["engagement_date"].isoformat(),
-                     "identifier_types": sorted({kinds[t][0] for t in r["tokens"] if t in kinds})} for r in records],
+                     "identifier_types": sorted({kinds[t][0] for t in ts if t in kinds})} for r, ts in zip(records, held)],
         "joined_by": links,
         "relationships": [{"child_ref": reference(x["child_id"]), "carer_ref": reference(x["carer_id"])}
                           for x in await relationships.of_individual(conn, live)],

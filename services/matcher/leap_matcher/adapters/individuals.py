@@ -23,6 +23,19 @@ def individual_id(ref: str) -> int | None:
     return int(ref[4:])
 
 
+TOKEN_BYTES = 32
+"""A token's length: HMAC-SHA256, pinned by the contract to 64 hex digits."""
+
+
+def packed(tokens: Sequence[bytes]) -> bytes:
+    """A record's tokens as stored: one bytea, the tokens back to back."""
+    return b"".join(tokens)
+
+
+def unpacked(tokens: bytes) -> list[bytes]:
+    return [tokens[i:i + TOKEN_BYTES] for i in range(0, len(tokens), TOKEN_BYTES)]
+
+
 @dataclass(frozen=True)
 class KnownToken:
     individual_id: int | None

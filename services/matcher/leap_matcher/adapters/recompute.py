@@ -38,7 +38,8 @@ class Outcome:
 async def recompute(conn: asyncpg.Connection, ids: list[int]) -> Outcome:
     rows = await conn.fetch(
         "SELECT * FROM record WHERE individual_id = ANY($1::bigint[])", ids)
-    all_tokens = list({t for r in rows for t in r["tokens"]})
+    packed = {(r["upload_id"], r["row_number"]): individuals.unpacked(r["tokens"]) for r in rows}
+    all_tokens = list({t for tokens in packed.values() for t in tokens})
     not_linking = {r["token"] for r in await conn.fetch(
         "SELECT token FROM identifier WHERE token = ANY($1::bytea[]) AND quarantined", all_tokens)}
     by_individual: dict[int, list] = {i: [] for i in ids}
@@ -53,7 +54,8 @@ async def recompute(conn: asyncpg.Connection, ids: list[int]) -> Outcome:
             outcome.removed.append(individual_id)
             continue
         stored = {(r["upload_id"], r["row_number"]): r for r in own}
-        parts = split_parts([StoredRecord(r["upload_id"], r["row_number"], r["engagement_date"], tuple(r["tokens"]))
+        parts = split_parts([StoredRecord(r["upload_id"], r["row_number"], r["engagement_date"],
+                                          tuple(packed[r["upload_id"], r["row_number"]]))
                              for r in own], not_linking)
         owners = [individual_id] + await individuals.create(conn, [{}] * (len(parts) - 1))
         for owner, part in zip(owners, parts):

@@ -45,15 +45,25 @@ def combine_records(stored: Iterable[Attributes], records: Iterable[Mapping[str,
     a statement per record: the records are ranked once and each attribute takes the first that states
     it. Same result as ``combine`` (tested)."""
     best = combine(stored)
-    ranked = sorted(records, key=lambda r: (str(r["engagement_date"]), r["row_number"]), reverse=True)
-    for name in ATTRIBUTES:
-        for record in ranked:
-            value = record.get(name)
-            if value is not None:
-                statement = {"value": value, "upload_id": upload_id, "row_number": record["row_number"],
+    records = list(records)
+    ranked = records if len(records) == 1 else sorted(records, key=_recency, reverse=True)
+    latest: Attributes = {}  # per attribute, the statement of the records' most recent record stating it
+    for record in ranked:
+        where = None
+        for name in ATTRIBUTES:
+            if name not in latest and (value := record.get(name)) is not None:
+                if where is None:
+                    where = {"upload_id": upload_id, "row_number": record["row_number"],
                              "engagement_date": str(record["engagement_date"])}
-                current = best.get(name)
-                if current is None or _rank(statement) > _rank(current):
-                    best[name] = statement
-                break
+                latest[name] = {"value": value, **where}
+        if len(latest) == len(ATTRIBUTES):
+            break
+    for name, statement in latest.items():
+        current = best.get(name)
+        if current is None or _rank(statement) > _rank(current):
+            best[name] = statement
     return best
+
+
+def _recency(record: Mapping[str, Any]) -> tuple:
+    return record["engagement_date"], record["row_number"]  # one upload: its date, then its row

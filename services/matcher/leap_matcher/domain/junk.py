@@ -25,13 +25,3 @@ class TokenStats:
     providers: set[str]
     birth_months: set[str]
 
-
-def chunk_stats(records: list[tuple[list[bytes], str | None]], provider_id: str) -> dict[bytes, TokenStats]:
-    """Distinct providers and birth months per token among one chunk's records (tokens, birth month)."""
-    stats: dict[bytes, TokenStats] = {}
-    for tokens, birth_month in records:
-        for token in tokens:
-            s = stats.setdefault(token, TokenStats({provider_id}, set()))
-            if birth_month:
-                s.birth_months.add(birth_month)
-    return stats

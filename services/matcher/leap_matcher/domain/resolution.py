@@ -67,10 +67,11 @@ def resolve(record_tokens: Sequence[Sequence[Token]], known: Mapping[Token, int]
             i = parent[i]
         return i
 
-    first_with: dict[object, int] = {}
+    first_with: dict[Token | int, int] = {}  # a token, or a known individual's id (never equal to a token)
     for index, tokens in enumerate(record_tokens):
         for token in tokens:
-            for node in (token, ("individual", known[token])) if token in known else (token,):
+            holder = known.get(token)
+            for node in (token,) if holder is None else (token, holder):
                 other = first_with.setdefault(node, index)
                 if other != index:
                     a, b = root(index), root(other)

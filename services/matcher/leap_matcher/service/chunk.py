@@ -16,7 +16,7 @@ from leap_matcher.adapters import individuals, relationships
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.adapters.recompute import Outcome, recompute
 from leap_matcher.domain.enrichment import combine_records
-from leap_matcher.domain.junk import JunkRule, chunk_stats
+from leap_matcher.domain.junk import JunkRule, TokenStats
 from leap_matcher.domain.resolution import Component, resolve
 
 CARER_TYPES = ("email", "mobile")
@@ -42,24 +42,93 @@ class ChunkResult:
     records: list[dict]
     components: list[Component]
     owner: list[int]
-    individual_of: dict[int, int]
+    individual_of: list[int]
+    """The individual of each record (by index into ``records``)."""
     token_type: dict[bytes, str]
+    matched: list[dict]
+    """``ChunkRecords.matched``."""
     links: list[tuple[int, int, list[str]]] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     recomputed: Outcome = field(default_factory=Outcome)
 
 
-def _tokens(record: dict, field: str = "tokens") -> list[tuple[bytes, str]]:
-    """The record's identifier tokens and, during a key rotation, the same identifiers' tokens under
+@dataclass
+class ChunkRecords:
+    """What the steps need from a chunk's records, read in one pass before any database work."""
+    tokens: list[list[bytes]]
+    """Per record, its identifier tokens and, during a key rotation, the same identifiers' tokens under
     the previous keys, so records tokenised before the rotation join it (tokens of different keys never collide)."""
-    found = [(bytes.fromhex(v), k) for k, v in record.get(field, {}).items() if v]
-    for linking in record.get("linking_tokens") or ():
-        found += [(bytes.fromhex(v), k) for k, v in linking.get(field, {}).items() if v]
-    return found
+    token_type: dict[bytes, str]
+    stats: dict[bytes, TokenStats]
+    """Per token, the chunk's provider and the birth months its records state."""
+    carer_rows: list[tuple[bytes, str, object, int]]
+    """(carer token, its type, upload, row) of every child record naming a carer's e-mail/mobile ..."""
+    carer_of: list[int]
+    """... and the index of that record."""
+    record_rows: list[list]
+    """Values in ``individuals.RECORD_COLUMNS`` order; the individual (index 2) once resolved."""
+    matched: list[dict]
+    """Each record's MatchedRecord (for RecordsMatchedV1): its non-identifying fields and the types of
+    identifier it carried, never a token; ``individual_ref`` is set once resolved."""
 
 
-def _carer_tokens(record: dict) -> list[tuple[bytes, str]]:
-    return _tokens(record, "carer_tokens")
+def read_records(event: dict, records: list[dict]) -> ChunkRecords:
+    fromhex, upload_id, provider = bytes.fromhex, event["upload_id"], event["provider_id"]
+    service, providers = event["service_code"], {provider}
+    read = ChunkRecords([], {}, {}, [], [], [], [])
+    token_type, stats, carer_rows, carer_of = read.token_type, read.stats, read.carer_rows, read.carer_of
+    for i, r in enumerate(records):
+        get, row_number, month = r.get, r["row_number"], r.get("birth_month")
+        named = [r["tokens"]]
+        carers = [get("carer_tokens")]
+        for linking in get("linking_tokens") or ():
+            named.append(linking["tokens"])
+            carers.append(linking.get("carer_tokens"))
+        tokens = []
+        for found in named:
+            for kind, value in found.items():
+                if value:
+                    token = fromhex(value)
+                    tokens.append(token)
+                    token_type[token] = kind
+                    s = stats.get(token)
+                    if s is None:
+                        s = stats[token] = TokenStats(providers, set())  # shared: the same provider for all
+                    if month:
+                        s.birth_months.add(month)
+            if found is named[0]:
+                kinds = tuple(token_type[t] for t in tokens)
+        if not tokens:
+            raise PoisonMessage(f"row {row_number} carries no identifier token")
+        for found in carers:
+            for kind, value in (found or {}).items():
+                if value:
+                    carer_rows.append((fromhex(value), kind, upload_id, row_number))
+                    carer_of.append(i)
+        read.tokens.append(tokens)
+        read.record_rows.append([upload_id, row_number, None, provider, service, r["beneficiary_type"],
+                                 r["engagement_date"], individuals.packed(tokens), month, get("gender"),
+                                 get("ward_code"), get("ethnicity"), get("first_language"), get("engagement_type"),
+                                 get("attended", True)])
+        read.matched.append({
+            "row_number": row_number, "individual_ref": None, "beneficiary_type": r["beneficiary_type"],
+            "birth_month": month, "gender": get("gender"), "ward_code": get("ward_code"), "ward_name": get("ward_name"),
+            "ethnicity": get("ethnicity"), "first_language": get("first_language"),
+            "engagement_date": r["engagement_date"],  # a date: orjson writes it as ISO 8601, as the model does
+            "engagement_type": get("engagement_type"), "attended": get("attended", True),
+            "findings": get("findings", []), "identifier_types": _sorted_types(kinds)})
+    return read
+
+
+_TYPES: dict[tuple[str, ...], list[str]] = {}
+
+
+def _sorted_types(kinds: tuple[str, ...]) -> list[str]:
+    """The identifier types a record carries, sorted (one shared list per combination: never mutated)."""
+    types = _TYPES.get(kinds)
+    if types is None:
+        types = _TYPES[kinds] = sorted(kinds)
+    return types
 
 
 async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> ChunkResult | None:
@@ -72,23 +141,12 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     records = [r for r in event["records"] if r["row_number"] not in done] if done else event["records"]
     if not records:
         return None
-    typed = [_tokens(r) for r in records]
-    if any(not t for t in typed):
-        raise PoisonMessage("a record carries no identifier token")
-    carers = [_carer_tokens(r) for r in records]
-    token_type = {token: kind for tokens in typed for token, kind in tokens}
-    token_lists = [[t for t, _ in tokens] for tokens in typed]
-    provider, service = event["provider_id"], event["service_code"]
-    stats = chunk_stats([(tokens, r.get("birth_month")) for tokens, r in zip(token_lists, records)], provider)
-    record_rows = [[upload_id, r["row_number"], None, provider, service, r["beneficiary_type"], r["engagement_date"],
-                    token_lists[i], r.get("birth_month"), r.get("gender"), r.get("ward_code"), r.get("ethnicity"),
-                    r.get("first_language"), r.get("engagement_type"), r.get("attended", True)]
-                   for i, r in enumerate(records)]  # individual_id (index 2) once resolved
-    await individuals.add_carer_tokens(conn, (
-        (t, kind, upload_id, r["row_number"]) for r, c in zip(records, carers) for t, kind in c))
+    read = read_records(event, records)
+    token_type, stats = read.token_type, read.stats
+    await individuals.add_carer_tokens(conn, read.carer_rows)
     # From here to commit, chunks sharing a carer's e-mail/mobile wait for each other: what needs no
     # database state, and the carer tokens (which nothing else locks), is done above, outside that section.
-    await individuals.lock_tokens(conn, [t for c in carers for t, _ in c] +
+    await individuals.lock_tokens(conn, [c[0] for c in read.carer_rows] +
                                   [t for t, k in token_type.items() if k in CARER_TYPES])
     known = await individuals.lookup(conn, list(token_type))
 
@@ -99,17 +157,17 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
         if k is not None:
             if k.quarantined:
                 continue
-            s.providers |= set(k.providers)
-            s.birth_months |= set(k.birth_months)
-            if s.providers == set(k.providers) and s.birth_months == set(k.birth_months):
-                continue
+            providers, months = s.providers | set(k.providers), s.birth_months | set(k.birth_months)
+            if len(providers) == len(k.providers) and len(months) == len(k.birth_months):
+                continue  # nothing new
+            s = stats[token] = TokenStats(providers, months)
         if junk.is_junk(s.birth_months, s.providers):
             new_junk.add(token)
         if k is not None:
             stat_updates.append((token, sorted(s.providers), sorted(s.birth_months), token in new_junk))
     excluded = new_junk | {t for t, k in known.items() if k.quarantined}
 
-    linking = [[t for t in tokens if t not in excluded] for tokens in token_lists] if excluded else token_lists
+    linking = [[t for t in tokens if t not in excluded] for tokens in read.tokens] if excluded else read.tokens
     components = resolve(linking, {t: k.individual_id for t, k in known.items() if t not in excluded})
     held_by_junk = {known[t].individual_id for t in new_junk if t in known}
     attributes = await individuals.lock(conn, sorted(set().union(held_by_junk, *(c.known for c in components))))
@@ -125,22 +183,28 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     merges = {m: c.survivor for c in components for m in c.merged}
     await individuals.merge(conn, list(merges), list(merges.values()))
     await individuals.update_token_stats(conn, stat_updates)
-    individual_of = {i: owner[n] for n, c in enumerate(components) for i in c.records}
-    new_tokens = {t: individual_of[i] for i, tokens in enumerate(typed) for t, _ in tokens if t not in known}
+    individual_of = [0] * len(records)
+    new_tokens: dict[bytes, int | None] = {t: None for t in new_junk if t not in known}  # junk: nobody's
+    for c, o in zip(components, owner):
+        for i in c.records:
+            individual_of[i] = o
+        for t in c.tokens:
+            if t not in known:
+                new_tokens[t] = o
+    one_provider = [event["provider_id"]]
     await individuals.add_identifiers(conn, (
-        (t, token_type[t], None if t in new_junk else o, sorted(stats[t].providers),
-         sorted(stats[t].birth_months), t in new_junk) for t, o in new_tokens.items()))
-    for i, row in enumerate(record_rows):
-        row[2] = individual_of[i]
-    await individuals.add_records(conn, record_rows)
+        (t, token_type[t], o, one_provider, sorted(stats[t].birth_months), o is None) for t, o in new_tokens.items()))
+    for row, o in zip(read.record_rows, individual_of):
+        row[2] = o
+    await individuals.add_records(conn, read.record_rows)
     await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
                                             if c.known and a != attributes[o]})
 
-    result = ChunkResult(event, records, components, owner, individual_of, token_type)
+    result = ChunkResult(event, records, components, owner, individual_of, token_type, read.matched)
     if new_junk:
         await _quarantine(conn, result, new_junk, stats, {merges.get(i, i) for i in held_by_junk})
     result.links = await relationships.link(
-        conn, ((result.individual_of[i], t, kind) for i, c in enumerate(carers) for t, kind in c),
+        conn, ((result.individual_of[i], c[0], c[1]) for c, i in zip(read.carer_rows, read.carer_of)),
         [t for t in new_tokens if token_type[t] in CARER_TYPES])
     return result
 
@@ -148,13 +212,13 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
 async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: set[bytes], stats: dict,
                       held: set[int]) -> None:
     """Split what the new junk tokens held together; the chunk's records may move to new parts."""
-    chunk_owners = {result.individual_of[i] for i, r in enumerate(result.records)}
+    chunk_owners = set(result.individual_of)
     scope = sorted(held | chunk_owners)
     await individuals.lock_carer_tokens_of(conn, sorted(held))  # the split below moves them (see withdrawal)
     for token in sorted(new_junk):
         count, holders = await conn.fetchrow(
             "SELECT count(*), coalesce(array_agg(DISTINCT individual_id ORDER BY individual_id), '{}') FROM record "
-            "WHERE individual_id = ANY($1::bigint[]) AND $2::bytea = ANY(tokens)", scope, token)
+            "WHERE individual_id = ANY($1::bigint[]) AND holds_token(tokens, $2)", scope, token)
         result.quarantined.append(Quarantined(result.token_type[token], count, len(stats[token].birth_months),
                                               len(stats[token].providers), list(holders)))
     result.recomputed = await recompute(conn, sorted(held))
@@ -163,4 +227,4 @@ async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: s
                                 "AND row_number = ANY($2::int[])", result.event["upload_id"],
                                 [r["row_number"] for r in result.records])
         now = {r["row_number"]: r["individual_id"] for r in rows}
-        result.individual_of = {i: now[r["row_number"]] for i, r in enumerate(result.records)}
+        result.individual_of = [now[r["row_number"]] for r in result.records]

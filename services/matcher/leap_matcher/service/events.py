@@ -26,35 +26,6 @@ PRODUCER = "matcher"
 Message = tuple[str, str, Envelope | bytes]
 
 
-def matched_records(records: list[dict]) -> dict[int, dict]:
-    """Each record's MatchedRecord, by row number, all but its ``individual_ref`` (``Events.chunk`` sets it).
-    Built before the chunk's transaction, outside the section where chunks wait for each other."""
-    return {record["row_number"]: _matched(record) for record in records}
-
-
-def _matched(record: dict) -> dict:
-    """A plain RecordsPseudonymisedV1 record's non-identifying fields, never a token."""
-    get = record.get
-    return {"row_number": record["row_number"], "individual_ref": None,
-            "beneficiary_type": record["beneficiary_type"], "birth_month": get("birth_month"), "gender": get("gender"),
-            "ward_code": get("ward_code"), "ward_name": get("ward_name"), "ethnicity": get("ethnicity"),
-            "first_language": get("first_language"), "engagement_date": record["engagement_date"].isoformat(),
-            "engagement_type": get("engagement_type"), "attended": get("attended", True),
-            "findings": get("findings", []), "identifier_types": _types(record["tokens"])}
-
-
-def _types(tokens: dict) -> list[str]:
-    """The identifier types a record carries, sorted (one shared list per combination: never mutated)."""
-    present = tuple(kind for kind, token in tokens.items() if token)
-    types = _TYPES.get(present)
-    if types is None:
-        types = _TYPES[present] = sorted(present)
-    return types
-
-
-_TYPES: dict[tuple[str, ...], list[str]] = {}
-
-
 def _with_ref(matched: dict, individual_ref: str) -> dict:
     matched["individual_ref"] = individual_ref  # set again, not added, when a raced chunk is applied again
     return matched
@@ -75,17 +46,17 @@ class Events:
     def _person(self, key: str, event) -> Message:
         return (self.people_topic, key, self._seal(event))
 
-    def chunk(self, r: ChunkResult, matched: dict[int, dict]) -> list[Message]:
-        """``matched``: ``matched_records`` of the chunk's records (their references are set here)."""
+    def chunk(self, r: ChunkResult) -> list[Message]:
         event = r.event
         # The two high-volume events are built as plain JSON payloads from already-validated input
         # (tests validate every outbox event against its model).
         upload_id, service = event["upload_id"], event["service_code"]
         upload = str(upload_id)
+        refs = {individual: ref(individual) for individual in set(r.individual_of)}
         chunk = {"upload_id": upload, "provider_id": event["provider_id"], "service_code": service,
                  "chunk_index": event["chunk_index"],
-                 "records": [_with_ref(matched[rec["row_number"]], ref(r.individual_of[i]))
-                             for i, rec in enumerate(r.records)],
+                 "records": [_with_ref(matched, refs[individual])
+                             for matched, individual in zip(r.matched, r.individual_of)],
                  "new_individuals": sum(1 for c in r.components if not c.known),
                  "matched_existing": sum(len(c.records) for c in r.components if c.known)}
         out = [(self.matched_topic, upload, self._fast(RecordsMatchedV1, chunk))]

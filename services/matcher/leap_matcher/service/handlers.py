@@ -18,7 +18,7 @@ from leap_matcher.adapters import inbox, outbox
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.chunk import ConcurrentChange, apply_chunk
-from leap_matcher.service.events import Events, matched_records
+from leap_matcher.service.events import Events
 from leap_matcher.service.withdrawal import apply_withdrawal
 
 RACE_RETRIES = 20
@@ -40,11 +40,10 @@ class Matcher:
         if envelope.event_type != RecordsPseudonymisedV1.__name__:
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
         event = open_plain(envelope, RecordsPseudonymisedV1)
-        matched = matched_records(event["records"])
 
         async def work(conn: asyncpg.Connection, events: Events) -> list:
             result = await apply_chunk(conn, event, self.junk)
-            return events.chunk(result, matched) if result else []
+            return events.chunk(result) if result else []
 
         await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event["upload_id"]),
                          chunk=event["chunk_index"])

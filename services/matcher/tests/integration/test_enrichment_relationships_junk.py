@@ -74,6 +74,10 @@ async def test_an_identifier_joining_too_many_birth_months_is_quarantined_and_sp
     assert finding.payload["records"] == 3
     [split] = await events(pool, "IndividualSplitV1")
     assert split.payload["reason"] == "identifier_quarantined"
+    # the chunk's records are reported with the individuals they belong to after the split
+    matched = [e for e in await events(pool, "RecordsMatchedV1") if e.payload["chunk_index"] == 1]
+    assert {r["row_number"]: r["individual_ref"] for e in matched for r in e.payload["records"]} == {
+        4: await ref_of(pool, u, 4), 5: await ref_of(pool, u, 2)}
     for row in await pool.fetch("SELECT value FROM outbox"):
         assert token("junk").encode() not in row["value"] and bytes.fromhex(token("junk")) not in row["value"]
     # later records with the junk token link nothing through it

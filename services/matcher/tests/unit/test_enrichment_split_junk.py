@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leap_matcher.domain.enrichment import ATTRIBUTES, candidate, combine, combine_records
-from leap_matcher.domain.junk import JunkRule, chunk_stats
+from leap_matcher.domain.junk import JunkRule
 from leap_matcher.domain.split import StoredRecord, split_parts
 
 U1, U2 = "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"
@@ -69,7 +69,3 @@ def test_junk_thresholds():
     assert rule.is_junk({"2020-01", "2020-02", "2021-01"}, {"p"})
     assert rule.is_junk(set(), {"a", "b", "c", "d"})
 
-
-def test_chunk_stats_count_distinct_birth_months_per_token():
-    stats = chunk_stats([([b"t", b"u"], "2020-01"), ([b"t"], "2020-02"), ([b"t"], None)], "p1")
-    assert stats[b"t"].birth_months == {"2020-01", "2020-02"} and stats[b"u"].providers == {"p1"}

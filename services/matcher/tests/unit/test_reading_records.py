@@ -1,0 +1,53 @@
+"""Reading a chunk's records in one pass: tokens (with a rotation's previous-key tokens), their types,
+per-token statistics, carer tokens and the rows to store."""
+
+import uuid
+from datetime import date
+
+import pytest
+
+from leap_matcher.adapters.consumer import PoisonMessage
+from leap_matcher.adapters.individuals import unpacked
+from leap_matcher.service.chunk import read_records
+
+UPLOAD = uuid.UUID(int=1)
+
+
+def token(n: int) -> str:
+    return f"{n:064x}"
+
+
+def chunk(*records: dict) -> dict:
+    return {"upload_id": UPLOAD, "provider_id": "p1", "service_code": "S1", "chunk_index": 0, "records": list(records)}
+
+
+def record(row: int, tokens: dict, **fields) -> dict:
+    return {"row_number": row, "beneficiary_type": "child", "engagement_date": date(2025, 1, 2), "tokens": tokens,
+            **fields}
+
+
+def test_tokens_types_statistics_carers_and_rows_in_one_pass():
+    event = chunk(
+        record(2, {"nhs_number": token(1), "email": None}, birth_month="2020-01",
+               carer_tokens={"email": token(9), "mobile": None}),
+        record(3, {"nhs_number": token(1), "provider_record_id": token(2)}, birth_month="2020-02",
+               linking_tokens=[{"key_id": "k0", "tokens": {"nhs_number": token(3)}, "carer_tokens": {"mobile": token(8)}}]),
+        record(4, {"provider_record_id": token(4)}))
+    read = read_records(event, event["records"])
+
+    t = [bytes.fromhex(token(n)) for n in range(10)]
+    assert read.tokens == [[t[1]], [t[1], t[2], t[3]], [t[4]]]
+    assert read.token_type == {t[1]: "nhs_number", t[2]: "provider_record_id", t[3]: "nhs_number",
+                               t[4]: "provider_record_id"}
+    assert read.stats[t[1]].birth_months == {"2020-01", "2020-02"} and read.stats[t[4]].birth_months == set()
+    assert all(s.providers == {"p1"} for s in read.stats.values())
+    assert read.carer_rows == [(t[9], "email", UPLOAD, 2), (t[8], "mobile", UPLOAD, 3)]
+    assert read.carer_of == [0, 1]
+    assert [unpacked(row[7]) for row in read.record_rows] == read.tokens
+    assert [row[:2] for row in read.record_rows] == [[UPLOAD, 2], [UPLOAD, 3], [UPLOAD, 4]]
+
+
+def test_a_record_without_any_token_is_refused_by_row():
+    event = chunk(record(2, {"nhs_number": token(1)}), record(7, {"email": None}))
+    with pytest.raises(PoisonMessage, match="row 7 carries no identifier token"):
+        read_records(event, event["records"])
