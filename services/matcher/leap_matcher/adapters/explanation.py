@@ -46,7 +46,8 @@ async def explain(conn: asyncpg.Connection, ref: str) -> dict | None:
         "attributes": json.loads(person["attributes"]),
         "records": [{"upload_id": str(r["upload_id"]), "row_number": r["row_number"], "service_code": r["service_code"],
                      "engagement_date": r["engagement_date"].isoformat(),
-                     "identifier_types": sorted({kinds[t][0] for t in ts if t in kinds})} for r, ts in zip(records, held)],
+                     "identifier_types": sorted({kinds[t][0] for t in ts if t in kinds})}
+                    for r, ts in zip(records, held)],
         "joined_by": links,
         "relationships": [{"child_ref": reference(x["child_id"]), "carer_ref": reference(x["carer_id"])}
                           for x in await relationships.of_individual(conn, live)],

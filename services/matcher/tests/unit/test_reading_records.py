@@ -31,7 +31,8 @@ def test_tokens_types_statistics_carers_and_rows_in_one_pass():
         record(2, {"nhs_number": token(1), "email": None}, birth_month="2020-01",
                carer_tokens={"email": token(9), "mobile": None}),
         record(3, {"nhs_number": token(1), "provider_record_id": token(2)}, birth_month="2020-02",
-               linking_tokens=[{"key_id": "k0", "tokens": {"nhs_number": token(3)}, "carer_tokens": {"mobile": token(8)}}]),
+               linking_tokens=[{"key_id": "k0", "tokens": {"nhs_number": token(3)},
+                                "carer_tokens": {"mobile": token(8)}}]),
         record(4, {"provider_record_id": token(4)}))
     read = read_records(event, event["records"])
 
