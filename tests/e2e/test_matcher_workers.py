@@ -60,7 +60,7 @@ def test_two_workers_share_the_batch_and_stop_with_their_instance(instance, metr
     assert got == components(rows)
     assert live == len(got)
     while chunks_processed(instance.url("matcher")) < UPLOADS * CHUNKS and time.monotonic() < deadline:
-        time.sleep(0.2)  # the counter follows the commit
+        time.sleep(0.2)  # poll: the counter follows the commit (bounded by the deadline)
     # Both workers handled chunks, and any of them answers with the sum (at least every chunk: a rebalance
     # as the second worker joins may deliver a chunk again, which the inbox then ignores).
     assert {f"counter_{w}.db" for w in workers} <= {f.name for f in metrics_dir.iterdir()}
