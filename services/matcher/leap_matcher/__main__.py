@@ -11,8 +11,8 @@ def main() -> None:
     if settings.workers == 1:
         uvicorn.run(create_app(settings), **serve)
     else:
-        workers.share_metrics()
-        uvicorn.run("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **serve)
+        with workers.shared_metrics():
+            uvicorn.run("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **serve)
 
 
 if __name__ == "__main__":  # not again in each worker process (they are spawned, and import this module)

@@ -8,10 +8,12 @@ more instance, and the results are identical whatever their number (see the READ
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import tempfile
+from collections.abc import Iterator
 
 from fastapi import FastAPI
 
@@ -21,11 +23,17 @@ from leap_matcher.settings import Settings
 PR_SET_PDEATHSIG = 1
 
 
-def share_metrics() -> None:
-    """Before the workers start: their Prometheus counters go to files in one directory, and
-    ``/metrics`` on any worker adds up all of them (prometheus_client's multiprocess mode)."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="leap-matcher-metrics-")
+@contextlib.contextmanager
+def shared_metrics() -> Iterator[None]:
+    """While the workers run: their Prometheus counters go to files in one directory, and ``/metrics``
+    on any worker adds up all of them (prometheus_client's multiprocess mode). A fresh directory per
+    start (so no counts of an earlier run), removed afterwards; or the one ops set themselves."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="leap-matcher-metrics-") as directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        yield
 
 
 def worker_app() -> FastAPI:
