@@ -42,6 +42,8 @@ class KnownToken:
     quarantined: bool
     providers: tuple[str, ...]
     birth_months: tuple[str, ...]
+    version: int
+    """The row's ``xmin``: every update of the row (a merge, a split, statistics, quarantine) changes it."""
 
 
 async def hold_upload(conn: asyncpg.Connection, upload_id: uuid.UUID, *, exclusive: bool) -> None:
@@ -69,11 +71,18 @@ async def applied_rows(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Seq
 
 async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[bytes, KnownToken]:
     rows = await conn.fetch(
-        "SELECT token, individual_id, quarantined, providers, birth_months "
-        "FROM unnest($1::bytea[]) AS u(token) JOIN identifier USING (token)", list(tokens)
+        "SELECT token, individual_id, quarantined, providers, birth_months, i.xmin "
+        "FROM unnest($1::bytea[]) AS u(token) JOIN identifier i USING (token)", list(tokens)
     )
-    return {r["token"]: KnownToken(r["individual_id"], r["quarantined"], tuple(r["providers"]),
-                                   tuple(r["birth_months"])) for r in rows}
+    return {r[0]: KnownToken(r[1], r[2], tuple(r[3]), tuple(r[4]), r[5]) for r in rows}
+
+
+async def changed_since(conn: asyncpg.Connection, known: dict[bytes, KnownToken]) -> bool:
+    """Whether any of the tokens ``lookup`` found was updated or removed since."""
+    return bool(known) and await conn.fetchval(
+        "SELECT EXISTS (SELECT FROM unnest($1::bytea[], $2::xid[]) AS u(token, seen) "
+        "LEFT JOIN identifier i USING (token) WHERE i.xmin IS DISTINCT FROM u.seen)",
+        list(known), [k.version for k in known.values()])
 
 
 async def lock_tokens(conn: asyncpg.Connection, tokens: Iterable[bytes]) -> None:

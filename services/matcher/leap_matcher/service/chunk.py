@@ -151,16 +151,15 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     known = await individuals.lookup(conn, list(token_type))
 
     # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
-    stat_updates, new_junk = [], set()
+    stat_updates, new_junk, provider = [], set(), event["provider_id"]
     for token, s in stats.items():
         k = known.get(token)
         if k is not None:
             if k.quarantined:
                 continue
-            providers, months = s.providers | set(k.providers), s.birth_months | set(k.birth_months)
-            if len(providers) == len(k.providers) and len(months) == len(k.birth_months):
+            if provider in k.providers and s.birth_months.issubset(k.birth_months):
                 continue  # nothing new
-            s = stats[token] = TokenStats(providers, months)
+            s = stats[token] = TokenStats(s.providers | set(k.providers), s.birth_months | set(k.birth_months))
         if junk.is_junk(s.birth_months, s.providers):
             new_junk.add(token)
         if k is not None:
@@ -172,7 +171,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     held_by_junk = {known[t].individual_id for t in new_junk if t in known}
     attributes = await individuals.lock(conn, sorted(set().union(held_by_junk, *(c.known for c in components))))
     # Tokens new to this chunk need no re-check: the unique index refuses them if another instance took them.
-    if attributes is None or await individuals.lookup(conn, list(known)) != known:
+    if attributes is None or await individuals.changed_since(conn, known):
         raise ConcurrentChange("an individual changed meanwhile")
 
     upload = str(upload_id)

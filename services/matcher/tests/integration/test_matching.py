@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leap_matcher.adapters import individuals
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
@@ -22,6 +23,20 @@ pytestmark = pytest.mark.integration
 def rows_chunk(upload_id, index, rows):
     """rows: (row_number, {identifier type: token name})."""
     return chunk(upload_id, index, [record(n, ids) for n, ids in rows])
+
+
+async def test_a_token_updated_or_removed_since_it_was_looked_up_is_seen_as_changed(pool):
+    """What makes a chunk start again when another instance moved one of its tokens meanwhile."""
+    await Matcher(pool).on_records_pseudonymised(rows_chunk(uuid.uuid4(), 0, [(2, {"email": "c1", "mobile": "c2"})]))
+    email, mobile = bytes.fromhex(token("c1")), bytes.fromhex(token("c2"))
+    async with pool.acquire() as conn:
+        known = await individuals.lookup(conn, [email, mobile])
+        assert not await individuals.changed_since(conn, known)
+        await conn.execute("UPDATE identifier SET birth_months = '{2020-01}' WHERE token = $1", email)
+        assert await individuals.changed_since(conn, known)
+        known = await individuals.lookup(conn, [email, mobile])
+        await conn.execute("DELETE FROM identifier WHERE token = $1", mobile)
+        assert await individuals.changed_since(conn, known)
 
 
 async def test_new_then_matched_then_bridged(pool):
