@@ -9,8 +9,10 @@ token held together; link children to carers; enrich attributes; queue the event
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
+from msgspec.structs import astuple
 
 from leap_matcher.adapters import individuals, relationships
 from leap_matcher.adapters.consumer import PoisonMessage
@@ -37,9 +39,9 @@ class Quarantined:
 
 @dataclass
 class ChunkResult:
-    event: dict
-    """The chunk's RecordsPseudonymisedV1 payload, validated as plain dicts (``leap_contracts.plain``)."""
-    records: list[dict]
+    event: Any
+    """The chunk's RecordsPseudonymisedV1 payload, validated as a plain Struct (``leap_contracts.plain``)."""
+    records: list[Any]
     components: list[Component]
     owner: list[int]
     individual_of: list[int]
@@ -72,21 +74,22 @@ class ChunkRecords:
     identifier it carried, never a token; ``individual_ref`` is set once resolved."""
 
 
-def read_records(event: dict, records: list[dict]) -> ChunkRecords:
-    fromhex, upload_id, provider = bytes.fromhex, event["upload_id"], event["provider_id"]
-    service, providers = event["service_code"], {provider}
+def read_records(event: Any, records: list[Any]) -> ChunkRecords:
+    """``event``: a RecordsPseudonymisedV1 payload as a plain Struct (``leap_contracts.plain``), ``records`` its
+    records still to apply."""
+    fromhex, upload_id, provider = bytes.fromhex, event.upload_id, event.provider_id
+    service, providers = event.service_code, {provider}
     read = ChunkRecords([], {}, {}, [], [], [], [])
     token_type, stats, carer_rows, carer_of = read.token_type, read.stats, read.carer_rows, read.carer_of
     for i, r in enumerate(records):
-        get, row_number, month = r.get, r["row_number"], r.get("birth_month")
-        named = [r["tokens"]]
-        carers = [get("carer_tokens")]
-        for linking in get("linking_tokens") or ():
-            named.append(linking["tokens"])
-            carers.append(linking.get("carer_tokens"))
-        tokens = []
+        row_number, month = r.row_number, r.birth_month
+        named, carers = [r.tokens], [r.carer_tokens]
+        for linking in r.linking_tokens:
+            named.append(linking.tokens)
+            carers.append(linking.carer_tokens)
+        tokens, kinds = [], ()
         for found in named:
-            for kind, value in found.items():
+            for kind, value in zip(found.__struct_fields__, astuple(found)):
                 if value:
                     token = fromhex(value)
                     tokens.append(token)
@@ -96,27 +99,26 @@ def read_records(event: dict, records: list[dict]) -> ChunkRecords:
                         s = stats[token] = TokenStats(providers, set())  # shared: the same provider for all
                     if month:
                         s.birth_months.add(month)
-            if found is named[0]:
+            if found is r.tokens:
                 kinds = tuple(token_type[t] for t in tokens)
         if not tokens:
             raise PoisonMessage(f"row {row_number} carries no identifier token")
         for found in carers:
-            for kind, value in (found or {}).items():
+            for kind, value in zip(found.__struct_fields__, astuple(found)):
                 if value:
                     carer_rows.append((fromhex(value), kind, upload_id, row_number))
                     carer_of.append(i)
         read.tokens.append(tokens)
-        read.record_rows.append([upload_id, row_number, None, provider, service, r["beneficiary_type"],
-                                 r["engagement_date"], individuals.packed(tokens), month, get("gender"),
-                                 get("ward_code"), get("ethnicity"), get("first_language"), get("engagement_type"),
-                                 get("attended", True)])
+        read.record_rows.append([upload_id, row_number, None, provider, service, r.beneficiary_type,
+                                 r.engagement_date, individuals.packed(tokens), month, r.gender, r.ward_code,
+                                 r.ethnicity, r.first_language, r.engagement_type, r.attended])
         read.matched.append({
-            "row_number": row_number, "individual_ref": None, "beneficiary_type": r["beneficiary_type"],
-            "birth_month": month, "gender": get("gender"), "ward_code": get("ward_code"), "ward_name": get("ward_name"),
-            "ethnicity": get("ethnicity"), "first_language": get("first_language"),
-            "engagement_date": r["engagement_date"],  # a date: orjson writes it as ISO 8601, as the model does
-            "engagement_type": get("engagement_type"), "attended": get("attended", True),
-            "findings": get("findings", []), "identifier_types": _sorted_types(kinds)})
+            "row_number": row_number, "individual_ref": None, "beneficiary_type": r.beneficiary_type,
+            "birth_month": month, "gender": r.gender, "ward_code": r.ward_code, "ward_name": r.ward_name,
+            "ethnicity": r.ethnicity, "first_language": r.first_language,
+            "engagement_date": r.engagement_date,  # a date: orjson writes it as ISO 8601, as the model does
+            "engagement_type": r.engagement_type, "attended": r.attended, "findings": r.findings,
+            "identifier_types": _sorted_types(kinds)})
     return read
 
 
@@ -131,14 +133,14 @@ def _sorted_types(kinds: tuple[str, ...]) -> list[str]:
     return types
 
 
-async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> ChunkResult | None:
-    """``event``: a RecordsPseudonymisedV1 payload as plain dicts (``leap_contracts.plain.open_plain``)."""
-    upload_id = event["upload_id"]
+async def apply_chunk(conn: asyncpg.Connection, event: Any, junk: JunkRule) -> ChunkResult | None:
+    """``event``: a RecordsPseudonymisedV1 payload as a plain Struct (``leap_contracts.plain.open_plain``)."""
+    upload_id = event.upload_id
     await individuals.hold_upload(conn, upload_id, exclusive=False)
     if await individuals.is_withdrawn(conn, upload_id):
         return None  # a late chunk of a withdrawn upload: its records must not come back
-    done = await individuals.applied_rows(conn, upload_id, [r["row_number"] for r in event["records"]])
-    records = [r for r in event["records"] if r["row_number"] not in done] if done else event["records"]
+    done = await individuals.applied_rows(conn, upload_id, [r.row_number for r in event.records])
+    records = [r for r in event.records if r.row_number not in done] if done else event.records
     if not records:
         return None
     read = read_records(event, records)
@@ -151,7 +153,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
     known = await individuals.lookup(conn, list(token_type))
 
     # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
-    stat_updates, new_junk, provider = [], set(), event["provider_id"]
+    stat_updates, new_junk, provider = [], set(), event.provider_id
     for token, s in stats.items():
         k = known.get(token)
         if k is not None:
@@ -175,7 +177,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
         raise ConcurrentChange("an individual changed meanwhile")
 
     upload = str(upload_id)
-    enriched = [combine_records([attributes[k] for k in sorted(c.known)], [records[i] for i in c.records], upload)
+    enriched = [combine_records([attributes[k] for k in sorted(c.known)], [read.matched[i] for i in c.records], upload)
                 for c in components]
     new_ids = iter(await individuals.create(conn, [a for c, a in zip(components, enriched) if not c.known]))
     owner = [c.survivor if c.known else next(new_ids) for c in components]
@@ -190,7 +192,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: dict, junk: JunkRule) -> 
         for t in c.tokens:
             if t not in known:
                 new_tokens[t] = o
-    one_provider = [event["provider_id"]]
+    one_provider = [provider]
     await individuals.add_identifiers(conn, (
         (t, token_type[t], o, one_provider, sorted(stats[t].birth_months), o is None) for t, o in new_tokens.items()))
     for row, o in zip(read.record_rows, individual_of):
@@ -223,7 +225,7 @@ async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: s
     result.recomputed = await recompute(conn, sorted(held))
     if result.recomputed.splits:
         rows = await conn.fetch("SELECT row_number, individual_id FROM record WHERE upload_id = $1 "
-                                "AND row_number = ANY($2::int[])", result.event["upload_id"],
-                                [r["row_number"] for r in result.records])
+                                "AND row_number = ANY($2::int[])", result.event.upload_id,
+                                [r.row_number for r in result.records])
         now = {r["row_number"]: r["individual_id"] for r in rows}
-        result.individual_of = [now[r["row_number"]] for r in result.records]
+        result.individual_of = [now[r.row_number] for r in result.records]

@@ -50,11 +50,11 @@ class Events:
         event = r.event
         # The two high-volume events are built as plain JSON payloads from already-validated input
         # (tests validate every outbox event against its model).
-        upload_id, service = event["upload_id"], event["service_code"]
+        upload_id, service = event.upload_id, event.service_code
         upload = str(upload_id)
         refs = {individual: ref(individual) for individual in set(r.individual_of)}
-        chunk = {"upload_id": upload, "provider_id": event["provider_id"], "service_code": service,
-                 "chunk_index": event["chunk_index"],
+        chunk = {"upload_id": upload, "provider_id": event.provider_id, "service_code": service,
+                 "chunk_index": event.chunk_index,
                  "records": [_with_ref(matched, refs[individual])
                              for matched, individual in zip(r.matched, r.individual_of)],
                  "new_individuals": sum(1 for c in r.components if not c.known),

@@ -36,7 +36,7 @@ class Matcher:
     junk: JunkRule = field(default_factory=JunkRule)
 
     async def on_records_pseudonymised(self, envelope: Envelope) -> None:
-        """Received by ``RECEIVE_RECORDS``: the payload as plain dicts, every record read on the hot path."""
+        """Received by ``RECEIVE_RECORDS``: the payload as a plain Struct, every record read on the hot path."""
         if envelope.event_type != RecordsPseudonymisedV1.__name__:
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
         event = open_plain(envelope, RecordsPseudonymisedV1)
@@ -45,8 +45,8 @@ class Matcher:
             result = await apply_chunk(conn, event, self.junk)
             return events.chunk(result) if result else []
 
-        await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event["upload_id"]),
-                         chunk=event["chunk_index"])
+        await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event.upload_id),
+                         chunk=event.chunk_index)
 
     async def on_upload_withdrawn(self, envelope: Envelope) -> None:
         event = open_envelope(envelope)

@@ -4,8 +4,11 @@ per-token statistics, carer tokens and the rows to store."""
 import uuid
 from datetime import date
 
+import msgspec
 import pytest
 
+from leap_contracts.events import RecordsPseudonymisedV1
+from leap_contracts.plain import plain_type
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.adapters.individuals import unpacked
 from leap_matcher.service.chunk import read_records
@@ -17,12 +20,16 @@ def token(n: int) -> str:
     return f"{n:064x}"
 
 
-def chunk(*records: dict) -> dict:
-    return {"upload_id": UPLOAD, "provider_id": "p1", "service_code": "S1", "chunk_index": 0, "records": list(records)}
+def chunk(*records: dict):
+    """The chunk as the matcher receives it: the contract's plain Struct."""
+    payload = {"upload_id": str(UPLOAD), "provider_id": "p1", "service_code": "S1", "chunk_index": 0,
+               "spec_version": "1", "key_id": "k1", "records": list(records)}
+    RecordsPseudonymisedV1.model_validate(payload)  # what the test sends is a valid chunk
+    return msgspec.convert(payload, plain_type(RecordsPseudonymisedV1), strict=False)
 
 
 def record(row: int, tokens: dict, **fields) -> dict:
-    return {"row_number": row, "beneficiary_type": "child", "engagement_date": date(2025, 1, 2), "tokens": tokens,
+    return {"row_number": row, "beneficiary_type": "child", "engagement_date": "2025-01-02", "tokens": tokens,
             **fields}
 
 
@@ -34,7 +41,7 @@ def test_tokens_types_statistics_carers_and_rows_in_one_pass():
                linking_tokens=[{"key_id": "k0", "tokens": {"nhs_number": token(3)},
                                 "carer_tokens": {"mobile": token(8)}}]),
         record(4, {"provider_record_id": token(4)}))
-    read = read_records(event, event["records"])
+    read = read_records(event, event.records)
 
     t = [bytes.fromhex(token(n)) for n in range(10)]
     assert read.tokens == [[t[1]], [t[1], t[2], t[3]], [t[4]]]
@@ -46,9 +53,12 @@ def test_tokens_types_statistics_carers_and_rows_in_one_pass():
     assert read.carer_of == [0, 1]
     assert [unpacked(row[7]) for row in read.record_rows] == read.tokens
     assert [row[:2] for row in read.record_rows] == [[UPLOAD, 2], [UPLOAD, 3], [UPLOAD, 4]]
+    assert [m["identifier_types"] for m in read.matched] == [["nhs_number"], ["nhs_number", "provider_record_id"],
+                                                              ["provider_record_id"]]
+    assert read.matched[0]["engagement_date"] == date(2025, 1, 2)
 
 
 def test_a_record_without_any_token_is_refused_by_row():
     event = chunk(record(2, {"nhs_number": token(1)}), record(7, {"email": None}))
     with pytest.raises(PoisonMessage, match="row 7 carries no identifier token"):
-        read_records(event, event["records"])
+        read_records(event, event.records)
