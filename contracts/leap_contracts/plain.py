@@ -30,20 +30,21 @@ _BOUNDS = {Ge: "ge", Gt: "gt", Le: "le", Lt: "lt", MinLen: "min_length", MaxLen:
 @functools.cache
 def plain_type(model: type[BaseModel]) -> type[msgspec.Struct]:
     """The Struct with ``model``'s fields, constraints, defaults and nested models (as Structs too)."""
-    fields: list[tuple] = []
-    for name, info in model.model_fields.items():
-        annotation = _constrained(_plain(info.annotation), _meta(info.metadata))
-        if info.is_required():
-            fields.append((name, annotation))
-        elif info.default_factory is not None:
-            factory = info.default_factory
-            if isinstance(factory, type) and issubclass(factory, BaseModel):
-                factory = plain_type(factory)
-            fields.append((name, annotation, msgspec.field(default_factory=factory)))
-        else:
-            fields.append((name, annotation, info.default))
-    return msgspec.defstruct(model.__name__, fields, kw_only=True, gc=False,
-                             forbid_unknown_fields=model.model_config.get("extra") == "forbid")
+    return msgspec.defstruct(model.__name__, [_field(name, info) for name, info in model.model_fields.items()],
+                             kw_only=True, gc=False, forbid_unknown_fields=model.model_config.get("extra") == "forbid")
+
+
+def _field(name: str, info: FieldInfo) -> tuple:
+    """A model field as a Struct field: (name, type) or (name, type, default)."""
+    annotation = _constrained(_plain(info.annotation), _meta(info.metadata))
+    if info.is_required():
+        return name, annotation
+    if info.default_factory is not None:
+        factory = info.default_factory
+        if isinstance(factory, type) and issubclass(factory, BaseModel):
+            factory = plain_type(factory)
+        return name, annotation, msgspec.field(default_factory=factory)
+    return name, annotation, info.default
 
 
 def _plain(annotation: Any) -> Any:
@@ -97,8 +98,8 @@ def _envelope(model: type[Event]) -> type[Envelope]:
 
 @functools.cache
 def _wire(model: type[Event]) -> msgspec.json.Decoder:
-    fields = [(name, _constrained(_plain(info.annotation), _meta(info.metadata)))
-              for name, info in Envelope.model_fields.items() if name not in ("event_type", "payload")]
+    fields = [_field(name, info) for name, info in Envelope.model_fields.items()
+              if name not in ("event_type", "payload")]
     envelope = msgspec.defstruct(f"Plain{model.__name__}Wire", [
         *fields, ("event_type", Literal[model.__name__]), ("payload", plain_type(model))], kw_only=True, gc=False)
     return msgspec.json.Decoder(envelope)
@@ -108,7 +109,7 @@ def receiver(model: type[Event]) -> Callable[[bytes], Envelope]:
     """A consumer's ``receive`` for a topic of ``model`` events: envelope and plain payload validated in one
     pass from the wire bytes. Anything else is received as usual (and refused by :func:`open_plain`)."""
     decoder, envelope_type = _wire(model), _envelope(model)
-    names = [name for name in Envelope.model_fields]
+    names = list(Envelope.model_fields)
 
     def receive_plain(raw: bytes) -> Envelope:
         try:

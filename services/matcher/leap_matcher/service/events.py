@@ -26,11 +26,6 @@ PRODUCER = "matcher"
 Message = tuple[str, str, Envelope | bytes]
 
 
-def _with_ref(matched: dict, individual_ref: str) -> dict:
-    matched["individual_ref"] = individual_ref  # set again, not added, when a raced chunk is applied again
-    return matched
-
-
 class Events:
     def __init__(self, topic_prefix: str, correlation_id: str) -> None:
         self.matched_topic = topics.RECORDS_MATCHED.full_name(topic_prefix)
@@ -53,10 +48,11 @@ class Events:
         upload_id, service = event.upload_id, event.service_code
         upload = str(upload_id)
         refs = {individual: ref(individual) for individual in set(r.individual_of)}
+        for matched, individual in zip(r.matched, r.individual_of):
+            matched["individual_ref"] = refs[individual]
         chunk = {"upload_id": upload, "provider_id": event.provider_id, "service_code": service,
                  "chunk_index": event.chunk_index,
-                 "records": [_with_ref(matched, refs[individual])
-                             for matched, individual in zip(r.matched, r.individual_of)],
+                 "records": r.matched,
                  "new_individuals": sum(1 for c in r.components if not c.known),
                  "matched_existing": sum(len(c.records) for c in r.components if c.known)}
         out = [(self.matched_topic, upload, self._fast(RecordsMatchedV1, chunk))]
