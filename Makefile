@@ -24,6 +24,7 @@ install:
 
 # Tests start what they need (PostgreSQL and Kafka) and never skip for lack of them.
 test: install
+	@$(MAKE) --no-print-directory check-asyncapi
 	@bash $(LOCAL)/postgres.sh start
 	@bash $(LOCAL)/kafka.sh start
 	LEAP_REQUIRE_SERVICES=1 $(PY) -m pytest contracts/tests tools/tests \
@@ -44,3 +45,9 @@ generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/
 
 schemas: ## regenerate the committed JSON Schemas and AsyncAPI document
 	@$(PY) -m leap_contracts.schemagen
+
+.PHONY: check-asyncapi
+check-asyncapi: ## validate contracts/schemas/asyncapi.yaml with the AsyncAPI parser, decode its examples with generated models
+	@command -v npm >/dev/null || { echo "check-asyncapi: needs node and npm (make install)"; exit 1; }
+	@cd contracts/asyncapi-check && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --loglevel=error; } \
+	  && npm run --silent check

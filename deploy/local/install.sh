@@ -22,6 +22,8 @@ fi
 "$LOCAL_DIR/postgres.sh" install
 # Debian's own python3 ships venv/ensurepip in a separate package.
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+# make check-asyncapi runs the AsyncAPI project's parser and modelina on Node (18 or later).
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 
 # --- Python venv and the platform's packages (editable)
 if [[ ! -x $VENV/bin/python ]]; then
