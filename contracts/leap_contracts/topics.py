@@ -46,7 +46,18 @@ RECORDS_MATCHED = Topic(
 )
 BENEFICIARIES = Topic(
     "beneficiaries.events.v1", 6, "individual_ref",
-    description="Individuals created, matched and merged; for downstream consumers.",
+    description="Retired: one event per individual and change (V1). The matcher publishes "
+    "beneficiaries.events.v2 instead; the topic stays so that its history still reads.",
+)
+BENEFICIARIES_V2 = Topic(
+    "beneficiaries.events.v2", 1, "upload_id",
+    description="Everything each matched chunk or withdrawal did to individuals (matches, merges, splits, "
+    "quarantined identifiers, relationships), one event per chunk; for downstream consumers. One partition, so "
+    "consumers read the changes in the order the matcher committed them.",
+)
+UPLOAD_REPORTABLE = Topic(
+    "reporting.upload-reportable.v1", 3, "upload_id",
+    description="An upload's rows became part of the published figures (no personal data).",
 )
 UPLOAD_WITHDRAWN = Topic(
     "uploads.upload-withdrawn.v1", 3, "upload_id",
@@ -69,6 +80,11 @@ AT_SOURCE_REJECTED = Topic(
     "uploads.at-source-rejected.v1", 3, "upload_id",
     description="The pseudonymiser refused an at-source upload (key or spec mismatch); reason only, no values.",
 )
+SESSIONS_ENDED = Topic(
+    "access.sessions-ended.v1", 1, "user_id",
+    description="The uploader ended a person's sessions (disabled, role changed, password or second factor "
+    "reset) or everyone's (an admin); the reporter and the matcher end theirs (no personal data).",
+)
 
 ALL: tuple[Topic, ...] = (
     FILE_RECEIVED,
@@ -81,7 +97,10 @@ ALL: tuple[Topic, ...] = (
     RESTRICTED_DEAD_LETTER,
     RECORDS_AT_SOURCE,
     AT_SOURCE_REJECTED,
+    SESSIONS_ENDED,
     UPLOAD_WITHDRAWN,
+    BENEFICIARIES_V2,
+    UPLOAD_REPORTABLE,
 )
 
 CHUNK_SIZE = 1000

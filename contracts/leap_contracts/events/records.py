@@ -10,6 +10,7 @@ from pydantic import Field
 
 from leap_contracts import topics
 from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
+from leap_contracts.events.beneficiaries import IndividualChanges
 
 class ValidatedRecord(Part):
     """One accepted row in the standard dataset, parsed. RESTRICTED: clear personal data."""
@@ -140,6 +141,10 @@ class RecordsMatchedV1(Event):
     records: list[MatchedRecord]
     new_individuals: int = Field(ge=0)
     matched_existing: int = Field(ge=0, description="Records joined to an individual known before the chunk.")
+    changes: IndividualChanges | None = Field(
+        default=None, description="The merges, splits, quarantined identifiers and relationships the chunk caused "
+                                  "(also on beneficiaries.events.v2), so a read model applies them together with "
+                                  "the records: a figure that includes a record includes every merge it caused.")
 
 
 class RecordsPseudonymisedAtSourceV1(Event):

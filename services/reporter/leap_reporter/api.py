@@ -38,6 +38,13 @@ class FiltersOut(BaseModel):
     age_band: str | None = None
 
 
+class NotYetCountedOut(BaseModel):
+    uploads: int = Field(description="Uploads received and not yet in the figures (and withdrawals asked for "
+                                     "and not yet applied).")
+    events: int | None = Field(description="Events published and not yet applied; null when the broker did not "
+                                           "answer (then up_to_date is false).")
+
+
 class ReachOut(BaseModel):
     unique_beneficiaries: int | str = Field(
         description="Distinct individuals with at least one attended engagement matching the filters "
@@ -45,9 +52,12 @@ class ReachOut(BaseModel):
     suppressed: bool = Field(description="True when small-number suppression was applied.")
     by_service: list[ServiceReachOut] = Field(description="Per service, only services with at least one.")
     filters: FiltersOut
-    as_of: str = Field(description="When the data is from (ISO 8601, UTC): everything recorded before it is counted.")
-    up_to_date: bool = Field(description="False while newer data is being added: the figures are those of as_of. "
-                                         "Ask consistency=current for exact current figures.")
+    as_of: str = Field(description="When the data is from (ISO 8601, UTC): everything received before it is "
+                                   "counted.")
+    up_to_date: bool = Field(description="True only when the figures include every upload received and every event "
+                                         "published (the watermark); false while data is on its way into them "
+                                         "(see not_yet_counted) or they come from an earlier snapshot.")
+    not_yet_counted: NotYetCountedOut
 
 
 class ProblemOut(BaseModel):
@@ -66,9 +76,11 @@ def invalid(exc: InvalidFilters) -> JSONResponse:
     ]})
 
 
-CONSISTENCY = Query(description="'current': exact figures as of now (the index only when it holds everything, "
-                                "else SQL; slower while new data is being indexed). By default an answer may come "
-                                "from the last snapshot while a newer one is built: see as_of and up_to_date.")
+CONSISTENCY = Query(description="'current': exact figures as of now when nothing is on its way (the index only when "
+                                "it holds everything, else SQL; slower while new data is being indexed). While "
+                                "uploads are being processed no figure is current: the answer comes from the last "
+                                "snapshot, with up_to_date false. By default an answer may come from the last "
+                                "snapshot while a newer one is built: see as_of and up_to_date.")
 
 
 async def view_for(request: Request) -> View:
@@ -118,4 +130,5 @@ async def get_reach(
         "filters": filters.echo(),
         "as_of": view.as_of.isoformat(),
         "up_to_date": view.up_to_date,
+        "not_yet_counted": {"uploads": view.waiting.uploads, "events": view.waiting.events},
     }

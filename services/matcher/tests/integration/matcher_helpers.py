@@ -54,6 +54,18 @@ async def events(pool, event_type=None):
     return [e for e in found if event_type is None or e.event_type == event_type]
 
 
+async def changes(pool, kind: str) -> list[dict]:
+    """The ``kind`` changes (merged, quarantined, split, ended, linked) of every IndividualsChangedV2 queued, in
+    order; each chunk's RecordsMatchedV1 / RecordsWithdrawnV1 carries the same changes."""
+    found = []
+    for envelope in await events(pool):
+        if envelope.event_type == "IndividualsChangedV2":
+            found += envelope.payload["changes"][kind]
+        elif envelope.event_type in ("RecordsMatchedV1", "RecordsWithdrawnV1"):
+            assert envelope.payload["changes"] is not None
+    return found
+
+
 async def ref_of(pool, upload_id, row):
     return await pool.fetchval("SELECT i.ref FROM record r JOIN individual i ON i.id = r.individual_id "
                                "WHERE r.upload_id = $1 AND r.row_number = $2", upload_id, row)

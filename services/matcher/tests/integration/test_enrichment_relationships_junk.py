@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import chunk, events, new_upload, partition, record, ref_of, token  # noqa: E402
+from matcher_helpers import changes, chunk, events, new_upload, partition, record, ref_of, token  # noqa: E402
 
 from leap_matcher.adapters.explanation import explain  # noqa: E402
 from leap_matcher.domain.junk import JunkRule  # noqa: E402
@@ -47,16 +47,16 @@ async def test_children_link_to_a_carer_who_arrives_later_and_siblings_stay_apar
     await matcher.on_records_pseudonymised(chunk(u, 0, [
         record(2, {"child_key": "kid1"}, kind="child", carer={"email": "mum"}),
         record(3, {"child_key": "kid2"}, kind="child", carer={"email": "mum", "mobile": "mob"})]))
-    assert len(await partition(pool)) == 2 and await events(pool, "RelationshipLinkedV1") == []
+    assert len(await partition(pool)) == 2 and await changes(pool, "linked") == []
     await matcher.on_records_pseudonymised(chunk(u, 1, [record(4, {"email": "mum", "mobile": "mob"})]))
-    links = await events(pool, "RelationshipLinkedV1")
+    links = await changes(pool, "linked")
     carer = await ref_of(pool, u, 4)
-    assert sorted((e.payload["child_ref"], e.payload["carer_ref"], tuple(e.payload["via"])) for e in links) == sorted([
+    assert sorted((e["child_ref"], e["carer_ref"], tuple(e["via"])) for e in links) == sorted([
         (await ref_of(pool, u, 2), carer, ("email",)), (await ref_of(pool, u, 3), carer, ("email", "mobile"))])
     assert len(await partition(pool)) == 3  # siblings related through the carer, never merged
     await matcher.on_records_pseudonymised(chunk(u, 2, [record(5, {"child_key": "kid3"}, kind="child",
                                                               carer={"mobile": "mob"})]))
-    assert len(await events(pool, "RelationshipLinkedV1")) == 3
+    assert len(await changes(pool, "linked")) == 3
 
 
 async def test_an_identifier_joining_too_many_birth_months_is_quarantined_and_splits(pool):
@@ -69,11 +69,11 @@ async def test_an_identifier_joining_too_many_birth_months_is_quarantined_and_sp
         record(4, {"nhs_number": "junk", "provider_record_id": "r4"}, birth_month="2022-03"),
         record(5, {"provider_record_id": "r2"}, birth_month="2020-01")]))
     assert await partition(pool) == [[(str(u), 2), (str(u), 5)], [(str(u), 3)], [(str(u), 4)]]
-    [finding] = await events(pool, "IdentifierQuarantinedV1")
-    assert finding.payload["identifier_type"] == "nhs_number" and finding.payload["distinct_birth_months"] == 3
-    assert finding.payload["records"] == 3
-    [split] = await events(pool, "IndividualSplitV1")
-    assert split.payload["reason"] == "identifier_quarantined"
+    [finding] = await changes(pool, "quarantined")
+    assert finding["identifier_type"] == "nhs_number" and finding["distinct_birth_months"] == 3
+    assert finding["records"] == 3
+    [split] = await changes(pool, "split")
+    assert split["reason"] == "identifier_quarantined"
     # the chunk's records are reported with the individuals they belong to after the split
     matched = [e for e in await events(pool, "RecordsMatchedV1") if e.payload["chunk_index"] == 1]
     assert {r["row_number"]: r["individual_ref"] for e in matched for r in e.payload["records"]} == {

@@ -15,7 +15,7 @@ from leap_matcher.adapters import individuals
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import apply_concurrently, chunk, emptied, events, partition, record, token  # noqa: E402
+from matcher_helpers import apply_concurrently, changes, chunk, emptied, events, partition, record, token  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -47,9 +47,8 @@ async def test_new_then_matched_then_bridged(pool):
     live = await pool.fetch("SELECT ref FROM individual WHERE merged_into IS NULL")
     assert len(live) == 1 and live[0]["ref"] == "IND-0000000001"  # the oldest survives
     assert len(await partition(pool)) == 1
-    merged = [e for e in await events(pool) if e.event_type == "IndividualsMergedV1"]
-    assert merged[0].payload["survivor_ref"] == "IND-0000000001"
-    assert merged[0].payload["merged_refs"] == ["IND-0000000002"]
+    merged = await changes(pool, "merged")
+    assert merged == [{"survivor_ref": "IND-0000000001", "merged_refs": ["IND-0000000002"]}]
 
 
 async def test_redelivery_changes_nothing(pool):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "match_outcome", "relationship",
+                     "upload_progress",
                      "upload_finding", "inbox")
 """Everything built from events. ``dead_letter`` is kept: it is the history of what failed."""
 

@@ -36,8 +36,8 @@ async def upsert_chunk(conn: asyncpg.Connection, event: RecordsMatchedV1) -> int
     """Write every record of the chunk, and note its wards; returns how many."""
     if not event.records:
         return 0
-    records = [r.model_dump() for r in event.records]
-    columns = [[r[c] for r in records] for c in _COLUMNS]
+    records = event.records  # plain Structs (leap_contracts.plain) or models: read by attribute
+    columns = [[getattr(r, c) for r in records] for c in _COLUMNS]
     await conn.execute(_UPSERT, event.upload_id, event.provider_id, event.service_code, *columns)
     await conn.execute(_WARDS, columns[_COLUMNS.index("ward_code")], columns[_COLUMNS.index("ward_name")])
     return len(records)

@@ -3,13 +3,14 @@ relationships and quarantined identifiers. Each is one set-based statement."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import asyncpg
 import orjson
 
-from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, RecordsMatchedV1,
+from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, Link, RecordsMatchedV1,
                                    RecordsWithdrawnV1, RelationshipEndedV1, RelationshipLinkedV1)
 
 
@@ -61,8 +62,16 @@ async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
 
 
 async def relate(conn: asyncpg.Connection, event: RelationshipLinkedV1) -> None:
-    await conn.execute("INSERT INTO relationship (child_ref, carer_ref) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       event.child_ref, event.carer_ref)
+    await relate_all(conn, [event])
+
+
+async def relate_all(conn: asyncpg.Connection, links: Sequence[RelationshipLinkedV1 | Link]) -> None:
+    """Every link in one statement (in (child, carer) order, so concurrent writers never deadlock)."""
+    if links:
+        pairs = sorted({(link.child_ref, link.carer_ref) for link in links})
+        await conn.execute(
+            """INSERT INTO relationship (child_ref, carer_ref) SELECT * FROM unnest($1::text[], $2::text[])
+               ON CONFLICT DO NOTHING""", [p[0] for p in pairs], [p[1] for p in pairs])
 
 
 async def unrelate(conn: asyncpg.Connection, event: RelationshipEndedV1) -> None:
@@ -75,8 +84,12 @@ async def unrelate(conn: asyncpg.Connection, event: RelationshipEndedV1) -> None
 
 
 async def quarantined(conn: asyncpg.Connection, event: IdentifierQuarantinedV1) -> None:
+    await finding(conn, event.upload_id, event.identifier_type, event.records)
+
+
+async def finding(conn: asyncpg.Connection, upload_id: uuid.UUID, identifier_type: str, records: int) -> None:
     """Counted per upload as a junk-identifier finding (records it tied together; the type, never the token)."""
     await conn.execute(
         """INSERT INTO upload_finding (upload_id, code, detail, rows) VALUES ($1, 'identifier_quarantined', $2, $3)
            ON CONFLICT (upload_id, code, detail) DO UPDATE SET rows = upload_finding.rows + excluded.rows""",
-        event.upload_id, event.identifier_type, event.records)
+        upload_id, identifier_type, records)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -30,7 +30,8 @@ import structlog
 
 from leap_contracts.catalogue import SERVICES
 
-from leap_reporter.adapters import read_model_state
+from leap_reporter.adapters import progress
+from leap_reporter.adapters.lag import LagWatch
 from leap_reporter.adapters.index_snapshot import Snapshot, load
 from leap_reporter.domain import bitmap_breakdowns, bitmap_patterns
 from leap_reporter.domain.bitmap_index import BitmapIndex
@@ -42,18 +43,42 @@ __all__ = ["ReachIndex", "View", "load"]
 
 
 @dataclass(frozen=True)
-class View:
-    """What one response is answered from: an index (None: SQL) and when its data is from.
+class Waiting:
+    """What the figures do not include yet: uploads received and not yet counted (or withdrawals asked for and
+    not yet applied), and events published and not yet applied (None: unknown, the broker did not answer)."""
 
-    Every method returns None when there is no index: the caller asks SQL."""
+    uploads: int = 0
+    events: int | None = 0
+
+    @property
+    def nothing(self) -> bool:
+        return self.uploads == 0 and self.events == 0
+
+
+@dataclass(frozen=True)
+class View:
+    """What one response is answered from: an index (None: SQL), when its data is from, and what it lacks.
+
+    ``up_to_date`` only when it answers from everything the read model holds AND nothing is on its way into
+    the read model (the watermark: no upload pending, no event unapplied). ``as_of`` is a lower bound:
+    everything received before it is counted. Every method returns None when there is no index: ask SQL."""
 
     index: BitmapIndex | None
     as_of: datetime
     up_to_date: bool
+    waiting: Waiting = Waiting()
 
     @classmethod
     def sql(cls) -> View:
         return cls(None, datetime.now(UTC), True)
+
+    def lacking(self, waiting: Waiting, complete_at: datetime | None) -> View:
+        """This view as the watermark sees it: not up to date while anything is on its way, and then as of
+        the last moment everything received was counted (or the earlier of that and its own as_of)."""
+        if waiting.nothing:
+            return replace(self, waiting=waiting)
+        as_of = min(self.as_of, complete_at) if complete_at else self.as_of
+        return replace(self, as_of=as_of, up_to_date=False, waiting=waiting)
 
     def count(self, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
         return self.index.count(filters) if self.index is not None else None
@@ -79,6 +104,9 @@ class ReachIndex:
     max_staleness: float = 300.0
     snapshot: Snapshot | None = None
     _known_current_at: datetime | None = field(default=None, repr=False)  # last time it held everything
+    _complete_at: datetime | None = field(default=None, repr=False)  # last time nothing was on its way
+    lag: LagWatch | None = None
+    """The consumer group's lag, watched by the app (None: no broker, as in tests of the read model alone)."""
     _task: asyncio.Task | None = field(default=None, repr=False)
     _last_start: float = float("-inf")
 
@@ -98,17 +126,36 @@ class ReachIndex:
 
     async def view(self, pool: asyncpg.Pool, *, current_only: bool = False,
                    max_staleness: float | None = None) -> View:
-        """The one view a request answers from (see the module docstring)."""
-        version = await read_model_state.version(pool)
-        now, snapshot = datetime.now(UTC), self.snapshot
+        """The one view a request answers from (see the module docstring), with the watermark applied."""
+        version, pending = await progress.version_and_pending(pool)
+        waiting = Waiting(pending.uploads, self._events_waiting())
+        now = datetime.now(UTC)
+        if waiting.nothing:
+            self._complete_at = min(now, self.lag.caught_up_at) if self.lag and self.lag.caught_up_at else now
+        view = self._view(pool, version, now, current_only=current_only, busy=not waiting.nothing,
+                          max_staleness=self.max_staleness if max_staleness is None else max_staleness)
+        if waiting.nothing and view.up_to_date:
+            view = replace(view, as_of=self._complete_at)
+        return view.lacking(waiting, self._complete_at or pending.oldest)
+
+    def _events_waiting(self) -> int | None:
+        return self.lag.behind if self.lag is not None else 0
+
+    def _view(self, pool: asyncpg.Pool, version: int, now: datetime, *, current_only: bool, busy: bool,
+              max_staleness: float) -> View:
+        snapshot = self.snapshot
         if snapshot is not None and snapshot.index.version == version:
             self._known_current_at = now
             return View(snapshot.index, now, True)
-        self._maybe_rebuild(pool)
-        if snapshot is None or current_only:
+        self._maybe_rebuild(pool, urgent=not busy)
+        if snapshot is None:
+            return View(None, now, True)
+        if busy:  # nothing answers "current" while data is on its way: the last index, fast and labelled
+            return View(snapshot.index, max(snapshot.taken_at, self._known_current_at or snapshot.taken_at), False)
+        if current_only:
             return View(None, now, True)
         known_current_at = max(snapshot.taken_at, self._known_current_at or snapshot.taken_at)
-        if now - known_current_at > timedelta(seconds=self.max_staleness if max_staleness is None else max_staleness):
+        if now - known_current_at > timedelta(seconds=max_staleness):
             return View(None, now, True)
         return View(snapshot.index, known_current_at, False)
 
@@ -123,10 +170,12 @@ class ReachIndex:
                 log.warning("reach_index.watch_failed", error=type(exc).__name__)
             await asyncio.sleep(every)
 
-    def _maybe_rebuild(self, pool: asyncpg.Pool) -> None:
+    def _maybe_rebuild(self, pool: asyncpg.Pool, *, urgent: bool = False) -> None:
+        """At most one rebuild at a time, and while data is arriving at most one per ``min_interval``; once
+        nothing is on its way (``urgent``) at once, so the complete figures are indexed as soon as they exist."""
         if self._task is not None and not self._task.done():
             return
-        if time.monotonic() - self._last_start < self.min_interval:
+        if not urgent and time.monotonic() - self._last_start < self.min_interval:
             return
         self._last_start = time.monotonic()
         self._task = asyncio.create_task(self._rebuild_if_large(pool))

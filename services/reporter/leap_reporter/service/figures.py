@@ -67,6 +67,7 @@ FROM_INDEX = frozenset(n for n in FIGURES if not n.startswith("quality-"))
 
 async def figure(pool: asyncpg.Pool, name: str, ask: Ask) -> Table:
     """The table, saying when its data is from: the request's view, or now (SQL)."""
-    fresh = ask.view if name in FROM_INDEX else View.sql()
+    fresh = ask.view if name in FROM_INDEX else View.sql().lacking(ask.view.waiting, ask.view.as_of)
     table = await FIGURES[name](pool, ask)
-    return replace(table, as_of=fresh.as_of, up_to_date=fresh.up_to_date)
+    return replace(table, as_of=fresh.as_of, up_to_date=fresh.up_to_date, waiting_uploads=fresh.waiting.uploads,
+                   waiting_events=fresh.waiting.events)

@@ -14,13 +14,18 @@ import structlog
 
 from leap_contracts import topics
 from leap_contracts.envelope import Envelope
-from leap_contracts.events import EVENT_TYPES, IndividualsMergedV1
+from leap_contracts.events import (EVENT_TYPES, AtSourceRejectedV1, FileReceivedV1, IndividualsMergedV1,
+                                   RecordsMatchedV1, RecordsWithdrawnV1, UploadWithdrawnV1)
+from leap_contracts.plain import open_plain, receiver
 
-from leap_reporter.adapters import aliases, engagements, inbox, lifecycle, read_model_state, upload_quality
+from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, progress, read_model_state,
+                                    upload_quality)
 from leap_reporter.adapters.consumer import PoisonMessage
 from leap_reporter.domain.aliases import plan_merge
 
 log = structlog.get_logger()
+RECEIVE_MATCHED = receiver(RecordsMatchedV1)
+"""How the consumer reads matching.records-matched: a chunk's envelope and plain payload in one pass."""
 
 
 def _event(envelope: Envelope):
@@ -35,24 +40,42 @@ class ReadModelBuilder:
     pool: asyncpg.Pool
 
     async def on_records_matched(self, envelope: Envelope) -> None:
-        if envelope.event_type not in ("RecordsMatchedV1", "RecordsWithdrawnV1"):
-            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
-        event = _event(envelope)
-        if envelope.event_type == "RecordsMatchedV1" and len({r.row_number for r in event.records}) != len(event.records):
+        """A chunk's records with the changes they caused (received plain, see ``RECEIVE_MATCHED``), or a
+        withdrawal: applied together in one transaction, so no figure holds a record without its merges."""
+        if envelope.event_type == "RecordsWithdrawnV1":
+            await self._withdrawn(_event(envelope), envelope)
+            return
+        try:
+            event = open_plain(envelope, RecordsMatchedV1)
+        except ValueError as exc:
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}") from exc
+        if len({r.row_number for r in event.records}) != len(event.records):
             raise PoisonMessage("a row_number appears twice in one chunk")
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
                 return
             await read_model_state.bump(conn)
-            if envelope.event_type == "RecordsWithdrawnV1":
-                removed = await lifecycle.withdraw(conn, event)
-                log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
-                return
             written = await engagements.upsert_chunk(conn, event)
             await lifecycle.record_match_outcome(conn, event)
+            if event.changes is not None:
+                await _apply_changes(conn, event.upload_id, event.changes)
+            await progress.chunk_applied(conn, event.upload_id, event.provider_id, event.service_code)
         log.info("engagements.stored", upload_id=str(event.upload_id), chunk=event.chunk_index, rows=written)
 
+    async def _withdrawn(self, event: RecordsWithdrawnV1, envelope: Envelope) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
+                return
+            await read_model_state.bump(conn)
+            removed = await lifecycle.withdraw(conn, event)
+            if event.changes is not None:
+                await _apply_changes(conn, event.upload_id, event.changes)
+            await progress.close(conn, event.upload_id, "withdrawn")
+        log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
+
     async def on_beneficiary_event(self, envelope: Envelope) -> None:
+        """The retired V1 stream (one event per individual and change): read so that a rebuild from topics
+        written before ``RecordsMatchedV1`` carried its changes still ends with every merge and split."""
         model = EVENT_TYPES.get(envelope.event_type)
         if model is None:  # a newer producer's event this build does not know: skip, never dead-letter
             log.warning("beneficiaries.unknown_event_type", event_type=envelope.event_type)
@@ -79,6 +102,41 @@ class ReadModelBuilder:
                 return
             await read_model_state.bump(conn)
             await upload_quality.upsert(conn, event, envelope.occurred_at)
+            await progress.validated(conn, event.upload_id, event.provider_id, event.service_code,
+                                     chunk_count=event.chunk_count, rejected=event.outcome == "rejected")
+
+    async def on_upload_lifecycle(self, envelope: Envelope) -> None:
+        """Received, withdrawal asked for, or refused at source: where the upload is on its way (the watermark)."""
+        event = _event(envelope)
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, event.TOPIC.name):
+                return
+            match event:
+                case FileReceivedV1():
+                    await progress.received(conn, event.upload_id, event.provider_id, event.service_code,
+                                            event.received_at)
+                case UploadWithdrawnV1():
+                    await progress.close(conn, event.upload_id, "withdrawing")
+                case AtSourceRejectedV1():
+                    await progress.close(conn, event.upload_id, "rejected")
+                case _:
+                    raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+
+
+async def _apply_changes(conn: asyncpg.Connection, upload_id, changes) -> None:
+    """In the order the matcher made them: merges, quarantines, splits, ended and new relationships."""
+    if changes.merged or changes.split:
+        await aliases.lock(conn)
+    for merge in changes.merged:
+        plan = plan_merge(merge.survivor_ref, merge.merged_refs, await aliases.resolve(conn, merge.survivor_ref))
+        await aliases.apply(conn, plan)
+    for finding in changes.quarantined:
+        await lifecycle.finding(conn, upload_id, finding.identifier_type, finding.records)
+    for split in changes.split:
+        await lifecycle.split(conn, split)
+    for ended in changes.ended:
+        await lifecycle.unrelate(conn, ended)
+    await lifecycle.relate_all(conn, changes.linked)
 
 
 async def _merge(conn: asyncpg.Connection, event: IndividualsMergedV1) -> None:

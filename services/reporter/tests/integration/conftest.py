@@ -27,6 +27,7 @@ from leap_contracts.events import IndividualsMergedV1, MatchedRecord, RecordsMat
 
 from leap_reporter.adapters import database
 from leap_reporter.adapters.consumer_state import READ_MODEL_TABLES
+from leap_reporter.adapters import progress
 from leap_reporter.service.handlers import ReadModelBuilder
 
 
@@ -60,9 +61,28 @@ async def db(pool) -> asyncpg.Pool:
     return pool
 
 
+class CountingBuilder(ReadModelBuilder):
+    """The read-model builder, plus what the uploader would announce: every upload whose chunk it applies is
+    validated with the chunks seen so far (unless a test validated it itself), so the tests' uploads are
+    counted and their figures can be up to date. Tests of the watermark use ``ReadModelBuilder``."""
+
+    async def on_records_matched(self, envelope) -> None:
+        await super().on_records_matched(envelope)
+        if envelope.event_type != "RecordsMatchedV1":
+            return
+        payload = envelope.payload if isinstance(envelope.payload, dict) else envelope.payload.model_dump()
+        async with self.pool.acquire() as conn, conn.transaction():
+            known = await conn.fetchval("SELECT chunk_count FROM upload_progress WHERE upload_id = $1",
+                                        uuid.UUID(str(payload["upload_id"])))
+            if known is None:
+                await progress.validated(conn, uuid.UUID(str(payload["upload_id"])), payload["provider_id"],
+                                         payload["service_code"], chunk_count=payload["chunk_index"] + 1,
+                                         rejected=False)
+
+
 @pytest.fixture
 def builder(db) -> ReadModelBuilder:
-    return ReadModelBuilder(db)
+    return CountingBuilder(db)
 
 
 def record(row_number: int, ref: str, engagement_date: date, *, ward: tuple[str, str] | None = None,

@@ -37,6 +37,7 @@ async def test_reach_answer_shape(client, builder, events):
         ],
         "filters": {"service": ["CAN", "MIR", "PINE"], "strand": None, "ward": None, "from": "2024-04-01", "to": None,
                     "beneficiary_type": None, "gender": None, "ethnicity": None, "age_band": None},
+        "not_yet_counted": {"uploads": 0, "events": 0},
     }
 
 

@@ -46,7 +46,7 @@ async def test_after_a_write_the_last_snapshot_answers_marked_not_up_to_date(set
         assert csv.headers["x-data-up-to-date"] == "false" and csv.headers["x-data-as-of"] == current["as_of"]
         page = await client.get("/")
         as_of = datetime.fromisoformat(current["as_of"])
-        assert f"Figures as of {as_of:%H:%M:%S} UTC; newer data is being added" in page.text
+        assert f"Updating: newer data is being indexed; figures as of {as_of:%H:%M:%S} UTC." in page.text
 
 
 async def test_consistency_current_gives_the_new_numbers(setup, builder, events):

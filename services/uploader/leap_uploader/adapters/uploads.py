@@ -95,6 +95,13 @@ async def set_matched(conn: asyncpg.Connection, upload_id: uuid.UUID, chunks_mat
     )
 
 
+async def set_reportable(conn: asyncpg.Connection, upload_id: uuid.UUID, at) -> bool:
+    """The first announcement wins (a rebuilt read model announces again)."""
+    status = await conn.execute("UPDATE uploads SET reportable_at = $2, updated_at = now() "
+                                "WHERE upload_id = $1 AND reportable_at IS NULL", upload_id, at)
+    return status == "UPDATE 1"
+
+
 async def mark_replaced(conn: asyncpg.Connection, old: uuid.UUID, new: uuid.UUID) -> None:
     await conn.execute("UPDATE uploads SET status = 'replaced', replaced_by = $2, updated_at = now() "
                        "WHERE upload_id = $1", old, new)
@@ -105,7 +112,7 @@ async def history(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str | No
     return await conn.fetch(
         """SELECT upload_id, provider_id, service_code, file_format, size_bytes, status, rows_total, rows_accepted,
                   rows_rejected, chunk_count, chunks_matched, rejection_reason, replaces, replaced_by,
-                  mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at
+                  mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at, reportable_at
              FROM uploads WHERE ($1::text IS NULL OR provider_id = $1) ORDER BY created_at DESC LIMIT $2""",
         provider_id, limit)
 

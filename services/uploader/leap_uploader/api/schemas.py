@@ -38,6 +38,10 @@ class UploadState(BaseModel):
     chunks_matched: int
     created_at: datetime
     updated_at: datetime
+    reportable_at: datetime | None = Field(
+        default=None, description="When the upload's rows became part of the published figures (the dashboard's "
+                                  "and the reporting API's); null until then. 'completed' means matched; this is "
+                                  "when the rows count.")
     replaces: uuid.UUID | None = Field(default=None, description="The earlier upload this one replaces.")
     replaced_by: uuid.UUID | None = Field(default=None, description="The upload that replaced this one.")
     at_source: bool = Field(default=False, description="A file pseudonymised at source (with a manifest).")

@@ -34,6 +34,7 @@ async def upload_status(pool: asyncpg.Pool, provider: Provider, upload_id: uuid.
         "chunks_matched": row["chunks_matched"],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
+        "reportable_at": row["reportable_at"],
         "replaces": row["replaces"],
         "replaced_by": row["replaced_by"],
         "at_source": row["at_source"] is not None,

@@ -37,7 +37,7 @@
   }
 
   const table = document.querySelector("#history tbody");
-  const showProvider = document.querySelectorAll("#history thead th").length === 8 && !form;
+  const showProvider = document.querySelectorAll("#history thead th").length === 9 && !form;
 
   function cell(text) { const td = document.createElement("td"); td.textContent = text == null ? "" : String(text); return td; }
 
@@ -50,6 +50,7 @@
       if (showProvider) tr.append(cell(u.provider_id));
       tr.append(cell(u.service_code));
       const status = cell(u.status); status.className = "status status-" + u.status; tr.append(status);
+      tr.append(cell(u.reportable_at ? u.reportable_at.slice(0, 16).replace("T", " ") : ""));
       tr.append(cell(u.rows_total), cell(u.rows_accepted), cell(u.rows_rejected));
       const link = document.createElement("a"); link.href = "/uploads/" + u.upload_id; link.textContent = "View report";
       const td = document.createElement("td"); td.append(link); tr.append(td);

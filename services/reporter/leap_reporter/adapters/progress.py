@@ -1,0 +1,95 @@
+"""The upload_progress table: which uploads the figures include, and which are still on their way.
+
+Each function runs inside the caller's transaction (the one that applies the event). An upload is
+*counted* once every chunk its UploadValidatedV1 announced is in the read model; the transaction that
+completes it stamps ``counted_version`` (the read-model version it commits), so a snapshot of version V
+includes exactly the uploads counted at V or before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+# Counted when validated and every announced chunk applied (a chunk_count of 0: nothing to wait for).
+_COUNT_IF_COMPLETE = """
+UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records, counted_at = coalesce(p.counted_at, now()),
+       counted_version = coalesce(p.counted_version, (SELECT version FROM read_model_state))
+  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records
+          FROM match_outcome WHERE upload_id = $1) m
+ WHERE p.upload_id = $1 AND p.closed IS NULL AND p.chunk_count IS NOT NULL AND m.chunks >= p.chunk_count
+"""
+_APPLIED = """
+UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records
+  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records
+          FROM match_outcome WHERE upload_id = $1) m
+ WHERE p.upload_id = $1
+"""
+
+
+async def received(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str,
+                   received_at: datetime) -> None:
+    await conn.execute(
+        """INSERT INTO upload_progress (upload_id, provider_id, service_code, received_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (upload_id) DO UPDATE SET received_at = excluded.received_at""",
+        upload_id, provider_id, service_code, received_at)
+
+
+async def validated(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str, *,
+                    chunk_count: int, rejected: bool) -> None:
+    """Known chunk count (an upload rejected whole is closed); counted at once if its chunks are all in."""
+    await conn.execute(
+        """INSERT INTO upload_progress (upload_id, provider_id, service_code, chunk_count, closed)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (upload_id) DO UPDATE SET chunk_count = excluded.chunk_count,
+               closed = coalesce(upload_progress.closed, excluded.closed)""",
+        upload_id, provider_id, service_code, chunk_count, "rejected" if rejected else None)
+    await conn.execute(_COUNT_IF_COMPLETE, upload_id)
+
+
+async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str) -> None:
+    await conn.execute(
+        """INSERT INTO upload_progress (upload_id, provider_id, service_code) VALUES ($1, $2, $3)
+           ON CONFLICT (upload_id) DO NOTHING""", upload_id, provider_id, service_code)
+    await conn.execute(_APPLIED, upload_id)
+    await conn.execute(_COUNT_IF_COMPLETE, upload_id)
+
+
+async def close(conn: asyncpg.Connection, upload_id: uuid.UUID, state: str) -> None:
+    """``rejected`` (at source) or ``withdrawn``: it will never be counted, so nothing waits for it;
+    ``withdrawing``: asked for, pending until the matcher's withdrawal is applied (events from different
+    topics arrive in any order, so the final states win)."""
+    await conn.execute(
+        """INSERT INTO upload_progress (upload_id, closed) VALUES ($1, $2)
+           ON CONFLICT (upload_id) DO UPDATE SET closed = CASE
+               WHEN upload_progress.closed IN ('rejected', 'withdrawn') THEN upload_progress.closed
+               ELSE excluded.closed END""",
+        upload_id, state)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Uploads received but not yet in the figures, and since when the oldest waits."""
+
+    uploads: int
+    oldest: datetime | None
+
+
+async def version_and_pending(conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, Pending]:
+    """The read-model version and the pending uploads, read in one statement (one snapshot)."""
+    row = await conn.fetchrow(
+        """SELECT s.version, p.uploads, p.oldest FROM read_model_state s,
+                  (SELECT count(*)::int AS uploads, min(received_at) AS oldest FROM upload_progress
+                    WHERE (counted_at IS NULL AND closed IS NULL) OR closed = 'withdrawing') p""")
+    return row["version"], Pending(row["uploads"], row["oldest"])
+
+
+async def publish_counted(conn: asyncpg.Connection, up_to_version: int, at: datetime) -> list[asyncpg.Record]:
+    """Mark the uploads a snapshot of ``up_to_version`` includes as reportable; returns them (once each)."""
+    return await conn.fetch(
+        """UPDATE upload_progress SET reportable_at = $2
+            WHERE counted_at IS NOT NULL AND reportable_at IS NULL AND closed IS NULL AND counted_version <= $1
+        RETURNING upload_id, provider_id, service_code, records, reportable_at""", up_to_version, at)
