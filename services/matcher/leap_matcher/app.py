@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 
 from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_matcher import gc_tuning, logs
-from leap_matcher.adapters import database, explanation
+from leap_matcher import edge, gc_tuning, logs
+from leap_matcher.adapters import database
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher
 from leap_matcher.settings import Settings
@@ -49,14 +49,4 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), broker=lambda: state.get("broker")))
 
-    @app.get("/api/v1/individuals/{ref}/explanation")
-    async def explain(ref: str) -> dict:
-        """Which records (upload, row) form this individual and which identifier TYPES joined them.
-        Token values are never shown. For administrators and analysts."""
-        async with state["pool"].acquire() as conn:
-            found = await explanation.explain(conn, ref)
-        if found is None:
-            raise HTTPException(404, f"no individual {ref}")
-        return found
-
-    return app
+    return edge.install(app, settings, pool=lambda: state.get("pool"), metrics=metrics)

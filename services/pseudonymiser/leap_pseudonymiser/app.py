@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
+from leap_contracts.http import harden
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 from leap_contracts.pseudonymisation import SPEC_VERSION, Tokeniser, key_check_value
 
@@ -54,4 +55,4 @@ def create_app(settings: Settings) -> FastAPI:
                 "previous_keys": [{"key_id": t.key_id, "key_check_value": t.key_check_value}
                                   for t in settings.previous_tokenisers]}
 
-    return app
+    return harden(app, internal_port=settings.internal_port, forwarded_allow_ips=settings.forwarded_allow_ips)

@@ -14,6 +14,11 @@ class Settings(BaseSettings):
     topic_prefix: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8002
+    # /health/* and /metrics only on this port (keep it internal), the API only on http_port
+    # (leap_contracts.http.edge); unset: one port, operations refused to requests that came through a proxy.
+    internal_port: int | None = None
+    # A proxy at one of these addresses (comma-separated, '*' any) tells the scheme and client (X-Forwarded-*).
+    forwarded_allow_ips: str = "127.0.0.1"
     key: SecretStr = Field(description="The programme key, hex; never in the repository.")
     key_id: str
     previous_keys: SecretStr | None = Field(

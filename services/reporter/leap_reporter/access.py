@@ -13,8 +13,8 @@ from leap_reporter.settings import Settings
 FILTER_PARAMS = ("service", "strand", "ward", "from", "to", "beneficiary_type", "gender", "ethnicity", "age_band")
 
 
-def require_role(request: Request) -> Role:
-    role = role_of(request, request.app.state.settings)
+async def require_role(request: Request) -> Role:
+    role = await role_of(request)
     if role is None:
         raise HTTPException(status_code=401, detail="sign in: send 'Authorization: Bearer <token>' or use /signin",
                             headers={"WWW-Authenticate": "Bearer"})

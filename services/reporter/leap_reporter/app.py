@@ -13,7 +13,7 @@ from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_reporter import api, api_figures, logs
+from leap_reporter import api, api_figures, edge, logs
 from leap_reporter.web import pages
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
@@ -70,4 +70,4 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, broker=lambda: app.state.broker,
                                      details=lambda: {"consumer_group": app.state.group_id}))
 
-    return app
+    return edge.install(app, settings)

@@ -27,7 +27,14 @@ class Settings(BaseSettings):
     # Unset: the tokens below (or an open local demo when they are unset too).
     identity_public_key: str | None = None
     sign_in_url: str | None = None
-    session_key: SecretStr | None = None
+    session_key: SecretStr | None = None  # no longer used: sessions are server-side (reporter.people_session)
+    # The session cookie gets Secure when the request came over https; a proxy at one of these addresses
+    # (comma-separated, '*' for any) tells the scheme with X-Forwarded-Proto (leap_contracts.http.edge).
+    # cookie_secure=true: Secure always (a TLS-terminating proxy that does not send X-Forwarded-Proto).
+    forwarded_allow_ips: str = "127.0.0.1"
+    cookie_secure: bool = False
+    # /health/* and /metrics only on this port (kept internal), the API and pages only on http_port.
+    internal_port: int | None = None
     # Bearer tokens for scripts and tests (and the people's sign-in when the identity key is unset).
     analyst_token: SecretStr | None = None
     admin_token: SecretStr | None = None
@@ -59,10 +66,6 @@ class Settings(BaseSettings):
     def _single_sign_on_is_complete(self) -> "Settings":
         if (self.identity_public_key is None) != (self.sign_in_url is None):
             raise ValueError("set both REPORTER_IDENTITY_PUBLIC_KEY and REPORTER_SIGN_IN_URL, or neither")
-        if self.identity_public_key is not None and (self.session_key is None
-                                                     or len(self.session_key.get_secret_value()) < 32):
-            raise ValueError("REPORTER_SESSION_KEY (32 characters or more, random) signs the dashboard's "
-                             "session cookie: required with REPORTER_IDENTITY_PUBLIC_KEY")
         return self
 
     @property

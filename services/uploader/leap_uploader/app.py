@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging as run_messaging
+from leap_contracts.http import harden
 from leap_contracts.delivery.health import health_router
 
 from leap_uploader import bootstrap, logs
@@ -36,11 +37,11 @@ GROUP_ID = "leap-uploader"
 
 def _security_headers_for(settings: Settings) -> dict[str, str]:
     """The sign-in form may end on the reporter (single sign-on): browsers check form-action on redirects too."""
-    if not settings.reporter_url:
+    targets = [urlsplit(url) for url in (settings.reporter_url, settings.matcher_url) if url]
+    if not targets:
         return _SECURITY_HEADERS
-    parts = urlsplit(settings.reporter_url)
-    csp = _SECURITY_HEADERS["Content-Security-Policy"].replace(
-        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    origins = " ".join(f"{parts.scheme}://{parts.netloc}" for parts in targets)
+    csp = _SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'self'", f"form-action 'self' {origins}")
     return {**_SECURITY_HEADERS, "Content-Security-Policy": csp}
 
 
@@ -102,4 +103,4 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
     app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"),
                                      broker=(lambda: state.get("broker")) if messaging else None))
 
-    return app
+    return harden(app, internal_port=settings.internal_port, forwarded_allow_ips=settings.forwarded_allow_ips)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from leap_contracts.catalogue import SERVICES, STRANDS
 from leap_contracts.identity import local_path
+from leap_contracts.sessions import store as sessions
 
 from leap_reporter import auth
 from leap_reporter.access import FILTER_PARAMS
@@ -40,9 +41,10 @@ def _query(request: Request, *extra: str) -> str:
 
 
 async def _render(request: Request, page: str, names: list[str], **context) -> Response:
-    role = auth.role_of(request, request.app.state.settings)
+    who = await auth.caller(request)
+    role = who.role
     if role is None:
-        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+        return RedirectResponse(f"/signin?{urlencode({'next': request.url.path})}", status_code=303)
     problems: list[str] = []
     tables = {}
     try:
@@ -59,7 +61,7 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
         request=request, q=request.query_params, query=_query(request), tables=tables, problems=problems,
         role=role, services=SERVICES, strands=STRANDS, wards=wards, bands=ALL_BANDS, genders=GENDERS,
         types=BENEFICIARY_TYPES, periods=PERIODS, page=_SECTION[page], freshness=_freshness(tables.values()),
-        **context)
+        csrf_token=who.session.csrf_token if who.session else "", **context)
     return HTMLResponse(html, status_code=422 if problems else 200)
 
 
@@ -114,9 +116,9 @@ STATE_COOKIE = "leap_reporter_signin_state"
 STATE_SECONDS = 600
 
 
-def _set_session(request: Request, response: Response, role: auth.Role, username: str = "") -> None:
-    response.set_cookie(auth.COOKIE, auth.session_cookie(request.app.state.settings, role, username), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", max_age=auth.SESSION_SECONDS)
+def _set_session(request: Request, response: Response, cookie: str) -> None:
+    response.set_cookie(auth.COOKIE, cookie, httponly=True, samesite="lax", secure=auth.cookie_secure(request),
+                        max_age=auth.SESSION_SECONDS)
 
 
 @router.get("/signin")
@@ -128,7 +130,7 @@ async def signin_form(request: Request) -> Response:
     state = secrets.token_urlsafe(24)
     return_to = f"{request.base_url}signin/callback?{urlencode({'next': next, 'state': state})}"
     response = RedirectResponse(f"{settings.sign_in_url}?{urlencode({'return_to': return_to})}", status_code=303)
-    response.set_cookie(STATE_COOKIE, state, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+    response.set_cookie(STATE_COOKIE, state, httponly=True, samesite="lax", secure=auth.cookie_secure(request),
                         max_age=STATE_SECONDS, path="/signin")
     return response
 
@@ -139,13 +141,14 @@ async def signin_callback(request: Request, assertion: str = "", next: str = "/"
         expected = request.cookies.get(STATE_COOKIE, "")
         if not expected or not hmac.compare_digest(state, expected):
             raise auth.SignInRefused("this sign-in was not started from this browser: open the dashboard again")
-        session = await auth.session_from_assertion(request.app.state.pool, request.app.state.settings, assertion)
+        cookie, session = await auth.session_from_assertion(request.app.state.pool, request.app.state.settings,
+                                                            assertion)
     except auth.SignInRefused as exc:
         log.info("reporter.sign_in_refused", reason=str(exc))
         return _signin_page(request, next=next, error=f"Not signed in: {exc}.", status_code=401)
     log.info("reporter.signed_in", role=session.role, via="uploader")
     response = RedirectResponse(local_path(next), status_code=303)
-    _set_session(request, response, session.role, session.username)
+    _set_session(request, response, cookie)
     response.delete_cookie(STATE_COOKIE, path="/signin")
     return response
 
@@ -160,15 +163,46 @@ async def signin(request: Request, token: str = Form(...), next: str = Form("/")
         return _signin_page(request, next=next, error="That token is not valid.", status_code=401)
     log.info("reporter.signed_in", role=role, via="token")
     response = RedirectResponse(local_path(next), status_code=303)
-    _set_session(request, response, role)
+    _set_session(request, response, (await auth.session_for_token(request.app.state.pool, role))[0])
     return response
 
 
 @router.get("/signout")
-async def signout(request: Request) -> Response:
+async def signout_page(request: Request) -> Response:
+    """Signing out is a POST with the session's CSRF token (another site cannot sign anyone out); this
+    page only offers the button."""
+    who = await auth.caller(request)
+    html = templates.get_template("signout.html").render(signed_in=who.session is not None,
+                                                         csrf_token=who.session.csrf_token if who.session else "")
+    return HTMLResponse(html)
+
+
+@router.post("/signout")
+async def signout(request: Request, csrf_token: str = Form("", max_length=64)) -> Response:
+    who = await auth.caller(request)
+    if who.session is None or not hmac.compare_digest(csrf_token, who.session.csrf_token):
+        raise HTTPException(status_code=403, detail="the sign-out form has expired or did not come from this site: "
+                                                    "reload the page and try again")
+    await sessions.end(request.app.state.pool, request.cookies.get(auth.COOKIE))
+    log.info("reporter.signed_out", role=who.role)
     if auth.single_sign_on(request.app.state.settings):  # /signin would sign straight back in at the uploader
         response: Response = _signin_page(request, notice="You are signed out of the dashboard.")
     else:
         response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(auth.COOKIE)
+    return response
+
+
+@router.post("/sessions/end-all")
+async def end_all_sessions(request: Request, csrf_token: str = Form("", max_length=64)) -> Response:
+    """An admin ends every dashboard session, their own included (everyone signs in again)."""
+    who = await auth.caller(request)
+    if who.session is None or who.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin signed in to the dashboard can end every session")
+    if not hmac.compare_digest(csrf_token, who.session.csrf_token):
+        raise HTTPException(status_code=403, detail="the form has expired: reload the page and try again")
+    ended = await sessions.end_all(request.app.state.pool)
+    log.info("reporter.sessions_ended", by=who.session.username, sessions=ended)
+    response = _signin_page(request, notice=f"Every dashboard session ended ({ended}): sign in again.")
     response.delete_cookie(auth.COOKIE)
     return response

@@ -18,7 +18,7 @@ SIGN_IN_URL = "https://uploader.example/sso/reporter"
 @pytest.fixture
 async def client(db, database_url):
     app = create_app(Settings(database_url=database_url, identity_public_key=PUBLIC, sign_in_url=SIGN_IN_URL,
-                              session_key="s" * 40, analyst_token="script-token"))
+                              analyst_token="script-token"))
     app.state.pool = db
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://reporter") as c:
         yield c
@@ -39,7 +39,7 @@ async def callback(client, assertion, **params):
 
 async def test_pages_send_people_to_the_uploader(client):
     page = await client.get("/quality")
-    assert page.status_code == 303 and page.headers["location"] == "/signin?next=/quality"
+    assert page.status_code == 303 and page.headers["location"] == "/signin?next=%2Fquality"
     signin = await client.get(page.headers["location"])
     target = urlsplit(signin.headers["location"])
     assert signin.status_code == 303 and f"{target.scheme}://{target.netloc}{target.path}" == SIGN_IN_URL
@@ -62,7 +62,9 @@ async def test_a_valid_assertion_signs_in_for_eight_hours(client):
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie and "max-age=28800" in cookie
     assert (await client.get("/api/v1/reach")).status_code == 200
     assert (await client.get("/api/v1/reach", params={"suppression": "off"})).status_code == 200  # an admin
-    out = await client.get("/signout")
+    form = await client.get("/signout")
+    csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    out = await client.post("/signout", data={"csrf_token": csrf})
     assert out.status_code == 200 and "signed out" in out.text and COOKIE not in client.cookies
     assert (await client.get("/api/v1/reach")).status_code == 401
 
