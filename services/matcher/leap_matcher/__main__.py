@@ -1,4 +1,4 @@
-import uvicorn
+from leap_contracts.http.edge import serve
 
 from leap_matcher import workers
 from leap_matcher.app import create_app
@@ -7,12 +7,12 @@ from leap_matcher.settings import Settings
 
 def main() -> None:
     settings = Settings()
-    serve = dict(host=settings.http_host, port=settings.http_port, log_config=None)
+    where = dict(host=settings.http_host, port=settings.http_port, internal_port=settings.internal_port)
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), **serve)
+        serve(create_app(settings), **where)
     else:
         with workers.shared_metrics():
-            uvicorn.run("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **serve)
+            serve("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **where)
 
 
 if __name__ == "__main__":  # not again in each worker process (they are spawned, and import this module)
