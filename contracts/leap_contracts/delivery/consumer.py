@@ -5,7 +5,9 @@ committed (``AckPolicy.NACK_ON_ERROR``: an exception rewinds to the message).
 A message that cannot be decoded, or fails ``max_attempts`` times, goes to the
 dead-letter topic, is recorded in ``dead_letter`` and counted, and is then
 acknowledged so the partition moves on. ``python -m leap_contracts.delivery.replay``
-sends dead letters back once their cause is fixed.
+sends dead letters back once their cause is fixed. A lost database or broker
+connection is not the message's fault: the handler waits it out and the message
+is redelivered, however long that takes, and is never dead-lettered for it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from leap_contracts.delivery.health import Backoff
 from leap_contracts.envelope import Envelope, UnknownEventType, receive
 from leap_contracts.topics import Topic, dead_letter_for
 
@@ -46,27 +50,75 @@ def describe(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+_CONNECTION_LOST = (
+    OSError,  # refused, reset, unreachable: the server is down
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08, and a connection closed in the middle of an operation
+    asyncpg.AdminShutdownError, asyncpg.CrashShutdownError, asyncpg.CannotConnectNowError,  # restarting
+    asyncpg.TooManyConnectionsError, asyncpg.InvalidAuthorizationSpecificationError,  # cannot log in
+    KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError,
+)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database or broker cannot be reached, rather than anything about the message.
+    A timeout is not counted: it may be the message's own doing (a statement too slow for it), so it still
+    leads to the dead-letter topic after ``max_attempts``."""
+    return isinstance(exc, _CONNECTION_LOST) and not isinstance(exc, TimeoutError)
+
+
+class ConnectionWaits:
+    """A service's handlers waiting out a lost database or broker connection before their message is
+    redelivered; readiness is off while any waits. Consecutive losses grow the wait (``Backoff``) and the
+    first message handled resets it."""
+
+    def __init__(self, backoff: Backoff | None = None) -> None:
+        self._backoff = backoff or Backoff()
+        self.waiting = 0
+
+    async def wait(self, topic: str, partition: int, offset: int, exc: BaseException) -> None:
+        delay = self._backoff.next_delay()
+        log.warning("message.connection_lost", topic=topic, partition=partition, offset=offset,
+                    error=type(exc).__name__, failures=self.failures, retry_in_s=round(delay, 2))
+        self.waiting += 1
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self.waiting -= 1
+
+    @property
+    def failures(self) -> int:
+        """Consecutive lost connections, since a message was last handled."""
+        return self._backoff.failures
+
+    def handled(self) -> None:
+        self._backoff.reset()
+
+
 def subscribe(
     broker: KafkaBroker, *, topic: Topic, prefix: str, group_id: str, handler: Handler,
     pool: asyncpg.Pool, producer: AIOKafkaProducer, max_attempts: int,
     processed: Counter, dead_letters: Counter, consumers: int = 1, receive: Receiver = receive,
+    waits: ConnectionWaits | None = None,
 ) -> None:
     attempts: dict[tuple[int, int], int] = {}
+    waits = waits or ConnectionWaits()
     name = topic.full_name(prefix)
     dead_letter_topic = dead_letter_for(topic).full_name(prefix)
 
     async def to_dead_letter(msg: KafkaMessage, error: str) -> None:
         raw = msg.raw_message
-        await producer.send_and_wait(
-            dead_letter_topic, raw.value, key=name.encode(),
-            headers=[("error", error[:500].encode()), ("group_id", group_id.encode()),
-                     ("partition", str(raw.partition).encode()), ("offset", str(raw.offset).encode()),
-                     ("key", raw.key or b"")],  # replay (leap_contracts.delivery.replay) keeps the partition
-        )
-        async with pool.acquire() as conn:
+        # Recorded in a transaction that commits only once the dead letter is sent: a database or broker
+        # lost on the way leaves neither half, and the redelivery does not dead-letter the message twice.
+        async with pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, error) VALUES ($1, $2, $3, $4)",
                 name, raw.partition, raw.offset, error[:2000],
+            )
+            await producer.send_and_wait(
+                dead_letter_topic, raw.value, key=name.encode(),
+                headers=[("error", error[:500].encode()), ("group_id", group_id.encode()),
+                         ("partition", str(raw.partition).encode()), ("offset", str(raw.offset).encode()),
+                         ("key", raw.key or b"")],  # replay (leap_contracts.delivery.replay) keeps the partition
             )
         dead_letters.labels(topic=topic.name).inc()
         log.error("message.dead_lettered", topic=name, partition=raw.partition, offset=raw.offset, error=error)
@@ -74,6 +126,14 @@ def subscribe(
     @broker.subscriber(name, group_id=group_id, ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest",
                        max_partition_fetch_bytes=16 * 1024 * 1024, max_workers=consumers)
     async def on_message(msg: KafkaMessage) -> None:
+        try:
+            await deliver(msg)
+        except Exception as exc:
+            if connection_lost(exc):  # wait it out; the exception then rewinds to the message
+                await waits.wait(name, msg.raw_message.partition, msg.raw_message.offset, exc)
+            raise
+
+    async def deliver(msg: KafkaMessage) -> None:
         # The raw Kafka value, not a decoded body parameter: FastStream would parse JSON bodies
         # into a dict and reject them for a ``bytes`` parameter before this code ever ran.
         raw = msg.raw_message
@@ -88,6 +148,8 @@ def subscribe(
         except (PoisonMessage, ValidationError, UnknownEventType) as exc:
             await to_dead_letter(msg, f"unprocessable {envelope.event_type}: {describe(exc)}")
         except Exception as exc:
+            if connection_lost(exc):  # not the message's fault: no attempt counted, never dead-lettered
+                raise
             attempts[position] = attempts.get(position, 0) + 1
             if attempts[position] >= max_attempts:
                 attempts.pop(position, None)
@@ -99,4 +161,5 @@ def subscribe(
             raise
         else:
             attempts.pop(position, None)
+            waits.handled()
             processed.labels(topic=topic.name).inc()

@@ -15,6 +15,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 
+from leap_contracts.delivery.health import Backoff
 from leap_contracts.envelope import Envelope, encode
 
 log = structlog.get_logger()
@@ -43,29 +44,72 @@ async def copy_in(conn: asyncpg.Connection, source: BinaryIO) -> None:
 
 
 class OutboxRelay:
-    def __init__(self, pool: asyncpg.Pool, producer: AIOKafkaProducer, *, batch_size: int = 500) -> None:
+    """Publishes the outbox until cancelled, one session (a connection holding the lock) at a time.
+
+    When a session fails (the database restarted, the backend was terminated, the broker timed out) the relay
+    logs the exception's type, backs off (``Backoff``) and starts a new session, which takes the lock again or
+    stands by for the instance that took it meanwhile.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, producer: AIOKafkaProducer, *, batch_size: int = 500,
+                 backoff: Backoff | None = None) -> None:
         self._pool = pool
         self._producer = producer
         self._batch_size = batch_size
+        self._backoff = backoff or Backoff()
         self._wake = asyncio.Event()
         self.published = 0
-        self.running = False
+        self.state = "starting"  # then "standby" or "relaying"; "backing off" after a failure; "stopped"
+
+    @property
+    def ready(self) -> bool:
+        """Relaying, or standing by while another instance holds the lock (it takes over if that one goes)."""
+        return self.state in ("standby", "relaying")
 
     async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    await self._session()
+                except Exception as exc:  # whatever ended the session, a relay that stops strands the outbox
+                    delay = self._backoff.next_delay()
+                    self.state = "backing off"
+                    log.warning("outbox.relay_failed", error=type(exc).__name__, failures=self._backoff.failures,
+                                retry_in_s=round(delay, 2))
+                    await asyncio.sleep(delay)
+                    self.state = "starting"
+        finally:
+            self.state = "stopped"
+
+    async def _session(self) -> None:
         async with self._pool.acquire() as conn:
-            channel = await conn.fetchval("SELECT current_schema() || '_outbox'")
-            await conn.add_listener(channel, self._on_notify)
-            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", channel):
-                await self._wait(5.0)  # another instance relays; take over if it goes away
-            self.running = True
             try:
-                while True:
-                    if not await self._publish_batch(conn):
-                        await self._wait(1.0)
+                await self._relay(conn)
             finally:
-                self.running = False
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", channel)
-                await conn.remove_listener(channel, self._on_notify)
+                # The session's lock and listener must not outlive it, and a dead connection cannot run
+                # pg_advisory_unlock (trying used to raise again here and end the relay). Closing the
+                # connection drops both on the server, whatever state it is in; the pool opens a new one.
+                conn.terminate()
+
+    async def _relay(self, conn: asyncpg.Connection) -> None:
+        self._wake.clear()
+        channel = await conn.fetchval("SELECT current_schema() || '_outbox'")
+        await conn.add_listener(channel, self._on_notify)
+        conn.add_termination_listener(self._on_notify)  # a lost connection wakes the relay to fail at once
+        while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", channel):
+            self._working("standby")
+            await self._wait(5.0)  # another instance relays; take over if it goes away
+        while True:
+            published = await self._publish_batch(conn)
+            self._working("relaying")
+            if not published:
+                await self._wait(1.0)
+
+    def _working(self, state: str) -> None:
+        if self._backoff.failures:
+            log.info("outbox.relay_resumed", state=state, after_failures=self._backoff.failures)
+            self._backoff.reset()
+        self.state = state
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()

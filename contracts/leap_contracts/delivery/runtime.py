@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
-from leap_contracts.delivery.consumer import Handler, Receiver, subscribe
+from leap_contracts.delivery.consumer import ConnectionWaits, Handler, Receiver, subscribe
 from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.delivery.outbox import OutboxRelay
 from leap_contracts.envelope import receive
@@ -20,11 +21,29 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 """Chunk events of 1,000 records stay far below this; the broker accepts it too."""
 
 
+@dataclass
+class Messaging:
+    """A service's messaging while it runs, as ``messaging()`` yields it: the broker, and what readiness
+    checks of its long-running tasks (``leap_contracts.delivery.health.health_router``)."""
+
+    broker: KafkaBroker
+    relay: OutboxRelay | None
+    waits: ConnectionWaits
+
+    def checks(self) -> dict[str, bool]:
+        """``consumers``: every subscriber consuming and no handler waiting out a lost connection; ``relay``
+        (for a service that publishes): relaying, or standing by for another instance's lock."""
+        checks = {"consumers": all(s.running for s in self.broker.subscribers) and not self.waits.waiting}
+        if self.relay is not None:
+            checks["relay"] = self.relay.ready
+        return checks
+
+
 @contextlib.asynccontextmanager
 async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: asyncpg.Pool,
                     subscriptions: Sequence[tuple[Topic, Handler]], metrics: DeliveryMetrics, max_attempts: int,
                     relay: bool = True, consumers: Mapping[str, int] | None = None,
-                    receivers: Mapping[str, Receiver] | None = None) -> AsyncIterator[KafkaBroker]:
+                    receivers: Mapping[str, Receiver] | None = None) -> AsyncIterator[Messaging]:
     """Start consuming ``subscriptions`` in one consumer group (``topic_prefix + group_id``) and, unless the
     service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit.
 
@@ -36,16 +55,18 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
                                 max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
     await producer.start()
     broker = KafkaBroker(bootstrap, logger=None)  # FastStream's own logs would print message contents
+    waits = ConnectionWaits()
     for topic, handler in subscriptions:
         subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
                   pool=pool, producer=producer, max_attempts=max_attempts,
                   processed=metrics.processed, dead_letters=metrics.dead_letters,
                   consumers=(consumers or {}).get(topic.name, 1),
-                  receive=(receivers or {}).get(topic.name, receive))
-    relay_task = asyncio.create_task(OutboxRelay(pool, producer).run(), name="outbox-relay") if relay else None
+                  receive=(receivers or {}).get(topic.name, receive), waits=waits)
+    outbox_relay = OutboxRelay(pool, producer) if relay else None
+    relay_task = asyncio.create_task(outbox_relay.run(), name="outbox-relay") if outbox_relay else None
     try:
         await broker.start()
-        yield broker
+        yield Messaging(broker, outbox_relay, waits)
     finally:
         await broker.stop()
         if relay_task:

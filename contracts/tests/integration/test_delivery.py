@@ -13,15 +13,6 @@ from leap_contracts.events import FileReceivedV1
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def pool(database_url):
-    pool = await database.create_pool(database_url, schema="svc", max_size=4)
-    await database.migrate(pool, schema="svc", package="leap_contracts.delivery")
-    await pool.execute("TRUNCATE inbox, outbox, dead_letter")
-    yield pool
-    await pool.close()
-
-
 def message(n: int):
     event = FileReceivedV1(upload_id=uuid.uuid4(), provider_id=str(n), service_code="CAN", file_format="csv",
                            size_bytes=n, sha256="0" * 64, received_at=datetime.now(UTC))
@@ -89,3 +80,34 @@ async def test_relay_wakes_on_notify_and_publishes(pool):
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_standby_relay_is_ready_and_the_relays_carry_on_when_the_lock_holder_dies(pool):
+    producer = Producer()
+    first, second = outbox.OutboxRelay(pool, producer), outbox.OutboxRelay(pool, producer)
+    tasks = [asyncio.create_task(first.run())]
+    try:
+        deadline = asyncio.get_running_loop().time() + 10
+        while first.state != "relaying":
+            assert asyncio.get_running_loop().time() < deadline, "the first relay did not take the lock"
+            await asyncio.sleep(0.05)  # poll, bounded by the deadline
+        tasks.append(asyncio.create_task(second.run()))
+        while second.state != "standby":
+            assert asyncio.get_running_loop().time() < deadline, "the second relay did not stand by"
+            await asyncio.sleep(0.05)  # poll, bounded by the deadline
+        assert first.ready and second.ready
+
+        holder = await pool.fetchval("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database"
+                                     " = (SELECT oid FROM pg_database WHERE datname = current_database())")
+        await pool.execute("SELECT pg_terminate_backend($1)", holder)
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, [message(4)])  # its notification wakes the standby relay
+        deadline = asyncio.get_running_loop().time() + 10
+        # Either may hold the lock next: the standby, woken by the notification, or the holder, reconnected.
+        while producer.sent != [b"4"] or {first.state, second.state} != {"relaying", "standby"}:
+            assert asyncio.get_running_loop().time() < deadline, "the relays did not carry on after the holder died"
+            await asyncio.sleep(0.05)  # poll, bounded by the deadline
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

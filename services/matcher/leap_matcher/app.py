@@ -38,8 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
                                                 (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)),
                                  consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers},
-                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as broker:
-                state.update(pool=pool, broker=broker)
+                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as running:
+                state.update(pool=pool, messaging=running)
                 yield
         finally:
             await pool.close()
@@ -47,6 +47,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="LEAP matcher", version="0.1.0", lifespan=lifespan)
 
-    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), broker=lambda: state.get("broker")))
+    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), messaging=lambda: state.get("messaging")))
 
     return edge.install(app, settings, pool=lambda: state.get("pool"), metrics=metrics)

@@ -36,8 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=((topics.RECORDS_VALIDATED, service.on_records_validated),
-                                                (topics.RECORDS_AT_SOURCE, service.on_records_at_source))) as broker:
-                state.update(pool=pool, broker=broker)
+                                                (topics.RECORDS_AT_SOURCE, service.on_records_at_source))) as running:
+                state.update(pool=pool, messaging=running)
                 yield
         finally:
             await pool.close()
@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="LEAP pseudonymiser", version="0.1.0", lifespan=lifespan)
 
-    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), broker=lambda: state.get("broker")))
+    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"), messaging=lambda: state.get("messaging")))
 
     @app.get("/key-check")
     async def key_check() -> dict:

@@ -44,8 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  relay=False,  # the reporter publishes nothing
                                  subscriptions=((topics.RECORDS_MATCHED, builder.on_records_matched),
                                                 (topics.BENEFICIARIES, builder.on_beneficiary_event),
-                                                (topics.UPLOAD_VALIDATED, builder.on_upload_validated))) as broker:
-                app.state.pool, app.state.broker, app.state.group_id = pool, broker, group_id
+                                                (topics.UPLOAD_VALIDATED, builder.on_upload_validated))) as running:
+                app.state.pool, app.state.messaging, app.state.group_id = pool, running, group_id
                 watch = asyncio.create_task(app.state.reach_index.watch(pool), name="reach-index-watch")
                 try:
                     yield
@@ -55,19 +55,19 @@ def create_app(settings: Settings) -> FastAPI:
                         await watch
         finally:
             await pool.close()
-            app.state.pool = app.state.broker = None
+            app.state.pool = app.state.messaging = None
 
     app = FastAPI(title="LEAP reporter", version="0.1.0", lifespan=lifespan)
     app.state.metrics = metrics
     app.state.settings = settings
     app.state.reach_index = ReachIndex(settings.reach_index_min_engagements, settings.reach_index_min_interval,
                                        settings.reach_index_max_staleness)
-    app.state.pool = app.state.broker = app.state.group_id = None
+    app.state.pool = app.state.messaging = app.state.group_id = None
     app.include_router(api.router)
     app.include_router(api_figures.router)
     app.include_router(pages.router)
 
-    app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, broker=lambda: app.state.broker,
+    app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, messaging=lambda: app.state.messaging,
                                      details=lambda: {"consumer_group": app.state.group_id}))
 
     return edge.install(app, settings)

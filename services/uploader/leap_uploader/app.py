@@ -68,8 +68,8 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                     subscriptions=((topics.FILE_RECEIVED, services.validation.on_file_received),
                                    (topics.RECORDS_MATCHED, services.completion.on_records_matched),
                                    (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected)),
-            ) as broker:
-                state.update(broker=broker)
+            ) as running:
+                state.update(messaging=running)
                 yield
         finally:
             await pool.close()
@@ -101,6 +101,6 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
         return response
 
     app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"),
-                                     broker=(lambda: state.get("broker")) if messaging else None))
+                                     messaging=(lambda: state.get("messaging")) if messaging else None))
 
     return harden(app, internal_port=settings.internal_port, forwarded_allow_ips=settings.forwarded_allow_ips)
