@@ -15,7 +15,7 @@ from leap_contracts.pseudonymisation import SPEC_VERSION, Tokeniser, key_check_v
 
 from leap_pseudonymiser import logs
 from leap_pseudonymiser.adapters import database
-from leap_pseudonymiser.service.handlers import Pseudonymiser
+from leap_pseudonymiser.service.handlers import RECEIVE_VALIDATED, Pseudonymiser
 from leap_pseudonymiser.settings import Settings
 
 GROUP_ID = "leap-pseudonymiser"
@@ -36,7 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=((topics.RECORDS_VALIDATED, service.on_records_validated),
-                                                (topics.RECORDS_AT_SOURCE, service.on_records_at_source))) as running:
+                                                (topics.RECORDS_AT_SOURCE, service.on_records_at_source)),
+                                 receivers={topics.RECORDS_VALIDATED.name: RECEIVE_VALIDATED}) as running:
                 state.update(pool=pool, messaging=running)
                 yield
         finally:

@@ -7,21 +7,19 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from leap_contracts import topics
-from leap_contracts.envelope import Envelope, open_envelope, seal
+from leap_contracts.envelope import Envelope, open_envelope, seal, sealed
 from leap_contracts.events import RecordsPseudonymisedAtSourceV1, RecordsPseudonymisedV1, RecordsValidatedV1
-from leap_contracts.pseudonymisation import (
-    NormalisationFinding,
-    RowIdentifier,
-    Tokeniser,
-    normalise_postcode,
-)
+from leap_contracts.plain import open_plain, receiver
+from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
 
 from leap_pseudonymiser.adapters import inbox, outbox, wards
 from leap_pseudonymiser.adapters.consumer import PoisonMessage
 from leap_pseudonymiser.domain.at_source import check_at_source
-from leap_pseudonymiser.domain.pseudonymise import pseudonymise
+from leap_pseudonymiser.domain.pseudonymise_chunk import canonical_postcodes, pseudonymise_chunk
 
 PRODUCER = "pseudonymiser"
+RECEIVE_VALIDATED = receiver(RecordsValidatedV1)
+"""How the consumer reads restricted.records-validated: envelope and plain payload in one pass."""
 
 
 @dataclass
@@ -37,23 +35,25 @@ class Pseudonymiser:
         self.key_check_values = {t.key_id: t.key_check_value for t in (self.tokeniser, *self.previous)}
 
     async def on_records_validated(self, envelope: Envelope) -> None:
-        event = open_envelope(envelope)
-        if not isinstance(event, RecordsValidatedV1):
+        """Received by ``RECEIVE_VALIDATED``: the payload as a plain Struct; the records out are written
+        as JSON-ready dicts (``pseudonymise_chunk``), the same bytes as the models would give."""
+        if envelope.event_type != RecordsValidatedV1.__name__:
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        event = open_plain(envelope, RecordsValidatedV1)
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_VALIDATED.name):
                 return
-            ward_lookup = await wards.lookup(conn, _postcodes(event))
-            result = RecordsPseudonymisedV1(
-                upload_id=event.upload_id,
-                provider_id=event.provider_id,
-                service_code=event.service_code,
-                chunk_index=event.chunk_index,
-                spec_version=self.tokeniser.spec_version,
-                key_id=self.tokeniser.key_id,
-                records=[pseudonymise(r, event.service_code, self.identifier, ward_lookup) for r in event.records],
-            )
-            out = seal(result, producer=PRODUCER, correlation_id=envelope.correlation_id)
+            ward_lookup = await wards.lookup(conn, canonical_postcodes(event.records))
+            payload = {
+                "upload_id": str(event.upload_id),
+                "provider_id": event.provider_id,
+                "service_code": event.service_code,
+                "chunk_index": event.chunk_index,
+                "spec_version": self.tokeniser.spec_version,
+                "key_id": self.tokeniser.key_id,
+                "records": pseudonymise_chunk(event.records, event.service_code, self.identifier, ward_lookup),
+            }
+            out = sealed(RecordsPseudonymisedV1, payload, producer=PRODUCER, correlation_id=envelope.correlation_id)
             await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix),
                                      topics.chunk_key(event.upload_id, event.chunk_index), out)])
 
@@ -71,13 +71,3 @@ class Pseudonymiser:
                    else str(event.upload_id))
             await outbox.add(conn, [(result.TOPIC.full_name(self.topic_prefix), key, out)])
 
-
-def _postcodes(event: RecordsValidatedV1) -> set[str]:
-    found = set()
-    for record in event.records:
-        if record.postcode:
-            try:
-                found.add(normalise_postcode(record.postcode))
-            except NormalisationFinding:
-                pass
-    return found

@@ -10,7 +10,7 @@ message is one sentence that names no cell value.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from leap_contracts.dataset import HeaderProblem, RowProblem, RowValidator, read_header
@@ -56,19 +56,7 @@ def validate_rows(
     ``read`` and ``validator_for`` are the standard dataset's by default (at-source files pass their own)."""
     tally = Tally()
     row_iter = iter(rows)
-    header_row = next(((n, cells) for n, cells in row_iter if not _blank(cells)), None)
-    if header_row is None:
-        raise FileRejected("The file contains no rows.")
-    header_number, header_cells = header_row
-    try:
-        header = read(header_cells)
-    except HeaderProblem as problem:
-        raise FileRejected(f"The header row cannot be used: {problem}.") from None
-    unknown = getattr(header, "unknown", ())
-    if unknown:
-        emit_problems([_unknown_column(header_number, name) for name in unknown])
-        tally.problems[("unknown_column", None, "warning")] += len(unknown)
-
+    header = read_file_header(row_iter, read, emit_problems, tally)
     validator = validator_for(header)
     chunker: Chunker[ValidatedRecord] = Chunker(chunk_size, emit_chunk)
     counts = tally.problems
@@ -88,6 +76,24 @@ def validate_rows(
             chunker.add(record)
     tally.chunk_count = chunker.close()
     return tally
+
+
+def read_file_header(row_iter: Iterator[tuple[int, list[str]]], read: Callable,
+                     emit_problems: Callable[[list[RowProblem]], None], tally: Tally):
+    """Consume rows up to the first non-blank one and read it as the header (warning of unknown columns)."""
+    header_row = next(((n, cells) for n, cells in row_iter if not _blank(cells)), None)
+    if header_row is None:
+        raise FileRejected("The file contains no rows.")
+    header_number, header_cells = header_row
+    try:
+        header = read(header_cells)
+    except HeaderProblem as problem:
+        raise FileRejected(f"The header row cannot be used: {problem}.") from None
+    unknown = getattr(header, "unknown", ())
+    if unknown:
+        emit_problems([_unknown_column(header_number, name) for name in unknown])
+        tally.problems[("unknown_column", None, "warning")] += len(unknown)
+    return header
 
 
 def rejection_reason(tally: Tally, max_rejected_share: float) -> str | None:

@@ -22,7 +22,8 @@ from leap_uploader.adapters.copy_binary import CopyWriter
 from leap_uploader.adapters.file_readers import csv_rows, xlsx_rows
 from leap_uploader.domain import mapping as mapping_rules
 from leap_uploader.domain.mapping import IDENTITY, Mapping
-from leap_uploader.domain.wire import encode_sealed
+from leap_uploader.domain.fast_validation import validate_rows_to_json
+from leap_uploader.domain.wire import encode_sealed, encode_validated_chunk
 from leap_uploader.domain.validation import FileRejected, Tally, rejection_reason, validate_rows
 
 PRODUCER = "uploader"
@@ -79,6 +80,12 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
         records.write_row(records_topic, key, cb.field(encode_sealed(event, producer=PRODUCER,
                                                                      correlation_id=correlation_id)))
 
+    def emit_json_chunk(index: int, chunk: list[bytes]) -> None:
+        if publish:
+            records.write_row(records_topic, key, cb.field(encode_validated_chunk(
+                upload.upload_id, upload.provider_id, upload.service_code, index, chunk,
+                producer=PRODUCER, correlation_id=correlation_id)))
+
     def emit_problems(found: list[RowProblem]) -> None:
         for p in found:
             problems.write_row(upload_field, cb.int4(p.row), cb.text(p.column), cb.text(p.code),
@@ -99,8 +106,8 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
                 raise FileRejected(f"The file has {tally.rows_total} data rows but its manifest says "
                                    f"{at_source['row_count']}; send the file and manifest the tool wrote together.")
         else:
-            tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk,
-                                  emit_problems=emit_problems)
+            tally = validate_rows_to_json(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_json_chunk,
+                                          emit_problems=emit_problems)
     except FileRejected as rejected:  # nothing of a file rejected as a whole is kept
         problems_file.close()
         records_file.close()

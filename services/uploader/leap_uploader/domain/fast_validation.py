@@ -1,0 +1,111 @@
+"""Validate a file's rows against the standard dataset, writing accepted records straight to JSON.
+
+The same result as :func:`leap_uploader.domain.validation.validate_rows` with the standard
+``RowValidator`` (the same tally, the same problems in the same order, records whose JSON is
+byte for byte what pydantic writes), several times cheaper per row: rows are read a block at
+a time, column by column, and each distinct cell is judged once (``record_json``). Only rows
+with a blank, a problem or a warning go through the reference ``RowValidator`` one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice, repeat
+from operator import itemgetter
+
+from leap_contracts.dataset import RowProblem, RowValidator, read_header
+from leap_contracts.dataset.columns import Header
+from leap_contracts.events import ValidatedRecord
+
+from leap_uploader.domain import record_json as rj
+from leap_uploader.domain.validation import Tally, read_file_header
+
+BLOCK = 2048
+_serialise = ValidatedRecord.__pydantic_serializer__.to_json
+
+
+def validate_rows_to_json(
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    chunk_size: int,
+    emit_chunk: Callable[[int, list[bytes]], None],
+    emit_problems: Callable[[list[RowProblem]], None],
+) -> Tally:
+    """``emit_chunk(index, records)`` gets each chunk's records as ValidatedRecord JSON (bytes)."""
+    tally = Tally()
+    row_iter = iter(rows)
+    header = read_file_header(row_iter, read_header, emit_problems, tally)
+    reader = _BlockReader(header, RowValidator(header), tally, emit_problems)
+    accepted: list[bytes] = []
+    chunks = 0
+    while block := list(islice(row_iter, BLOCK)):
+        reader.read(block, accepted)
+        while len(accepted) >= chunk_size:
+            emit_chunk(chunks, accepted[:chunk_size])
+            del accepted[:chunk_size]
+            chunks += 1
+    if accepted:
+        emit_chunk(chunks, accepted)
+        chunks += 1
+    tally.chunk_count = chunks
+    return tally
+
+
+class _BlockReader:
+    def __init__(self, header: Header, validator: RowValidator, tally: Tally,
+                 emit_problems: Callable[[list[RowProblem]], None]) -> None:
+        positions = header.positions
+        self._present = [(i, positions[name], rj.FragmentMemo(make))
+                         for i, (name, make) in enumerate(rj.FIELDS) if name in positions]
+        self._absent = [(i, make("")) for i, (name, make) in enumerate(rj.FIELDS) if name not in positions]
+        self._pick = itemgetter(*(at for _, at, _ in self._present))
+        self._width = max(at for _, at, _ in self._present) + 1
+        self._validator = validator
+        self._tally = tally
+        self._emit_problems = emit_problems
+
+    def read(self, block: list[tuple[int, list[str]]], accepted: list[bytes]) -> None:
+        numbers = [number for number, _ in block]
+        cells = [row for _, row in block]
+        columns: list = [None] * len(rj.FIELDS)
+        for i, fragment in self._absent:
+            columns[i] = repeat(fragment)
+        for (i, _, memo), values in zip(self._present, zip(*self._picked(cells))):
+            columns[i] = map(memo.__getitem__, values)
+        child, first, dob, gender = rj.CHILD, rj.NO_FIRST_NAME, rj.NO_DATE_OF_BIRTH, rj.NO_GENDER
+        bt, fn, db, gd = rj.BENEFICIARY_TYPE, rj.FIRST_NAME, rj.DATE_OF_BIRTH, rj.GENDER
+        start, join, add = rj.row_start, b"".join, accepted.append
+        clean = 0
+        for number, row, parts in zip(numbers, cells, zip(*columns)):
+            if None in parts or (parts[bt] is child and (parts[fn] is first or parts[db] is dob or parts[gd] is gender)):
+                self._one_by_one(number, row, add)
+            else:
+                add(start(number) + join(parts))
+                clean += 1
+        self._tally.rows_total += clean
+        self._tally.rows_accepted += clean
+
+    def _picked(self, cells: list[list[str]]) -> Iterator[tuple[str, ...]]:
+        try:
+            return list(map(self._pick, cells))
+        except IndexError:  # short rows read blanks for the columns they lack, as RowValidator does
+            width = self._width
+            return [self._pick(row if len(row) >= width else row + [""] * (width - len(row))) for row in cells]
+
+    def _one_by_one(self, number: int, row: list[str], add: Callable[[bytes], None]) -> None:
+        """The reference path, exactly as ``validate_rows`` walks a row."""
+        if not "".join(row).strip():
+            return
+        tally = self._tally
+        tally.rows_total += 1
+        record, problems = self._validator.validate(number, row)
+        if problems:
+            self._emit_problems(problems)
+            counts = tally.problems
+            for p in problems:
+                counts[(p.code, p.column, p.severity)] += 1
+        if record is None:
+            tally.rows_rejected += 1
+        else:
+            tally.rows_accepted += 1
+            add(_serialise(record))
