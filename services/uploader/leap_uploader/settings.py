@@ -25,6 +25,11 @@ class Settings(DatabaseSettings):
     topic_prefix: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8001
+    # /health/* and /metrics only on this port (keep it internal), the API only on http_port
+    # (leap_contracts.http.edge); unset: one port, operations refused to requests that came through a proxy.
+    internal_port: int | None = None
+    # A proxy at one of these addresses (comma-separated, '*' any) tells the scheme and client (X-Forwarded-*).
+    forwarded_allow_ips: str = "127.0.0.1"
     storage_key: SecretStr = Field(description="AES-256 key for stored files, base64 of 32 bytes; never in the repository.")
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     max_xlsx_expanded_bytes: int = Field(default=2 * 1024 * 1024 * 1024, gt=0,
@@ -36,9 +41,14 @@ class Settings(DatabaseSettings):
                                 "http://localhost too. Only turn off behind a TLS-terminating proxy on another name.")
     session_seconds: int = Field(default=8 * 3600, gt=0)
     session_idle_seconds: int = Field(default=30 * 60, gt=0)
-    sign_in_max_failures: int = Field(default=5, gt=0, description="Failures before an account locks.")
-    sign_in_lock_seconds: int = Field(default=15 * 60, gt=0)
-    sign_in_address_limit: int = Field(default=30, gt=0, description="Failures per client address per 15 minutes.")
+    # Sign-in throttling, never a lockout (leap_uploader.domain.throttle): past the free failures, attempts wait
+    # 1, 2, 4 ... seconds after the last failure, at most sign_in_lock_seconds; failures are kept for an hour.
+    sign_in_max_failures: int = Field(default=5, gt=0, description="Free failures per account (from browsers "
+                                      "that never signed in to it) and per known device, before waits begin.")
+    sign_in_lock_seconds: int = Field(default=15 * 60, gt=0, description="The longest wait between attempts.")
+    sign_in_address_limit: int = Field(default=30, gt=0, description="Free failures per client address.")
+    sign_in_alert_failures: int = Field(default=10, gt=0, description="Failures of one account in an hour that "
+                                        "alert the admins (audit sign_in.alert, shown on /admin).")
     pseudo_key_id: str | None = Field(default=None, description="Key id at-source manifests must name (public).")
     pseudo_key_check_value: str | None = Field(default=None,
                                                description="Key check value at-source manifests must carry (public).")
@@ -47,7 +57,9 @@ class Settings(DatabaseSettings):
         default=None, description="Ed25519 private key (base64 of 32 raw bytes, or PEM) signing the sign-in "
         "assertions this uploader gives the reporter (/sso/reporter); unset: no single sign-on.")
     reporter_url: str | None = Field(default=None, description="The reporter's public base URL: /sso/reporter "
-                                     "only sends people back under it.")
+                                     "only sends people back to its /signin/callback.")
+    matcher_url: str | None = Field(default=None, description="The matcher's public base URL, for /sso/matcher "
+                                    "(analysts and admins reading explanations); unset: no sign-in to the matcher.")
 
     @field_validator("identity_signing_key")
     @classmethod
@@ -56,21 +68,23 @@ class Settings(DatabaseSettings):
             identity.load_private_key(value.get_secret_value())  # ValueError says what is wrong, never the key
         return value
 
-    @field_validator("reporter_url")
+    @field_validator("reporter_url", "matcher_url")
     @classmethod
     def _reporter_url_is_absolute(cls, value: str | None) -> str | None:
         if value is None:
             return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-            raise ValueError("UPLOADER_REPORTER_URL must be an absolute http(s) URL without query, "
-                             "e.g. https://reports.example.org")
+            raise ValueError("UPLOADER_REPORTER_URL and UPLOADER_MATCHER_URL must be absolute http(s) URLs "
+                             "without query, e.g. https://reports.example.org")
         return value.rstrip("/")
 
     @model_validator(mode="after")
     def _single_sign_on_needs_both(self) -> "Settings":
         if (self.identity_signing_key is None) != (self.reporter_url is None):
             raise ValueError("set both UPLOADER_IDENTITY_SIGNING_KEY and UPLOADER_REPORTER_URL, or neither")
+        if self.matcher_url is not None and self.identity_signing_key is None:
+            raise ValueError("UPLOADER_MATCHER_URL needs UPLOADER_IDENTITY_SIGNING_KEY")
         return self
 
     @property

@@ -112,3 +112,20 @@ async def complete_second_factor(conn: Conn, old_hash: str, new_hash: str, ttl_s
 
 async def delete_session(conn: Conn, token_hash: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
+
+
+async def count_session_failure(conn: Conn, token_hash: str) -> int:
+    """One more wrong code in this half session; how many so far."""
+    return await conn.fetchval("UPDATE sessions SET code_failures = code_failures + 1 WHERE token_hash = $1 "
+                               "RETURNING code_failures", token_hash) or 0
+
+
+async def set_role(conn: Conn, user_id: int, role: str, provider_id: str | None) -> None:
+    await conn.execute("UPDATE users SET role = $2, provider_id = $3 WHERE id = $1", user_id, role, provider_id)
+
+
+async def delete_sessions(conn: Conn, *, user_id: int | None = None, keep: str | None = None) -> int:
+    """A user's sessions (every user's without ``user_id``), except the one whose hash is ``keep``."""
+    status = await conn.execute("DELETE FROM sessions WHERE ($1::bigint IS NULL OR user_id = $1) "
+                                "AND token_hash IS DISTINCT FROM $2", user_id, keep)
+    return int(status.split()[-1])

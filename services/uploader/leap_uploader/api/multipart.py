@@ -17,6 +17,8 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from leap_contracts.http.bad_bytes import problem_in
+
 from leap_uploader.service.receiving import SpooledFile
 
 HEAD_SIZE = 64 * 1024
@@ -117,7 +119,9 @@ class UploadForm:
 
     def on_part_end(self) -> None:
         if self._part in _TEXT_FIELDS:
-            self.fields[self._part] = self._field.decode("utf-8", errors="replace")
+            if problem := problem_in(bytes(self._field), f"the {self._part} field"):
+                raise BadForm(problem)  # NUL, a control character or not UTF-8 (leap_contracts.http.bad_bytes)
+            self.fields[self._part] = self._field.decode("utf-8")
             if self._part == "service":
                 self.service = self.fields["service"]
         elif self._part == "manifest":

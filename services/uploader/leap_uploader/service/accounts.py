@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from leap_uploader.adapters import accounts, audit
+from leap_uploader.adapters import accounts, audit, throttle
+from leap_uploader.service import session_ending
 from leap_uploader.domain import passwords, totp
+from leap_uploader.domain.throttle import wait_seconds
 
 ROLES = ("provider", "analyst", "admin")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
-WRONG = "the username or password is not right, or the account is locked for a while"
+WRONG = "the username or password is not right"
 
 
 class SignInRefused(Exception):
@@ -35,10 +37,11 @@ class InvalidUser(ValueError):
 
 @dataclass(frozen=True)
 class Policy:
-    max_failures: int = 5
-    lock_seconds: int = 15 * 60
-    address_limit: int = 30
-    address_window_seconds: int = 15 * 60
+    max_failures: int = 5  # free failures per account (or known device) before attempts must wait
+    lock_seconds: int = 15 * 60  # the longest wait
+    address_limit: int = 30  # free failures per address
+    failure_window_seconds: int = 3600  # failures are remembered this long
+    alert_failures: int = 10  # failures of one account (in the window) that alert the admins
     session_seconds: int = 8 * 3600
     idle_seconds: int = 30 * 60
     half_session_seconds: int = 10 * 60
@@ -64,29 +67,61 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def sign_in(pool: asyncpg.Pool, policy: Policy, username: str, password: str, address: str) -> str:
-    """Password step: a new half session (second factor still to do); returns the cookie value."""
+async def _throttle_wait(conn, policy: Policy, account: str, address: str, device: str | None) -> int:
+    found = await throttle.buckets(conn, account=account, address=address, device=device, free=policy.max_failures,
+                                   address_free=policy.address_limit, window=policy.failure_window_seconds)
+    return wait_seconds(found, policy.lock_seconds)
+
+
+async def _failed(conn, policy: Policy, *, account: str, address: str, device: str | None, actor: str,
+                  user_known: bool, step: str, **detail) -> None:
+    """Count a failure; alert the admins (audit ``sign_in.alert``, shown on /admin) once per window when an
+    account or an address passes ``alert_failures``."""
+    await throttle.add_failure(conn, account=account, address=address, device=device)
+    await audit.record(conn, actor, "sign_in.failed", address=address, step=step, known_device=device is not None,
+                       **detail)
+    window = policy.failure_window_seconds
+    if user_known and await throttle.failures_of_account(conn, account, window) >= policy.alert_failures \
+            and not await throttle.alerted_recently(conn, actor, window):
+        await audit.record(conn, "anonymous", "sign_in.alert", target=actor, address=address,
+                           reason="many failed sign-ins to this account", window_seconds=window)
+    found = await throttle.buckets(conn, account=account, address=address, device=None, free=policy.max_failures,
+                                   address_free=policy.address_limit, window=window)
+    if found[1].failures >= policy.address_limit and not await throttle.alerted_recently(conn, f"address:{address}",
+                                                                                          window):
+        await audit.record(conn, "anonymous", "sign_in.alert", target=f"address:{address}", address=address,
+                           reason="many failed sign-ins from this address", window_seconds=window)
+
+
+async def sign_in(pool: asyncpg.Pool, policy: Policy, username: str, password: str, address: str,
+                  device_token: str | None = None) -> str:
+    """Password step: a new half session (second factor still to do); returns the cookie value.
+
+    Throttled, never locked (``leap_uploader.domain.throttle``): while an attempt must wait, it is refused
+    without checking the password (:class:`TooManyAttempts` says how long)."""
+    account = username.strip().lower()[:64]
     async with pool.acquire() as conn, conn.transaction():
-        if await accounts.address_failures(conn, address, policy.address_window_seconds) >= policy.address_limit:
-            await audit.record(conn, "anonymous", "sign_in.rate_limited", address=address)
-            raise TooManyAttempts("too many failed sign-ins from this address: wait 15 minutes and try again")
         user = await accounts.by_username(conn, username, lock=True)
-        good = passwords.verify_password(user["password_hash"] if user else passwords.DUMMY_HASH, password)
-        locked = user is not None and user["locked_until"] is not None and await conn.fetchval(
-            "SELECT $1::timestamptz > now()", user["locked_until"])
-        if user is None or not good or locked or user["disabled_at"] is not None:
-            await accounts.add_address_failure(conn, address)
-            if user is not None and not locked:
-                await accounts.record_failure(conn, user["id"], policy.max_failures, policy.lock_seconds)
-            await audit.record(conn, f"user:{user['username']}" if user else "anonymous", "sign_in.failed",
-                               address=address, step="password", locked=bool(locked))
-            failure = SignInRefused(WRONG)
+        device = await throttle.known_device(conn, device_token, user["id"]) if user else None
+        actor = f"user:{user['username']}" if user else "anonymous"
+        wait = await _throttle_wait(conn, policy, account, address, device)
+        if wait > 0:
+            await audit.record(conn, actor, "sign_in.throttled", address=address, wait_seconds=wait,
+                               known_device=device is not None)
+            failure: Exception = TooManyAttempts(f"too many failed sign-ins: wait {wait} seconds and try again")
         else:
-            token = secrets.token_urlsafe(32)
-            await accounts.create_session(conn, _hash(token), user["id"], secrets.token_urlsafe(32),
-                                          policy.half_session_seconds)
-            await audit.record(conn, f"user:{user['username']}", "sign_in.password_ok", address=address)
-            return token
+            good = passwords.verify_password(user["password_hash"] if user else passwords.DUMMY_HASH, password)
+            if user is None or not good or user["disabled_at"] is not None:
+                await _failed(conn, policy, account=account, address=address, device=device, actor=actor,
+                              user_known=user is not None, step="password")
+                failure = SignInRefused(WRONG)
+            else:
+                token = secrets.token_urlsafe(32)
+                await accounts.create_session(conn, _hash(token), user["id"], secrets.token_urlsafe(32),
+                                              policy.half_session_seconds)
+                await audit.record(conn, f"user:{user['username']}", "sign_in.password_ok", address=address,
+                                   known_device=device is not None)
+                return token
     raise failure
 
 
@@ -110,22 +145,24 @@ async def start_enrolment(pool: asyncpg.Pool, user: SessionUser) -> tuple[str, s
     return secret, totp.qr_svg(totp.provisioning_uri(secret, user.username))
 
 
-async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, code: str, address: str) -> str:
-    """Check the code (enrolling on first use); returns the new, full session's cookie value."""
+async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, code: str, address: str,
+                        device_token: str | None = None) -> tuple[str, str]:
+    """Check the code (enrolling on first use); returns the new, full session's cookie value and the device
+    cookie's (the one presented when it is this user's known device, else a new one)."""
+    account = user.username.lower()
     async with pool.acquire() as conn, conn.transaction():
         row = await accounts.by_id(conn, user.user_id, lock=True)
+        device = await throttle.known_device(conn, device_token, user.user_id)
         enrolling = row["totp_secret"] is None
         secret = row["totp_pending"] if enrolling else row["totp_secret"]
         step = totp.accepted_step(secret, code, row["totp_last_step"]) if secret else None
         if step is None:
-            await accounts.record_failure(conn, user.user_id, policy.max_failures, policy.lock_seconds)
-            await accounts.add_address_failure(conn, address)
-            await audit.record(conn, user.actor, "sign_in.failed", address=address, step="totp",
-                               replayed=bool(secret and totp.accepted_step(secret, code, -1) is not None))
+            await _failed(conn, policy, account=account, address=address, device=device, actor=user.actor,
+                          user_known=True, step="totp",
+                          replayed=bool(secret and totp.accepted_step(secret, code, -1) is not None))
+            if await accounts.count_session_failure(conn, user.token_hash) >= policy.max_failures:
+                await accounts.delete_session(conn, user.token_hash)  # start again from the password
             failure = SignInRefused("the code is not right or was already used: wait for the next code and try again")
-        elif row["locked_until"] is not None and await conn.fetchval("SELECT $1::timestamptz > now()",
-                                                                      row["locked_until"]):
-            failure = SignInRefused(WRONG)
         else:
             if enrolling:
                 await accounts.confirm_totp(conn, user.user_id, secret, step)
@@ -133,10 +170,14 @@ async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, c
             else:
                 await accounts.use_totp_step(conn, user.user_id, step)
             await accounts.clear_failures(conn, user.user_id)
+            await throttle.clear(conn, account=account, address=address, device=device)
+            if device is None:
+                device_token = secrets.token_urlsafe(32)
+                await throttle.remember_device(conn, device_token, user.user_id)
             token = secrets.token_urlsafe(32)
             await accounts.complete_second_factor(conn, user.token_hash, _hash(token), policy.session_seconds)
-            await audit.record(conn, user.actor, "sign_in.succeeded", address=address)
-            return token
+            await audit.record(conn, user.actor, "sign_in.succeeded", address=address, known_device=device is not None)
+            return token, device_token or ""
     raise failure
 
 
@@ -169,18 +210,42 @@ async def create_user(pool: asyncpg.Pool, actor: str, username: str, role: str, 
 
 
 async def change_user(pool: asyncpg.Pool, actor: str, user_id: int, *, password: str | None = None,
-                      reset_totp: bool = False, disabled: bool | None = None, unlock: bool = False) -> None:
+                      reset_totp: bool = False, disabled: bool | None = None, unlock: bool = False,
+                      role: str | None = None, provider_id: str | None = None, topic_prefix: str = "") -> None:
+    """Change a user; disabling them, changing their role, password or authenticator ends every session of
+    theirs, here and (``SessionsEndedV1``) on the reporter and the matcher."""
     hashed = None
     if password:
         try:
             hashed = passwords.hash_password(password)
         except passwords.WeakPassword as exc:
             raise InvalidUser(str(exc)) from None
+    if role is not None:
+        if role not in ROLES:
+            raise InvalidUser(f"role must be one of {', '.join(ROLES)}")
+        provider_id = provider_id or None
+        if (role == "provider") != bool(provider_id):
+            raise InvalidUser("provider users need a provider; analysts and admins have none")
     async with pool.acquire() as conn, conn.transaction():
         row = await accounts.by_id(conn, user_id, lock=True)
         if row is None:
             raise InvalidUser("no such user")
+        role_changed = role is not None and (role, provider_id) != (row["role"], row["provider_id"])
+        if role_changed:
+            if provider_id and not await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id):
+                raise InvalidUser("no such provider")
+            await accounts.set_role(conn, user_id, role, provider_id)
         await accounts.update_user(conn, user_id, password_hash=hashed, reset_totp=reset_totp, disabled=disabled,
                                    unlock=unlock)
+        if unlock:
+            await throttle.clear(conn, account=row["username"].lower())
+        reason = ("disabled" if disabled else "role_changed" if role_changed else "password_changed" if hashed
+                  else "second_factor_reset" if reset_totp else None)
+        if reason is not None:
+            await accounts.delete_sessions(conn, user_id=user_id)
+            if hashed or reset_totp:
+                await throttle.forget_devices(conn, user_id)
+            await session_ending.announce(conn, topic_prefix, user_id, reason)
         await audit.record(conn, actor, "user.changed", target=f"user:{row['username']}", password=bool(hashed),
-                           reset_totp=reset_totp, disabled=disabled, unlock=unlock)
+                           reset_totp=reset_totp, disabled=disabled, unlock=unlock,
+                           role=role if role_changed else None, sessions_ended=reason is not None)

@@ -16,6 +16,8 @@ from leap_uploader.service.accounts import Policy, SessionUser
 
 SESSION_COOKIE = "leap_session"
 PRE_SESSION_COOKIE = "leap_presession"
+DEVICE_COOKIE = "leap_device"  # a browser that completed a sign-in (leap_uploader.domain.throttle)
+DEVICE_SECONDS = 365 * 24 * 3600
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -29,7 +31,8 @@ class Redirect(Exception):
 def policy(request: Request) -> Policy:
     s = request.app.state.services.settings
     return Policy(max_failures=s.sign_in_max_failures, lock_seconds=s.sign_in_lock_seconds,
-                  address_limit=s.sign_in_address_limit, session_seconds=s.session_seconds,
+                  address_limit=s.sign_in_address_limit, alert_failures=s.sign_in_alert_failures,
+                  session_seconds=s.session_seconds,
                   idle_seconds=s.session_idle_seconds)
 
 

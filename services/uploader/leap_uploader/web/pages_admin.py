@@ -9,11 +9,11 @@ from fastapi import APIRouter, Form, Request
 from leap_contracts.catalogue import SERVICES
 
 from leap_uploader.adapters import accounts as accounts_sql
-from leap_uploader.adapters import audit, mappings, providers
+from leap_uploader.adapters import audit, mappings, providers, throttle
 from leap_uploader.api.multipart import read_upload_form
-from leap_uploader.service import accounts, admin
+from leap_uploader.service import accounts, admin, session_ending
 from leap_uploader.service.providers import InvalidCommand
-from leap_uploader.web.deps import Admin, check_csrf, page, redirect
+from leap_uploader.web.deps import Admin, address, check_csrf, page, redirect
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Text = Annotated[str, Form(max_length=256)]
@@ -25,6 +25,7 @@ async def _overview(request: Request, user, **extra):
     return page(request, "admin.html", user, providers=await providers.list_all(pool),
                 users=await accounts_sql.list_users(pool), tokens=await providers.tokens(pool),
                 mappings=await mappings.list_all(pool), audit=await audit.recent(pool, 50),
+                alerts=await throttle.recent_alerts(pool),
                 services=sorted(SERVICES), roles=accounts.ROLES, **extra)
 
 
@@ -85,14 +86,29 @@ async def create_user(request: Request, user: Admin, csrf_token: Csrf, username:
 
 @router.post("/users/change")
 async def change_user(request: Request, user: Admin, csrf_token: Csrf, user_id: Annotated[int, Form()],
-                      action: Text, password: Annotated[str, Form(max_length=256)] = ""):
+                      action: Text, password: Annotated[str, Form(max_length=256)] = "",
+                      provider_id: Annotated[str, Form(max_length=64)] = ""):
     check_csrf(user, csrf_token)
     changes = {"unlock": {"unlock": True}, "reset_totp": {"reset_totp": True}, "disable": {"disabled": True},
-               "enable": {"disabled": False}, "password": {"password": password, "unlock": True}}.get(action)
+               "enable": {"disabled": False}, "password": {"password": password, "unlock": True},
+               **{f"role:{r}": {"role": r, "provider_id": provider_id} for r in accounts.ROLES}}.get(action)
     if changes is None:
         return await _overview(request, user, error="unknown action")
-    return await _act(request, user, lambda: accounts.change_user(request.app.state.services.pool, user.actor,
-                                                                 user_id, **changes), "user changed")
+    services = request.app.state.services
+    return await _act(request, user, lambda: accounts.change_user(services.pool, user.actor, user_id, **changes,
+                                                                 topic_prefix=services.settings.topic_prefix),
+                      "user changed")
+
+
+@router.post("/sessions/end-all")
+async def end_all_sessions(request: Request, user: Admin, csrf_token: Csrf):
+    """Every session ends: here (but this one) and, through SessionsEndedV1, on the reporter and the matcher."""
+    check_csrf(user, csrf_token)
+    services = request.app.state.services
+    ended = await session_ending.end_all(services.pool, user.actor, services.settings.topic_prefix,
+                                         keep=user.token_hash, address=address(request))
+    return await _overview(request, user, notice=f"every session ended ({ended} here; the reporter's and the "
+                                                 "matcher's follow within seconds)")
 
 
 @router.get("/mappings/edit")

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Form, Request
 from leap_contracts.identity import local_path
 
 from leap_uploader.service import accounts
-from leap_uploader.web.deps import (PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser, User, address, check_csrf,
+from leap_uploader.web.deps import (DEVICE_COOKIE, DEVICE_SECONDS, PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser, User,
+                                    address, check_csrf,
                                     check_pre_session, page, policy, pre_session_token, redirect, set_cookie)
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +48,8 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=64)
     check_pre_session(request, csrf_token)
     pool = request.app.state.services.pool
     try:
-        token = await accounts.sign_in(pool, policy(request), username, password, address(request))
+        token = await accounts.sign_in(pool, policy(request), username, password, address(request),
+                                       request.cookies.get(DEVICE_COOKIE))
     except accounts.TooManyAttempts as exc:
         return await sign_in_page(request, str(exc), 429, next)
     except accounts.SignInRefused as exc:
@@ -75,11 +77,15 @@ async def code(request: Request, user: HalfUser, code: Annotated[str, Form(max_l
     check_csrf(user, csrf_token)
     pool = request.app.state.services.pool
     try:
-        token = await accounts.second_factor(pool, policy(request), user, code, address(request))
+        token, device = await accounts.second_factor(pool, policy(request), user, code, address(request),
+                                                     request.cookies.get(DEVICE_COOKIE))
     except accounts.SignInRefused as exc:
+        if await accounts.current(pool, policy(request), request.cookies.get(SESSION_COOKIE)) is None:
+            return await sign_in_page(request, f"{exc}; too many wrong codes: sign in again", 401, next)
         return await code_page(request, user, str(exc), 401, next)
     response = redirect(local_path(next))
     set_cookie(request, response, SESSION_COOKIE, token, request.app.state.services.settings.session_seconds)
+    set_cookie(request, response, DEVICE_COOKIE, device, DEVICE_SECONDS)
     return response
 
 

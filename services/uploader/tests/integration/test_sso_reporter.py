@@ -81,12 +81,17 @@ async def test_a_provider_is_refused_with_a_clear_page(app, pool, browser, make_
     "https://reporter.example/other", "https://reporter.example/dashboard", "//reporter.example/dash/x",
     "https://reporter.example@evil.example/dash/x", "https://reporter.example:444/dash/x",
     "https://reporter.example/dash/x\\@evil.example", "/dash/signin/callback",
-    "https://reporter.example/dash/../other-app/x", "https://reporter.example/dash/%2e%2e/other-app/x"])
+    "https://reporter.example/dash/../other-app/x", "https://reporter.example/dash/%2e%2e/other-app/x",
+    # only the callback: the one-time assertion never lands in the address of any other page
+    "https://reporter.example/dash/", "https://reporter.example/dash/quality?upload=1",
+    "https://reporter.example/dash/signin", "https://reporter.example/dash/signin/callback/x",
+    "https://reporter.example/dash/signin/%63allback", "https://reporter.example/dash/signin/callback#x"])
 async def test_a_return_address_off_the_reporter_is_refused(app, pool, browser, return_to):
     await make_user(pool, "ana.two", "analyst")
     await browser.sign_in("ana.two")
     response = await _sso(browser, return_to)
-    assert response.status_code == 400 and "must be an address under https://reporter.example/dash" in response.text
+    assert response.status_code == 400
+    assert "return_to must be https://reporter.example/dash/signin/callback" in response.text
 
 
 async def test_an_analyst_goes_back_with_a_signed_assertion(app, pool, browser, identity_public_key):
@@ -115,4 +120,7 @@ async def test_next_never_leaves_the_site(app, pool, browser, next):
     done = await browser.http.post("/sign-in/code", follow_redirects=False, data={
         "code": pyotp.TOTP(page.text.split('id="totp-secret">')[1].split("<")[0]).now(),
         "csrf_token": csrf(page.text), "next": next})
+    if "\t" in next:  # a control character in a form field is refused outright (leap_contracts.http.bad_bytes)
+        assert done.status_code == 400 and "tab" in done.json()["detail"]
+        return
     assert done.status_code == 303 and done.headers["location"] == "/"

@@ -54,15 +54,6 @@ async def test_a_replayed_code_is_refused(app, pool, browser):
     assert ok.status_code == 200 and ok.url.path == "/uploads"
 
 
-async def test_repeated_failures_lock_the_account(app, pool, browser):
-    await make_user(pool, "locked.one", "analyst")
-    for _ in range(5):
-        assert (await browser.password_step("locked.one", "wrong password!!")).status_code == 401
-    refused = await browser.password_step("locked.one")  # the right password, but locked
-    assert refused.status_code == 401 and "locked" in refused.text
-    assert await pool.fetchval("SELECT locked_until > now() FROM users WHERE username = 'locked.one'")
-
-
 async def test_failures_are_rate_limited_per_address(app, pool, services):
     b = Browser(app, address="10.9.9.9")
     try:
