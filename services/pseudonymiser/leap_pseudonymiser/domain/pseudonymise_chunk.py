@@ -2,11 +2,11 @@
 
 The same values as :func:`leap_pseudonymiser.domain.pseudonymise.pseudonymise` followed by
 ``model_dump(mode="json")`` (property-tested against it), without building a pydantic model per
-record: identifiers go through ``RowIdentifier.tokenise`` (each distinct value normalised and
-tokenised once), postcodes are placed once per distinct value, and every value written is one
-the model accepts (tokens are hex HMACs, the rest comes from validated records), except a birth
-month before the year 1000, which the model refuses: such a chunk takes the reference path, so it
-fails exactly as before.
+record: identifiers are read from ``TokenMemos`` by ``RowIdentifier.tokenise``'s rules (each
+distinct value normalised and tokenised once), postcodes are placed once per distinct value, and
+every value written is one the model accepts (tokens are hex HMACs, the rest comes from validated
+records), except a birth month before the year 1000, which the model refuses: such a chunk takes
+the reference path, so it fails exactly as before.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from leap_contracts.pseudonymisation import NormalisationFinding, RowIdentifier, normalise_postcode
+from leap_contracts.pseudonymisation.identify import KEY_GENDERS
 
 from leap_pseudonymiser.domain.pseudonymise import WardLookup, pseudonymise
+from leap_pseudonymiser.domain.token_memos import TokenMemos
 
 MEMO_LIMIT = 100_000
 
@@ -54,35 +56,53 @@ def canonical_postcodes(records: Sequence[Any]) -> set[str]:
     return found
 
 
-def pseudonymise_chunk(records: Sequence[Any], service_code: str, identifier: RowIdentifier,
+def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMemos, identifier: RowIdentifier,
                        wards: WardLookup) -> list[dict]:
-    """``records``: ValidatedRecord models or their plain Structs (read by attribute)."""
+    """``records``: ValidatedRecord models or their plain Structs (read by attribute). ``memos`` and
+    ``identifier`` hold the same keys (``identifier`` serves the reference path)."""
     if any(r.date_of_birth is not None and r.date_of_birth.year < 1000 for r in records):
         return [pseudonymise(r, service_code, identifier, wards).model_dump(mode="json") for r in records]
     places = PostcodePlaces(wards)
-    key_ids = [t.key_id for t in identifier.previous]
-    tokenise = identifier.tokenise
+    months = _Months()
+    nhs_memo, email_memo, mobile_memo = memos.nhs_number, memos.email, memos.mobile
+    prefix_memo, child_memo, prid_memo = memos.name_prefix, memos.child_key, memos.provider_record_id
+    key_ids = memos.key_ids
     out = []
     for r in records:
-        dob = r.date_of_birth
-        slots, findings = tokenise(r.beneficiary_type, service_code, r.provider_record_id, r.nhs_number,
-                                   r.first_name, dob, r.gender, r.email, r.mobile, r.primary_carer_email,
-                                   r.primary_carer_mobile)
+        # RowIdentifier.tokenise's rules, in its order (so the findings come in the same order)
+        findings = []
+        nhs = _usable(nhs_memo, r.nhs_number, findings)
+        carer_email = _usable(email_memo, r.primary_carer_email, findings)
+        carer_mobile = _usable(mobile_memo, r.primary_carer_mobile, findings)
+        email = mobile = child = None
+        dob, gender = r.date_of_birth, r.gender
+        if r.beneficiary_type == "adult":
+            email = _usable(email_memo, r.email, findings)
+            mobile = _usable(mobile_memo, r.mobile, findings)
+            carer_email = carer_mobile = None
+        else:
+            prefix = _usable(prefix_memo, r.first_name, findings)
+            if carer_email and dob and gender in KEY_GENDERS and prefix:
+                child = child_memo[(carer_email[0], dob, gender, prefix[0])]
+            else:
+                findings.append("child_key_incomplete")
+        prid = prid_memo[(service_code, r.provider_record_id)]
         if r.postcode:
             ward_code, ward_name, district, finding = places[r.postcode]
             if finding:
                 findings.append(finding)
         else:
             ward_code = ward_name = district = None
-        nhs, child, email, mobile, prid, carer_email, carer_mobile = slots
+        nhs, email, mobile = nhs and nhs[1], email and email[1], mobile and mobile[1]
+        carer_email, carer_mobile = carer_email and carer_email[1], carer_mobile and carer_mobile[1]
         out.append({
             "row_number": r.row_number,
             "beneficiary_type": r.beneficiary_type,
             "tokens": {"nhs_number": nhs and nhs[0], "child_key": child and child[0], "email": email and email[0],
                        "mobile": mobile and mobile[0], "provider_record_id": prid[0]},
             "carer_tokens": {"email": carer_email and carer_email[0], "mobile": carer_mobile and carer_mobile[0]},
-            "birth_month": dob.strftime("%Y-%m") if dob else None,
-            "gender": r.gender,
+            "birth_month": months[dob] if dob else None,
+            "gender": gender,
             "ward_code": ward_code,
             "ward_name": ward_name,
             "postcode_district": district,
@@ -92,9 +112,27 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, identifier: Ro
             "engagement_type": r.engagement_type,
             "attended": r.attended,
             "findings": findings,
-            "linking_tokens": [_keyed(key_id, slots, index) for index, key_id in enumerate(key_ids, 1)],
+            "linking_tokens": [_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index)
+                               for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
         })
     return out
+
+
+def _usable(memo: dict, raw: str | None, findings: list[str]):
+    """The memo's answer for a raw value; None (noting the finding) when unusable, None when absent."""
+    if not raw:
+        return None
+    known = memo[raw]
+    if known.__class__ is str:
+        findings.append(known)
+        return None
+    return known
+
+
+class _Months(dict):
+    def __missing__(self, dob):
+        month = self[dob] = dob.strftime("%Y-%m")
+        return month
 
 
 def _keyed(key_id: str, slots: tuple, index: int) -> dict:

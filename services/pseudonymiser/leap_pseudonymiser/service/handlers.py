@@ -16,6 +16,7 @@ from leap_pseudonymiser.adapters import inbox, outbox, wards
 from leap_pseudonymiser.adapters.consumer import PoisonMessage
 from leap_pseudonymiser.domain.at_source import check_at_source
 from leap_pseudonymiser.domain.pseudonymise_chunk import canonical_postcodes, pseudonymise_chunk
+from leap_pseudonymiser.domain.token_memos import TokenMemos
 
 PRODUCER = "pseudonymiser"
 RECEIVE_VALIDATED = receiver(RecordsValidatedV1)
@@ -32,6 +33,7 @@ class Pseudonymiser:
 
     def __post_init__(self) -> None:
         self.identifier = RowIdentifier(self.tokeniser, self.previous)
+        self.memos = TokenMemos(self.tokeniser, self.previous)
         self.key_check_values = {t.key_id: t.key_check_value for t in (self.tokeniser, *self.previous)}
 
     async def on_records_validated(self, envelope: Envelope) -> None:
@@ -51,7 +53,8 @@ class Pseudonymiser:
                 "chunk_index": event.chunk_index,
                 "spec_version": self.tokeniser.spec_version,
                 "key_id": self.tokeniser.key_id,
-                "records": pseudonymise_chunk(event.records, event.service_code, self.identifier, ward_lookup),
+                "records": pseudonymise_chunk(event.records, event.service_code, self.memos, self.identifier,
+                                              ward_lookup),
             }
             out = sealed(RecordsPseudonymisedV1, payload, producer=PRODUCER, correlation_id=envelope.correlation_id)
             await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix),

@@ -14,6 +14,7 @@ from leap_contracts.plain import plain_type
 from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
 from leap_pseudonymiser.domain.pseudonymise import pseudonymise
 from leap_pseudonymiser.domain.pseudonymise_chunk import pseudonymise_chunk
+from leap_pseudonymiser.domain.token_memos import TokenMemos
 
 CURRENT = Tokeniser(bytes(range(32)), "k2")
 PREVIOUS = Tokeniser(bytes(range(1, 33)), "k1")
@@ -45,9 +46,12 @@ def reference(chunk, service_code, identifier):
 def test_same_records_as_the_models(chunk, rotating):
     previous = [PREVIOUS] if rotating else []
     expected = reference(chunk, "CAN", RowIdentifier(CURRENT, previous))
-    assert pseudonymise_chunk(chunk, "CAN", RowIdentifier(CURRENT, previous), WARDS) == expected
+    memos, identifier = TokenMemos(CURRENT, previous), RowIdentifier(CURRENT, previous)
+    assert pseudonymise_chunk(chunk, "CAN", memos, identifier, WARDS) == expected
     plain = [msgspec.convert(r.model_dump(), plain_type(ValidatedRecord)) for r in chunk]
-    assert pseudonymise_chunk(plain, "CAN", RowIdentifier(CURRENT, previous), WARDS) == expected
+    assert pseudonymise_chunk(plain, "CAN", memos, identifier, WARDS) == expected  # memos warm now
+    small = TokenMemos(CURRENT, previous, limit=2)  # emptied again and again
+    assert pseudonymise_chunk(plain, "CAN", small, identifier, WARDS) == expected
 
 
 def test_same_envelope_bytes_as_seal_then_encode():
@@ -60,8 +64,9 @@ def test_same_envelope_bytes_as_seal_then_encode():
     model = RecordsPseudonymisedV1(
         upload_id=event.upload_id, provider_id="p", service_code="CAN", chunk_index=3, spec_version="1", key_id="k2",
         records=[pseudonymise(r, "CAN", identifier, WARDS) for r in chunk])
+    records = pseudonymise_chunk(chunk, "CAN", TokenMemos(CURRENT, [PREVIOUS]), identifier, WARDS)
     payload = {"upload_id": str(event.upload_id), "provider_id": "p", "service_code": "CAN", "chunk_index": 3,
-               "spec_version": "1", "key_id": "k2", "records": pseudonymise_chunk(chunk, "CAN", identifier, WARDS)}
+               "spec_version": "1", "key_id": "k2", "records": records}
     old = encode(seal(model, producer="pseudonymiser", correlation_id="c"))
     new = sealed(RecordsPseudonymisedV1, payload, producer="pseudonymiser", correlation_id="c")
     strip = ("event_id", "occurred_at")
@@ -79,10 +84,10 @@ def test_a_birth_year_the_model_refuses_fails_as_before():
         reference([odd], "CAN", identifier)
     except ValueError as expected:
         try:
-            pseudonymise_chunk([odd], "CAN", identifier, WARDS)
+            pseudonymise_chunk([odd], "CAN", TokenMemos(CURRENT), identifier, WARDS)
         except ValueError as got:
             assert str(got) == str(expected)
         else:
             raise AssertionError("the chunk path wrote a record the model refuses")
     else:
-        assert pseudonymise_chunk([odd], "CAN", identifier, WARDS) == reference([odd], "CAN", identifier)
+        assert pseudonymise_chunk([odd], "CAN", TokenMemos(CURRENT), identifier, WARDS) == reference([odd], "CAN", identifier)
