@@ -32,7 +32,10 @@ _IDENTITY_PRIVATE, _IDENTITY_PUBLIC = new_key_pair()
 TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token",
                  "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token",
                  "UPLOADER_IDENTITY_SIGNING_KEY": _IDENTITY_PRIVATE, "REPORTER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC,
-                 "REPORTER_SESSION_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+                 "REPORTER_SESSION_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+                 # the matcher's explanations: analysts and admins only (leap_matcher.access)
+                 "MATCHER_ANALYST_TOKEN": "e2e-matcher-analyst-token", "MATCHER_ADMIN_TOKEN": "e2e-matcher-admin-token",
+                 "MATCHER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC}
 
 
 def free_port() -> int:
@@ -60,6 +63,8 @@ class Platform:
             env[f"{upper}_HTTP_PORT"] = str(port)
         env["UPLOADER_REPORTER_URL"] = self.browser_url("reporter")
         env["REPORTER_SIGN_IN_URL"] = f"{self.browser_url('uploader')}/sso/reporter"
+        env["UPLOADER_MATCHER_URL"] = self.browser_url("matcher")
+        env["MATCHER_SIGN_IN_URL"] = f"{self.browser_url('uploader')}/sso/matcher"
         return env
 
     def browser_url(self, service: str) -> str:

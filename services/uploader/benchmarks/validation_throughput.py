@@ -2,6 +2,7 @@
 
   python services/uploader/benchmarks/validation_throughput.py --rows 100000
   python services/uploader/benchmarks/validation_throughput.py --rows 100000 --dsn postgresql://...
+  python services/uploader/benchmarks/validation_throughput.py --csv /tmp/leap-one.csv --reference
 
 CPU time is printed too: on a shared machine it is the steadier figure.
 Without ``--dsn`` it times the worker-thread part (decode, parse, validate,
@@ -23,6 +24,7 @@ import random
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
 HEADER = ("provider_record_id,beneficiary_type,nhs_number,first_name,last_name,date_of_birth,gender,email,mobile,"
           "primary_carer_email,primary_carer_mobile,postcode,ethnicity,first_language,engagement_date,"
@@ -47,6 +49,37 @@ def make_csv(rows: int, seed: int = 1) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def bench_reference(data: bytes) -> None:
+    """The row-by-row path the worker used before ``fast_validation``: RowValidator per row, a model per
+    record and chunk, pydantic's JSON, spooled the same way (for the before/after ratio on one machine)."""
+    from leap_contracts.events import RecordsValidatedV1
+    from leap_uploader.adapters import copy_binary as cb
+    from leap_uploader.adapters.file_readers import csv_rows
+    from leap_uploader.domain.validation import validate_rows
+    from leap_uploader.domain.wire import encode_sealed
+
+    upload_id = uuid.uuid4()
+    with tempfile.TemporaryFile() as f, tempfile.TemporaryFile() as out:
+        f.write(data)
+        records, problems = cb.CopyWriter(out), cb.CopyWriter(out)
+
+        def emit_chunk(index, chunk):
+            event = RecordsValidatedV1(upload_id=upload_id, provider_id="bench", service_code="CAN",
+                                       chunk_index=index, records=chunk)
+            records.write_row(b"t", b"k", cb.field(encode_sealed(event, producer="uploader", correlation_id="b")))
+
+        def emit_problems(found):
+            for p in found:
+                problems.write_row(cb.uuid_field(upload_id), cb.int4(p.row), cb.text(p.column), cb.text(p.code),
+                                   cb.text(p.severity), cb.text(p.message), cb.text(p.value))
+
+        started, cpu = time.perf_counter(), time.process_time()
+        t = validate_rows(csv_rows(f), chunk_size=1000, emit_chunk=emit_chunk, emit_problems=emit_problems)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"reference (row by row): {t.rows_total:,} rows in {seconds:.2f} s = {t.rows_total / seconds:,.0f} rows/s "
+          f"wall, {t.rows_total / cpu:,.0f} rows/s CPU time ({cpu / t.rows_total * 1e6:.1f} us/row)")
+
+
 def bench_worker(data: bytes) -> None:
     from leap_uploader.service.validation_run import UploadRef, run_validation
 
@@ -60,7 +93,8 @@ def bench_worker(data: bytes) -> None:
     t = outcome.tally
     outcome.close()
     print(f"worker: {t.rows_total:,} rows ({t.rows_accepted:,} accepted, {t.chunk_count} chunks) "
-          f"in {seconds:.2f} s = {t.rows_total / seconds:,.0f} rows/s wall, {t.rows_total / cpu:,.0f} rows/s CPU time")
+          f"in {seconds:.2f} s = {t.rows_total / seconds:,.0f} rows/s wall, {t.rows_total / cpu:,.0f} rows/s CPU time "
+          f"({cpu / t.rows_total * 1e6:.1f} us/row)")
 
 
 async def bench_full(data: bytes, dsn: str) -> None:
@@ -111,9 +145,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--dsn", help="run the full path against this database too")
+    parser.add_argument("--csv", type=Path, help="validate this file (e.g. the generator's rows in one file, "
+                                                 "end_to_end.one_file) instead of generated rows")
+    parser.add_argument("--reference", action="store_true", help="time the row-by-row reference path too")
     args = parser.parse_args()
-    data = make_csv(args.rows)
-    print(f"generated {args.rows:,} rows, {len(data) / 1e6:.1f} MB")
+    if args.csv:
+        data = args.csv.read_bytes()
+        print(f"{args.csv}: {len(data) / 1e6:.1f} MB")
+    else:
+        data = make_csv(args.rows)
+        print(f"generated {args.rows:,} rows, {len(data) / 1e6:.1f} MB")
+    if args.reference:
+        bench_reference(data)
     bench_worker(data)
     if args.dsn:
         asyncio.run(bench_full(data, args.dsn))

@@ -38,8 +38,7 @@ def validate_rows_to_json(
     reader = _BlockReader(header, RowValidator(header), tally, emit_problems)
     accepted: list[bytes] = []
     chunks = 0
-    while block := list(islice(row_iter, BLOCK)):
-        reader.read(block, accepted)
+    while reader.read(islice(row_iter, BLOCK), accepted):
         while len(accepted) >= chunk_size:
             emit_chunk(chunks, accepted[:chunk_size])
             del accepted[:chunk_size]
@@ -64,7 +63,11 @@ class _BlockReader:
         self._tally = tally
         self._emit_problems = emit_problems
 
-    def read(self, block: list[tuple[int, list[str]]], accepted: list[bytes]) -> None:
+    def read(self, rows: Iterator[tuple[int, list[str]]], accepted: list[bytes]) -> int:
+        """Append the records of the next block of rows to ``accepted``; returns how many rows were read."""
+        block = list(rows)
+        if not block:
+            return 0
         numbers = [number for number, _ in block]
         cells = [row for _, row in block]
         columns: list = [None] * len(rj.FIELDS)
@@ -74,16 +77,24 @@ class _BlockReader:
             columns[i] = map(memo.__getitem__, values)
         child, first, dob, gender = rj.CHILD, rj.NO_FIRST_NAME, rj.NO_DATE_OF_BIRTH, rj.NO_GENDER
         bt, fn, db, gd = rj.BENEFICIARY_TYPE, rj.FIRST_NAME, rj.DATE_OF_BIRTH, rj.GENDER
-        start, join, add = rj.row_start, b"".join, accepted.append
-        clean = 0
-        for number, row, parts in zip(numbers, cells, zip(*columns)):
+        join, add = b"".join, accepted.append
+        first_new, pending = len(accepted), []
+        for number, row, parts in zip(numbers, cells, zip(rj.row_starts(numbers), *columns)):
             if None in parts or (parts[bt] is child and (parts[fn] is first or parts[db] is dob or parts[gd] is gender)):
-                self._one_by_one(number, row, add)
+                pending.append((len(accepted), number, row))
+                add(None)
             else:
-                add(start(number) + join(parts))
-                clean += 1
+                add(join(parts))
+        count = len(block)
+        clean = count - len(pending)
         self._tally.rows_total += clean
         self._tally.rows_accepted += clean
+        del block, numbers, cells, columns  # before the reference path: see _one_by_one
+        if pending:
+            for at, number, row in pending:
+                accepted[at] = self._one_by_one(number, row)
+            accepted[first_new:] = [record for record in accepted[first_new:] if record is not None]
+        return count
 
     def _picked(self, cells: list[list[str]]) -> Iterator[tuple[str, ...]]:
         try:
@@ -92,10 +103,13 @@ class _BlockReader:
             width = self._width
             return [self._pick(row if len(row) >= width else row + [""] * (width - len(row))) for row in cells]
 
-    def _one_by_one(self, number: int, row: list[str], add: Callable[[bytes], None]) -> None:
-        """The reference path, exactly as ``validate_rows`` walks a row."""
+    def _one_by_one(self, number: int, row: list[str]) -> bytes | None:
+        """The reference path, exactly as ``validate_rows`` walks a row; the record's JSON, or None.
+
+        The reference's memos keep each finding with its traceback, whose frames keep their callers'
+        locals alive until a full garbage collection: the block is dropped before this is called."""
         if not "".join(row).strip():
-            return
+            return None
         tally = self._tally
         tally.rows_total += 1
         record, problems = self._validator.validate(number, row)
@@ -106,6 +120,6 @@ class _BlockReader:
                 counts[(p.code, p.column, p.severity)] += 1
         if record is None:
             tally.rows_rejected += 1
-        else:
-            tally.rows_accepted += 1
-            add(_serialise(record))
+            return None
+        tally.rows_accepted += 1
+        return _serialise(record)

@@ -160,9 +160,10 @@ FIELDS: tuple[tuple[str, Callable[[str], Fragment]], ...] = (
     ("attended", attended),
 )
 """ValidatedRecord's fields after ``row_number``, in its order; each reads the standard column of its name."""
-BENEFICIARY_TYPE, FIRST_NAME, DATE_OF_BIRTH, GENDER = 1, 3, 4, 5
-"""Positions in :data:`FIELDS` of the child rule's columns."""
+BENEFICIARY_TYPE, FIRST_NAME, DATE_OF_BIRTH, GENDER = 2, 4, 5, 6
+"""Positions of the child rule's columns in a record's parts (its opening, then :data:`FIELDS`)."""
 
 
-def row_start(row_number: int) -> bytes:
-    return b'{"row_number":%d' % row_number
+def row_starts(row_numbers: list[int]) -> list[bytes]:
+    """Each record's opening: ``{"row_number":N``."""
+    return [b'{"row_number":%d' % n for n in row_numbers]
