@@ -4,7 +4,8 @@ LOCAL := deploy/local
 PY := .state/venv/bin/python
 ROWS ?= 100000
 MATCHER_INSTANCES ?= 1
-export MATCHER_INSTANCES
+MATCHER_WORKERS ?= 2
+export MATCHER_INSTANCES MATCHER_WORKERS
 
 .PHONY: run stop status install test test-unit test-integration test-e2e demo bench generate schemas logs
 
@@ -37,7 +38,9 @@ test-unit: install
 demo: ## load the demo provider and files into the running platform
 	@$(PY) -m leap_tools.demo
 
-bench: ## push ROWS generated rows through the running platform
+bench: install ## the whole platform on ROWS generated rows, first POST to the exact figure, with Splink beside it
+	@bash $(LOCAL)/postgres.sh start
+	@bash $(LOCAL)/kafka.sh start
 	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
 
 generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/leap-data

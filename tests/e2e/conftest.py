@@ -6,7 +6,7 @@ from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
 from leap_tools.localenv import create_provider, load_demo_wards
 
-from harness import create_platform, drop_platform
+from leap_tools.throwaway import create_platform, drop_platform
 
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from harness import create_platform, drop_platform, free_port
+from leap_tools.throwaway import create_platform, drop_platform, free_port
 from matcher_batch import components, count_records, generated_rows, publish, read_partition
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness import create_platform, drop_platform
+from leap_tools.throwaway import create_platform, drop_platform
 from matcher_batch import CHUNKS, UPLOADS, components, count_records, generated_rows, publish, read_partition
 
 pytestmark = pytest.mark.e2e

@@ -1,6 +1,6 @@
 """The reporter's figures on the real pipeline, against the generator's truth (exact figures).
 
-The e2e platform runs the reporter with small-number suppression off (see harness.TEST_SETTINGS), so
+The e2e platform runs the reporter with small-number suppression off (see leap_tools.throwaway.SETTINGS), so
 the figures can be compared exactly with ``truth.json``. Production keeps the default (on).
 """
 

@@ -1,132 +1,174 @@
-"""``python -m leap_tools.benchmark --rows N``: push N generated rows through the running platform.
+"""``make bench ROWS=N``: the whole platform, timed from the first POST to the exact figure.
 
-Prints, for each stage, when its last event for this run was written and the
-rows per second up to then, and the end-to-end rate (POST of the first file to
-the reporter having consumed every matched chunk). Timing is read from Kafka
-message timestamps and keys (upload ids); no message value is ever decoded.
-Generation time is excluded. Run against ``make run``'s platform.
+On a throw-away platform (fresh database and topics, the four services as processes; Kafka and PostgreSQL
+are the local ones ``make run`` and ``make test`` start), with ``--matcher-workers`` matcher processes:
+
+1. generates N rows of provider CSV files (not timed) with the generator's truth;
+2. POSTs every file through the public API, then waits until the reporter's reach answer is up to date and
+   equals the truth overall and per service, while a probe asks for reach every 50 ms (latency, and any
+   answer that called itself up to date without being exact);
+3. prints when each stage finished (from Kafka timestamps) and the CPU seconds of every process;
+4. uploads 10,000 rows the platform already holds (a slice of a loaded file, as a new upload) and times it
+   to "reportable" and the exact figure;
+5. runs Splink 5 on the same CSV files, from parsing to clusters (``leap_tools.splink_csv``; needs the
+   ``bench`` extra: ``pip install 'leap-tools[bench]'``), and prints the ratio.
+
+Results also go to ``.state/bench/<run>.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
-import platform
 import random
 import time
+from datetime import datetime
 from pathlib import Path
 
-import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from rich.table import Table
 
-from leap_contracts import topics
+from leap_tools.bench_stages import StageClock, process_cpu, slice_rows
 from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
-from leap_tools.localenv import STATE, create_provider, platform_env, service_url
+from leap_tools.localenv import STATE, create_provider, load_demo_wards
+from leap_tools.reach_probe import ReachProbe
+from leap_tools.throwaway import SERVICES, create_platform, drop_platform
 
 console = Console()
-STAGES = (("validated", topics.RECORDS_VALIDATED), ("pseudonymised", topics.RECORDS_PSEUDONYMISED),
-          ("matched", topics.RECORDS_MATCHED))
+TOP_UP_ROWS = 10_000
 
 
-def machine() -> str:
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores ({model}), {mem_kb / 1024 / 1024:.1f} GiB, Python {platform.python_version()}"
+def wait_exact(client: PlatformClient, truth: dict, deadline_s: float) -> dict:
+    """Poll reach (exact figures, ``consistency=current``) until it is up to date and equals the truth overall
+    and per service; raises TimeoutError with the last answer past the deadline."""
+    expected = {code: n for code, n in truth["by_service"].items() if n}
+    deadline, answer = time.monotonic() + deadline_s, {}
+    while time.monotonic() < deadline:
+        answer = client.reach(suppression="off", consistency="current")
+        if answer["up_to_date"] and answer["unique_beneficiaries"] == truth["unique_beneficiaries"]:
+            got = {s["service_code"]: s["unique_beneficiaries"] for s in answer["by_service"]}
+            if got != expected:
+                raise AssertionError(f"per service: {got} != truth {expected}")
+            return answer
+        time.sleep(0.05)  # poll interval, bounded by the deadline
+    raise TimeoutError(f"no exact, up-to-date figure after {deadline_s:.0f}s; last answer: {answer}")
 
 
-async def end_offsets(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await consumer.start()
+def wait_reportable(client: PlatformClient, upload_id: str, deadline_s: float) -> dict:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        status = client.status(upload_id)
+        if status.get("reportable_at"):
+            return status
+        time.sleep(0.05)  # poll interval, bounded by the deadline
+    raise TimeoutError(f"upload {upload_id} not reportable after {deadline_s:.0f}s")
+
+
+def splink_seconds(folder: Path) -> tuple[float | None, str]:
     try:
-        parts = [TopicPartition(t.full_name(prefix), p) for _, t in STAGES for p in range(t.partitions)]
-        return await consumer.end_offsets(parts)
-    finally:
-        await consumer.stop()
+        from leap_tools.splink_csv import link_folder
+    except ImportError as exc:
+        return None, f"not run ({exc.name} missing: pip install 'leap-tools[bench]')"
+    result = link_folder(folder)
+    return result.seconds, f"{result.seconds:.1f} s, {result.individuals_attended:,} individuals"
 
 
-async def last_timestamps(bootstrap: str, since: dict[TopicPartition, int], upload_ids: set[str]) -> dict[str, float]:
-    """Per topic, the newest message timestamp (s) among this run's uploads (matched by key)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
+def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = True) -> dict:
+    data = STATE / "bench" / f"rows-{rows}-seed-{seed}"
+    console.print(f"bench: generating {rows:,} rows (CSV, seed {seed}) in {data}")
+    generate(rows, data, seed=seed, formats="csv")
+    manifest, truth = (json.loads((data / name).read_text()) for name in ("manifest.json", "truth.json"))
+    platform = create_platform("bench", {"MATCHER_WORKERS": str(workers)})
     try:
-        consumer.assign(list(since))
-        for tp, offset in since.items():
-            consumer.seek(tp, offset)
-        ends = await consumer.end_offsets(list(since))
-        latest: dict[str, float] = {}
-        async def behind() -> bool:
-            return any([await consumer.position(tp) < ends[tp] for tp in since])
+        for service in SERVICES:
+            platform.start(service)
+        load_demo_wards(platform.env)
+        token = create_provider(platform.env, "bench-provider", "Benchmark provider",
+                                sorted({f["service"] for f in manifest["files"]}))
+        client = PlatformClient(platform.url("uploader"), platform.url("reporter"), token,
+                                reporter_token=platform.env["REPORTER_ADMIN_TOKEN"], timeout=600)
+        clock = StageClock(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix)
+        cpu_before = process_cpu(platform)
+        with ReachProbe(platform.url("reporter"), platform.env["REPORTER_ADMIN_TOKEN"]) as probe:
+            t0 = time.time()
+            uploads = [client.upload(data / f["file"], f["service"]) for f in manifest["files"]]
+            posted = time.time()
+            with console.status("bench: waiting for the exact figure"):
+                wait_exact(client, truth, deadline_s)
+            exact_at = time.time()
+            reportable_at = max(datetime.fromisoformat(wait_reportable(client, u, 60)["reportable_at"]).timestamp()
+                                for u in uploads)
+            cpu = {name: after - cpu_before.get(name, 0.0) for name, after in process_cpu(platform).items()}
+            latency = probe.latency(t0, exact_at)
+            wrong = probe.current_but_wrong(posted, truth["unique_beneficiaries"])
+            early = sum(1 for a in probe.answers if t0 <= a.at < exact_at and a.up_to_date)
+        stages = clock.finished(set(uploads))
 
-        while await behind():
-            for tp, messages in (await consumer.getmany(timeout_ms=500, max_records=5000)).items():
-                for m in messages:
-                    if m.key and m.key.decode() in upload_ids:
-                        latest[tp.topic] = max(latest.get(tp.topic, 0.0), m.timestamp / 1000)
-        return latest
+        biggest = max(manifest["files"], key=lambda f: f["rows"])
+        top_up = slice_rows(data / biggest["file"], data / "top-up" / biggest["file"], TOP_UP_ROWS)
+        t1 = time.time()
+        top_up_id = client.upload(top_up, biggest["service"])
+        wait_reportable(client, top_up_id, deadline_s)
+        wait_exact(client, truth, deadline_s)
+        top_up_seconds = time.time() - t1
     finally:
-        await consumer.stop()
+        drop_platform(platform)
+    splink, splink_note = splink_seconds(data) if splink else (None, "not run (--skip-splink)")
+    return {"rows": rows, "seed": seed, "matcher_workers": workers, "files": len(uploads),
+            "post_seconds": posted - t0, "exact_seconds": exact_at - t0, "all_reportable_seconds": reportable_at - t0,
+            "stages": {name: at - t0 for name, at in stages.items()}, "cpu_seconds": cpu,
+            "reach_latency_ms": latency, "up_to_date_but_wrong": [vars(a) for a in wrong],
+            "up_to_date_during_load": early,
+            "top_up_rows": TOP_UP_ROWS, "top_up_seconds": top_up_seconds,
+            "splink_seconds": splink, "splink": splink_note,
+            "ratio_to_splink": (exact_at - t0) / splink if splink else None,
+            "unique_beneficiaries": truth["unique_beneficiaries"]}
 
 
-async def reporter_caught_up(bootstrap: str, prefix: str, group: str) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-    finally:
-        await admin.close()
-    ends = await end_offsets(bootstrap, prefix)
-    matched = {tp: end for tp, end in ends.items() if tp.topic == topics.RECORDS_MATCHED.full_name(prefix)}
-    return all(committed.get(tp) and committed[tp].offset >= end for tp, end in matched.items())
+def report(result: dict) -> None:
+    table = Table(title=f"{result['rows']:,} rows, {result['files']} CSV files, {result['matcher_workers']} matcher "
+                        f"workers; {result['unique_beneficiaries']:,} individuals (the truth)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("all files POSTed", f"{result['post_seconds']:.1f} s")
+    for name, seconds in result["stages"].items():
+        table.add_row(f"stage done: {name}", f"{seconds:.1f} s")
+    table.add_row("exact figure (overall and per service, up to date)", f"{result['exact_seconds']:.1f} s")
+    table.add_row("every upload reportable", f"{result['all_reportable_seconds']:.1f} s")
+    table.add_row("end-to-end rate", f"{result['rows'] / result['exact_seconds']:,.0f} rows/s")
+    for name, seconds in sorted(result["cpu_seconds"].items()):
+        table.add_row(f"CPU: {name}", f"{seconds:.1f} s")
+    lat = result["reach_latency_ms"]
+    if lat.get("answers"):
+        table.add_row("reach during the load (default consistency)",
+                      f"{lat['answers']} answers, p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, max {lat['max']:.0f} ms")
+    table.add_row("answers 'up to date' during the load (as of before its last upload)",
+                  str(result["up_to_date_during_load"]))
+    table.add_row("answers 'up to date' as of after the last upload, but not exact",
+                  str(len(result["up_to_date_but_wrong"])))
+    table.add_row(f"{result['top_up_rows']:,} rows already held, as a new upload: to reportable and exact",
+                  f"{result['top_up_seconds']:.2f} s")
+    table.add_row("Splink 5 on the same CSV files (parse to clusters)", result["splink"])
+    if result["ratio_to_splink"]:
+        table.add_row("platform / Splink", f"{result['ratio_to_splink']:.1f}x")
+    console.print(table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=None, help="default: a new seed, so the rows are new to the platform")
+    parser.add_argument("--seed", type=int, default=None, help="default: a new seed")
+    parser.add_argument("--matcher-workers", type=int, default=2, help="matcher processes (one core each)")
+    parser.add_argument("--deadline", type=float, default=3600, help="seconds to wait for the exact figure")
+    parser.add_argument("--skip-splink", action="store_true", help="leave out the Splink comparison")
     args = parser.parse_args()
-    seed = args.seed if args.seed is not None else random.randrange(10**9)
-
-    env = platform_env()
-    bootstrap, prefix = env.get("UPLOADER_KAFKA_BOOTSTRAP", "127.0.0.1:19092"), env.get("UPLOADER_TOPIC_PREFIX", "")
-    data = STATE / "bench" / f"rows-{args.rows}-seed-{seed}"
-    console.print(f"benchmark: generating {args.rows:,} rows (CSV, seed {seed}) in {data}")
-    generate(args.rows, data, seed=seed, formats="csv")
-    manifest = json.loads((data / "manifest.json").read_text())
-    token = create_provider(env, f"bench-{seed}", "Benchmark provider", sorted({f["service"] for f in manifest["files"]}))
-    client = PlatformClient(service_url(env, "uploader", 8001), service_url(env, "reporter", 8004), token,
-                            reporter_token=env.get("REPORTER_ANALYST_TOKEN"), timeout=600)
-
-    since = asyncio.run(end_offsets(bootstrap, prefix))
-    t0 = time.time()
-    upload_ids = [client.upload(data / f["file"], f["service"]) for f in manifest["files"]]
-    posted = time.time()
-    with console.status("benchmark: processing") as status:
-        results = client.wait_final(upload_ids, deadline_s=3600,
-                                    progress=lambda d, t: status.update(f"benchmark: {d}/{t} uploads done"))
-        group = prefix + httpx.get(f"{client.reporter_url}/health/ready", timeout=10).json()["consumer_group"]
-        while not asyncio.run(reporter_caught_up(bootstrap, prefix, group)):
-            time.sleep(0.2)  # poll the reporter's consumer lag
-    finished = time.time()
-
-    accepted = sum(r["rows_accepted"] or 0 for r in results.values())
-    latest = asyncio.run(last_timestamps(bootstrap, since, set(upload_ids)))
-    table = Table(title=f"{args.rows:,} rows, {len(upload_ids)} files, {accepted:,} accepted — {machine()}")
-    for column in ("stage", "done after (s)", "rows/s"):
-        table.add_column(column, justify="right" if column != "stage" else "left")
-    table.add_row("POST (all files stored)", f"{posted - t0:.2f}", f"{args.rows / (posted - t0):,.0f}")
-    for name, topic in STAGES:
-        done = latest.get(topic.full_name(prefix))
-        if done:
-            table.add_row(name, f"{done - t0:.2f}", f"{accepted / (done - t0):,.0f}")
-    table.add_row("end to end (reporter up to date)", f"{finished - t0:.2f}", f"{args.rows / (finished - t0):,.0f}")
-    console.print(table)
+    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    result = run(args.rows, seed, args.matcher_workers, args.deadline, splink=not args.skip_splink)
+    report(result)
+    out = STATE / "bench" / f"result-{args.rows}-{seed}-{int(time.time())}.json"
+    out.write_text(json.dumps(result, indent=2))
+    console.print(f"bench: results in {out}")
 
 
 if __name__ == "__main__":

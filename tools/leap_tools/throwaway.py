@@ -1,8 +1,8 @@
-"""Start the four services as real processes against a fresh database and fresh topics.
+"""A throw-away platform: the four services as real processes against a fresh database and fresh topics.
 
-Each test session gets its own database (``postgres.sh create-test-db``), its
-own topic prefix and consumer groups, and its own ports, so it never sees
-another run's messages, even on a broker shared with a running platform.
+Each end-to-end test session and each benchmark run gets its own database (``postgres.sh create-test-db``),
+its own topic prefix and consumer groups, and its own ports, so it never sees another run's messages, even on
+a broker shared with a running platform (``make run``'s).
 """
 
 from __future__ import annotations
@@ -24,18 +24,18 @@ from leap_tools.localenv import ROOT, STATE, platform_env
 
 LOCAL = ROOT / "deploy" / "local"
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
-# The e2e platform compares exact figures with the generator's truth, so the reporter runs
+# A throw-away platform compares exact figures with the generator's truth, so the reporter runs
 # with small-number suppression off (production keeps it on; it has tests of its own).
 # People sign in to the reporter through the uploader (single sign-on, a fresh key pair per run);
 # scripts keep the bearer tokens.
 _IDENTITY_PRIVATE, _IDENTITY_PUBLIC = new_key_pair()
-TEST_SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token",
-                 "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token",
-                 "UPLOADER_IDENTITY_SIGNING_KEY": _IDENTITY_PRIVATE, "REPORTER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC,
-                 "REPORTER_SESSION_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
-                 # the matcher's explanations: analysts and admins only (leap_matcher.access)
-                 "MATCHER_ANALYST_TOKEN": "e2e-matcher-analyst-token", "MATCHER_ADMIN_TOKEN": "e2e-matcher-admin-token",
-                 "MATCHER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC}
+SETTINGS = {"REPORTER_SUPPRESSION": "false", "REPORTER_ADMIN_TOKEN": "e2e-reporter-admin-token",
+            "REPORTER_ANALYST_TOKEN": "e2e-reporter-analyst-token",
+            "UPLOADER_IDENTITY_SIGNING_KEY": _IDENTITY_PRIVATE, "REPORTER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC,
+            "REPORTER_SESSION_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+            # the matcher's explanations: analysts and admins only (leap_matcher.access)
+            "MATCHER_ANALYST_TOKEN": "e2e-matcher-analyst-token", "MATCHER_ADMIN_TOKEN": "e2e-matcher-admin-token",
+            "MATCHER_IDENTITY_PUBLIC_KEY": _IDENTITY_PUBLIC}
 
 
 def free_port() -> int:
@@ -49,13 +49,15 @@ class Platform:
     database: str
     prefix: str
     base_env: dict[str, str]
+    settings: dict[str, str] = field(default_factory=dict)
+    """Settings of this platform's services over ``SETTINGS`` (e.g. ``MATCHER_WORKERS``)."""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
 
     @property
     def env(self) -> dict[str, str]:
         """The environment every service and ops command of this test platform runs with."""
-        env = {**self.base_env, **TEST_SETTINGS}
+        env = {**self.base_env, **SETTINGS, **self.settings}
         for name, port in self.ports.items():
             upper = name.upper()
             env[f"{upper}_DATABASE_URL"] = env[f"{upper}_DATABASE_URL"].rsplit("/", 1)[0] + f"/{self.database}"
@@ -78,10 +80,10 @@ class Platform:
               settings: dict[str, str] | None = None) -> None:
         name, port = instance or service, port or self.ports[service]
         env = {**self.env, f"{service.upper()}_HTTP_PORT": str(port), **(settings or {})}
-        log = (STATE / "logs" / f"e2e-{name}.log").open("ab")
+        log = (STATE / "logs" / f"{self.prefix}{name}.log").open("ab")
         self.processes[name] = subprocess.Popen([sys.executable, "-m", f"leap_{service}"], env=env,
                                                 stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        wait_ready(f"http://127.0.0.1:{port}", self.processes[name], name)
+        wait_ready(f"http://127.0.0.1:{port}", self.processes[name], name, f".state/logs/{self.prefix}{name}.log")
 
     def stop(self, name: str, *, kill: bool = False) -> None:
         process = self.processes.pop(name)
@@ -93,24 +95,26 @@ class Platform:
             self.stop(name)
 
 
-def wait_ready(base_url: str, process: subprocess.Popen, name: str, timeout: float = 60.0) -> None:
+def wait_ready(base_url: str, process: subprocess.Popen, name: str, log: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode}; see .state/logs/e2e-{name}.log")
+            raise RuntimeError(f"{name} exited with {process.returncode}; see {log}")
         try:
             if httpx.get(f"{base_url}/health/ready", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)  # poll interval while waiting for readiness, bounded by the deadline
-    raise TimeoutError(f"{name} not ready after {timeout}s; see .state/logs/e2e-{name}.log")
+    raise TimeoutError(f"{name} not ready after {timeout}s; see {log}")
 
 
-def create_platform() -> Platform:
-    database = f"test_e2e_{uuid.uuid4().hex[:8]}"
+def create_platform(kind: str = "e2e", settings: dict[str, str] | None = None) -> Platform:
+    """A fresh database and topics (named ``test_<kind>_…`` and ``<kind>-….``); start services with ``start``."""
+    run = uuid.uuid4().hex[:8]
+    database = f"test_{kind}_{run}"
     subprocess.run(["bash", str(LOCAL / "postgres.sh"), "create-test-db", database], check=True, capture_output=True)
-    platform = Platform(database, f"e2e-{uuid.uuid4().hex[:8]}.", platform_env())
+    platform = Platform(database, f"{kind}-{run}.", platform_env(), dict(settings or {}))
     asyncio.run(create_all(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix))
     return platform
 

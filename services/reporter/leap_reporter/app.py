@@ -17,7 +17,9 @@ from leap_reporter import api, api_figures, edge, logs
 from leap_reporter.web import pages
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
-from leap_reporter.service.handlers import ReadModelBuilder
+from leap_reporter.adapters.lag import LagWatch
+from leap_reporter.service.handlers import RECEIVE_MATCHED, ReadModelBuilder
+from leap_reporter.service.reportable import keep_publishing
 from leap_reporter.settings import Settings
 
 
@@ -38,21 +40,33 @@ def create_app(settings: Settings) -> FastAPI:
         await database.migrate(pool)
         group_id = await consumer_state.group_id(pool)
         builder = ReadModelBuilder(pool)
+        subscriptions = ((topics.RECORDS_MATCHED, builder.on_records_matched),
+                         (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
+                         (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
+                         (topics.FILE_RECEIVED, builder.on_upload_lifecycle),
+                         (topics.UPLOAD_WITHDRAWN, builder.on_upload_lifecycle),
+                         (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle))
+        index = app.state.reach_index
+        index.lag = LagWatch.of(settings.kafka_bootstrap, settings.topic_prefix + group_id,
+                                [topic for topic, _ in subscriptions], settings.topic_prefix)
         try:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=group_id, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
-                                 relay=False,  # the reporter publishes nothing
-                                 subscriptions=((topics.RECORDS_MATCHED, builder.on_records_matched),
-                                                (topics.BENEFICIARIES, builder.on_beneficiary_event),
-                                                (topics.UPLOAD_VALIDATED, builder.on_upload_validated))) as running:
+                                 subscriptions=subscriptions,
+                                 receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED}) as running:
                 app.state.pool, app.state.messaging, app.state.group_id = pool, running, group_id
-                watch = asyncio.create_task(app.state.reach_index.watch(pool), name="reach-index-watch")
+                tasks = [asyncio.create_task(index.watch(pool), name="reach-index-watch"),
+                         asyncio.create_task(index.lag.run(), name="consumer-lag-watch"),
+                         asyncio.create_task(keep_publishing(pool, index, settings.topic_prefix),
+                                             name="reportable-uploads")]
                 try:
                     yield
                 finally:
-                    watch.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await watch
+                    for task in tasks:
+                        task.cancel()
+                    for task in tasks:
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
         finally:
             await pool.close()
             app.state.pool = app.state.messaging = None

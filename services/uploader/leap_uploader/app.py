@@ -15,6 +15,7 @@ from leap_contracts.delivery.runtime import messaging as run_messaging
 from leap_contracts.http import harden
 from leap_contracts.delivery.health import health_router
 
+from leap_uploader.service.completing import RECEIVE_MATCHED
 from leap_uploader import bootstrap, logs
 from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
@@ -67,7 +68,9 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                     pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                     subscriptions=((topics.FILE_RECEIVED, services.validation.on_file_received),
                                    (topics.RECORDS_MATCHED, services.completion.on_records_matched),
-                                   (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected)),
+                                   (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected),
+                                   (topics.UPLOAD_REPORTABLE, services.completion.on_upload_reportable)),
+                    receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
             ) as running:
                 state.update(messaging=running)
                 yield
