@@ -132,8 +132,16 @@ PY
   )
 fi
 
-# --- bearer tokens of the reporter's API for scripts (people use the single sign-on above)
-for var in REPORTER_ANALYST_TOKEN REPORTER_ADMIN_TOKEN; do
+# --- the matcher's explanations: the same people and sign-in as the reporter (leap_matcher.access)
+if ! grep -q '^MATCHER_IDENTITY_PUBLIC_KEY=' "$ENV_FILE" && grep -q '^REPORTER_IDENTITY_PUBLIC_KEY=' "$ENV_FILE"; then
+  (set -a; . "$ENV_FILE"
+   echo "MATCHER_IDENTITY_PUBLIC_KEY=$REPORTER_IDENTITY_PUBLIC_KEY"
+   echo "MATCHER_SIGN_IN_URL=http://${UPLOADER_HTTP_HOST:-127.0.0.1}:${UPLOADER_HTTP_PORT:-8001}/sso/matcher"
+   echo "UPLOADER_MATCHER_URL=http://${MATCHER_HTTP_HOST:-127.0.0.1}:${MATCHER_HTTP_PORT:-8003}") >>"$ENV_FILE"
+fi
+
+# --- bearer tokens of the reporter's and the matcher's APIs for scripts (people use the single sign-on above)
+for var in REPORTER_ANALYST_TOKEN REPORTER_ADMIN_TOKEN MATCHER_ANALYST_TOKEN MATCHER_ADMIN_TOKEN; do
   grep -q "^$var=" "$ENV_FILE" || echo "$var=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >>"$ENV_FILE"
 done
 
