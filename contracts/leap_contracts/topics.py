@@ -85,11 +85,6 @@ SESSIONS_ENDED = Topic(
     description="The uploader ended a person's sessions (disabled, role changed, password or second factor "
     "reset) or everyone's (an admin); the reporter and the matcher end theirs (no personal data).",
 )
-SESSIONS_ENDED = Topic(
-    "access.sessions-ended.v1", 1, "user_id",
-    description="The uploader ended a person's sessions (disabled, role changed, password or second factor "
-    "reset) or everyone's (an admin); the reporter and the matcher end theirs (no personal data).",
-)
 
 ALL: tuple[Topic, ...] = (
     FILE_RECEIVED,
@@ -102,7 +97,6 @@ ALL: tuple[Topic, ...] = (
     RESTRICTED_DEAD_LETTER,
     RECORDS_AT_SOURCE,
     AT_SOURCE_REJECTED,
-    SESSIONS_ENDED,
     SESSIONS_ENDED,
     UPLOAD_WITHDRAWN,
     BENEFICIARIES_V2,
