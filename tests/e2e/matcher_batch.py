@@ -78,6 +78,32 @@ async def publish(bootstrap: str, prefix: str, rows) -> None:
         await producer.stop()
 
 
+async def wait_for_members(bootstrap: str, group_id: str, topic: str, members: int, deadline_s: float = 60.0) -> None:
+    """Until the consumer group is stable with ``members`` consumers holding partitions of ``topic``: a process
+    answering "ready" says nothing of its siblings, and a batch published before every worker joined may be
+    done before the last one gets a partition (the cause of "one worker got no chunk")."""
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        deadline = asyncio.get_running_loop().time() + deadline_s
+        while True:
+            [response] = await admin.describe_consumer_groups([group_id])
+            _, _, state, _, _, found = response.groups[0][:6]
+            holding = sum(1 for member in found if member[4] and any(  # no assignment yet: b""
+                t == topic and partitions for t, partitions in
+                ConsumerProtocolMemberAssignment.decode(member[4]).assignment))
+            if state == "Stable" and holding == members:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"group {group_id}: {state}, {holding} of {members} members hold {topic}")
+            await asyncio.sleep(0.2)  # poll, bounded by the deadline
+    finally:
+        await admin.close()
+
+
 async def count_records(url: str) -> int:
     conn = await asyncpg.connect(url, server_settings={"search_path": "matcher"})
     try:

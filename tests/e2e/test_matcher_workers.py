@@ -13,8 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from leap_contracts import topics
 from leap_tools.throwaway import create_platform, drop_platform
-from matcher_batch import CHUNKS, UPLOADS, components, count_records, generated_rows, publish, read_partition
+from matcher_batch import (CHUNKS, UPLOADS, components, count_records, generated_rows, publish, read_partition,
+                           wait_for_members)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,6 +53,8 @@ def test_two_workers_share_the_batch_and_stop_with_their_instance(instance, metr
     env, rows, parent = instance.env, generated_rows(), instance.processes["matcher"].pid
     workers = worker_processes(parent)
     assert len(workers) == 2
+    asyncio.run(wait_for_members(env["MATCHER_KAFKA_BOOTSTRAP"], instance.prefix + "leap-matcher",
+                                 f"{instance.prefix}{topics.RECORDS_PSEUDONYMISED.name}", members=2 * 3))
     asyncio.run(publish(env["MATCHER_KAFKA_BOOTSTRAP"], instance.prefix, rows))
 
     deadline = time.monotonic() + 90

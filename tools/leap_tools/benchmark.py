@@ -39,32 +39,6 @@ console = Console()
 TOP_UP_ROWS = 10_000
 
 
-def wait_exact(client: PlatformClient, truth: dict, deadline_s: float) -> dict:
-    """Poll reach (exact figures, ``consistency=current``) until it is up to date and equals the truth overall
-    and per service; raises TimeoutError with the last answer past the deadline."""
-    expected = {code: n for code, n in truth["by_service"].items() if n}
-    deadline, answer = time.monotonic() + deadline_s, {}
-    while time.monotonic() < deadline:
-        answer = client.reach(suppression="off", consistency="current")
-        if answer["up_to_date"] and answer["unique_beneficiaries"] == truth["unique_beneficiaries"]:
-            got = {s["service_code"]: s["unique_beneficiaries"] for s in answer["by_service"]}
-            if got != expected:
-                raise AssertionError(f"per service: {got} != truth {expected}")
-            return answer
-        time.sleep(0.05)  # poll interval, bounded by the deadline
-    raise TimeoutError(f"no exact, up-to-date figure after {deadline_s:.0f}s; last answer: {answer}")
-
-
-def wait_reportable(client: PlatformClient, upload_id: str, deadline_s: float) -> dict:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        status = client.status(upload_id)
-        if status.get("reportable_at"):
-            return status
-        time.sleep(0.05)  # poll interval, bounded by the deadline
-    raise TimeoutError(f"upload {upload_id} not reportable after {deadline_s:.0f}s")
-
-
 def splink_seconds(folder: Path) -> tuple[float | None, str]:
     try:
         from leap_tools.splink_csv import link_folder
@@ -95,9 +69,9 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
             uploads = [client.upload(data / f["file"], f["service"]) for f in manifest["files"]]
             posted = time.time()
             with console.status("bench: waiting for the exact figure"):
-                wait_exact(client, truth, deadline_s)
+                client.wait_exact(truth, deadline_s=deadline_s)
             exact_at = time.time()
-            reportable_at = max(datetime.fromisoformat(wait_reportable(client, u, 60)["reportable_at"]).timestamp()
+            reportable_at = max(datetime.fromisoformat(client.wait_reportable(u, deadline_s=60)["reportable_at"]).timestamp()
                                 for u in uploads)
             cpu = {name: after - cpu_before.get(name, 0.0) for name, after in process_cpu(platform).items()}
             latency = probe.latency(t0, exact_at)
@@ -109,8 +83,8 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
         top_up = slice_rows(data / biggest["file"], data / "top-up" / biggest["file"], TOP_UP_ROWS)
         t1 = time.time()
         top_up_id = client.upload(top_up, biggest["service"])
-        wait_reportable(client, top_up_id, deadline_s)
-        wait_exact(client, truth, deadline_s)
+        client.wait_reportable(top_up_id, deadline_s=deadline_s)
+        client.wait_exact(truth, deadline_s=deadline_s)
         top_up_seconds = time.time() - t1
     finally:
         drop_platform(platform)

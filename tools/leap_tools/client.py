@@ -79,3 +79,29 @@ class PlatformClient:
             if (isinstance(value, int) and abs(value - expected) <= tolerance) or time.monotonic() > deadline:
                 return figures
             time.sleep(0.25)  # poll interval, bounded by the deadline above
+
+    def wait_exact(self, truth: dict, *, deadline_s: float = 120.0) -> dict:
+        """Poll reach (exact figures: an admin's ``reporter_token``; ``consistency=current``) until it says it is
+        up to date and equals the generator's truth overall and per service; raises TimeoutError with the last
+        answer past the deadline, AssertionError when the overall figure is right and a service's is not."""
+        expected = {code: n for code, n in truth["by_service"].items() if n}
+        deadline, answer = time.monotonic() + deadline_s, {}
+        while time.monotonic() < deadline:
+            answer = self.reach(suppression="off", consistency="current")
+            if answer["up_to_date"] and answer["unique_beneficiaries"] == truth["unique_beneficiaries"]:
+                got = {s["service_code"]: s["unique_beneficiaries"] for s in answer["by_service"]}
+                if got != expected:
+                    raise AssertionError(f"per service: {got} != truth {expected}")
+                return answer
+            time.sleep(0.05)  # poll interval, bounded by the deadline above
+        raise TimeoutError(f"no exact, up-to-date figure after {deadline_s:.0f}s; last answer: {answer}")
+
+    def wait_reportable(self, upload_id: str, *, deadline_s: float = 120.0) -> dict:
+        """Poll the upload's status until its rows are part of the published figures (``reportable_at``)."""
+        deadline = time.monotonic() + deadline_s
+        while time.monotonic() < deadline:
+            status = self.status(upload_id)
+            if status.get("reportable_at"):
+                return status
+            time.sleep(0.05)  # poll interval, bounded by the deadline above
+        raise TimeoutError(f"upload {upload_id} not reportable after {deadline_s:.0f}s")

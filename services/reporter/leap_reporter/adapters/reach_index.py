@@ -147,7 +147,8 @@ class ReachIndex:
         if snapshot is not None and snapshot.index.version == version:
             self._known_current_at = now
             return View(snapshot.index, now, True)
-        self._maybe_rebuild(pool, urgent=not busy)
+        # Any size while data arrives, and then whenever an index exists (it must not go stale below the size).
+        self._maybe_rebuild(pool, urgent=not busy, any_size=busy or snapshot is not None)
         if snapshot is None:
             return View(None, now, True)
         if busy:  # nothing answers "current" while data is on its way: the last index, fast and labelled
@@ -170,20 +171,22 @@ class ReachIndex:
                 log.warning("reach_index.watch_failed", error=type(exc).__name__)
             await asyncio.sleep(every)
 
-    def _maybe_rebuild(self, pool: asyncpg.Pool, *, urgent: bool = False) -> None:
+    def _maybe_rebuild(self, pool: asyncpg.Pool, *, urgent: bool = False, any_size: bool = False) -> None:
         """At most one rebuild at a time, and while data is arriving at most one per ``min_interval``; once
-        nothing is on its way (``urgent``) at once, so the complete figures are indexed as soon as they exist."""
+        nothing is on its way (``urgent``) at once, so the complete figures are indexed as soon as they exist.
+        While data is arriving (``any_size``) the index is built whatever the size: SQL is fast on a small read
+        model when it is quiet, but every answer from it competes with the load for the database."""
         if self._task is not None and not self._task.done():
             return
         if not urgent and time.monotonic() - self._last_start < self.min_interval:
             return
         self._last_start = time.monotonic()
-        self._task = asyncio.create_task(self._rebuild_if_large(pool))
+        self._task = asyncio.create_task(self._rebuild_if_large(pool, any_size))
 
-    async def _rebuild_if_large(self, pool: asyncpg.Pool) -> None:
+    async def _rebuild_if_large(self, pool: asyncpg.Pool, any_size: bool = False) -> None:
         try:
             rows = await pool.fetchval("SELECT reltuples::bigint FROM pg_class WHERE oid = 'engagement'::regclass")
-            if self.min_engagements <= 0 or rows >= self.min_engagements:  # an estimate is enough here
+            if any_size or self.min_engagements <= 0 or rows >= self.min_engagements:  # an estimate is enough
                 await self.refresh(pool)
         except Exception as exc:  # the last index (or SQL) keeps answering; try again after min_interval
             log.warning("reach_index.failed", error=type(exc).__name__)

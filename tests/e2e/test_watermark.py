@@ -1,0 +1,86 @@
+"""The watermark on the real pipeline: while files are being processed no reach answer calls itself up to date
+unless it is exact for what it claims to include, and an upload's ``reportable_at`` is set only once the
+published figure includes it.
+
+Its own throw-away platform, so no other module's uploads (or planted poison) are on their way meanwhile.
+"""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from leap_tools.client import PlatformClient
+from leap_tools.generator.run import generate
+from leap_tools.localenv import create_provider, load_demo_wards
+from leap_tools.reach_probe import ReachProbe
+from leap_tools.throwaway import SERVICES, create_platform, drop_platform
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def quiet_platform():
+    platform = create_platform("watermark")
+    try:
+        for service in SERVICES:
+            platform.start(service)
+        load_demo_wards(platform.env)
+        yield platform
+    finally:
+        drop_platform(platform)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    out = tmp_path_factory.mktemp("watermark")
+    generate(8000, out, seed=23, formats="csv")
+    manifest, truth = (json.loads((out / name).read_text()) for name in ("manifest.json", "truth.json"))
+    last = max(manifest["files"], key=lambda f: f["rows"])  # held back: most likely to hold people of its own
+    return out, [f for f in manifest["files"] if f is not last], last, truth
+
+
+@pytest.fixture(scope="module")
+def client(quiet_platform, files):
+    _, first, last, _ = files
+    token = create_provider(quiet_platform.env, "watermark-provider", "Watermark provider",
+                            sorted({f["service"] for f in [*first, last]}))
+    return PlatformClient(quiet_platform.url("uploader"), quiet_platform.url("reporter"), token,
+                          reporter_token=quiet_platform.env["REPORTER_ADMIN_TOKEN"])
+
+
+def _as_of(answer) -> float:
+    return datetime.fromisoformat(answer.as_of).timestamp()
+
+
+def test_no_answer_is_up_to_date_while_the_load_is_on_its_way_and_the_upload_counts_once_published(
+        quiet_platform, files, client):
+    folder, first, last, truth = files
+    with ReachProbe(quiet_platform.url("reporter"), quiet_platform.env["REPORTER_ADMIN_TOKEN"], every=0.02) as probe:
+        uploads = [client.upload(folder / f["file"], f["service"]) for f in first]
+        posted = datetime.now().timestamp()
+        final = client.wait_final(uploads, deadline_s=180)
+        for upload_id in (u for u, status in final.items() if status["status"] == "completed"):
+            client.wait_reportable(upload_id, deadline_s=60)  # a file rejected whole never counts
+        settled = client.reach(suppression="off", consistency="current")
+        assert settled["up_to_date"] is True and settled["not_yet_counted"] == {"uploads": 0, "events": 0}
+
+        held_back = client.upload(folder / last["file"], last["service"])
+        held_back_posted = datetime.now().timestamp()
+        client.wait_reportable(held_back, deadline_s=180)
+        published = client.reach(suppression="off")  # the default answer: the published figure
+        done = datetime.now().timestamp()
+
+    # reportable only once the published figure includes the upload: right then it is the whole truth
+    assert published["up_to_date"] is True and published["unique_beneficiaries"] == truth["unique_beneficiaries"]
+    assert settled["unique_beneficiaries"] != truth["unique_beneficiaries"]  # the held-back file made a difference
+    client.wait_exact(truth, deadline_s=60)
+
+    answers = [a for a in probe.answers if a.at <= done]
+    assert any(not a.up_to_date and a.waiting["uploads"] for a in answers), "no answer said uploads were on their way"
+    # every answer that says "up to date" is exact for what it claims (as_of: everything received before it)
+    for answer in (a for a in answers if a.up_to_date):
+        if _as_of(answer) >= held_back_posted:
+            assert answer.value == truth["unique_beneficiaries"], answer
+        elif _as_of(answer) >= posted:
+            assert answer.value == settled["unique_beneficiaries"], answer
