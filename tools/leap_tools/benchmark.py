@@ -83,9 +83,11 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
         top_up = slice_rows(data / biggest["file"], data / "top-up" / biggest["file"], TOP_UP_ROWS)
         t1 = time.time()
         top_up_id = client.upload(top_up, biggest["service"])
-        client.wait_reportable(top_up_id, deadline_s=deadline_s)
+        client.wait_final([top_up_id], deadline_s=deadline_s)  # matched: from then on the figure must count it
         client.wait_exact(truth, deadline_s=deadline_s)
-        top_up_seconds = time.time() - t1
+        top_up_exact = time.time() - t1
+        client.wait_reportable(top_up_id, deadline_s=deadline_s)
+        top_up_reportable = time.time() - t1
     finally:
         drop_platform(platform)
     splink, splink_note = splink_seconds(data) if splink else (None, "not run (--skip-splink)")
@@ -94,7 +96,8 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
             "stages": {name: at - t0 for name, at in stages.items()}, "cpu_seconds": cpu,
             "reach_latency_ms": latency, "up_to_date_but_wrong": [vars(a) for a in wrong],
             "up_to_date_during_load": early,
-            "top_up_rows": TOP_UP_ROWS, "top_up_seconds": top_up_seconds,
+            "top_up_rows": TOP_UP_ROWS, "top_up_exact_seconds": top_up_exact,
+            "top_up_reportable_seconds": top_up_reportable,
             "splink_seconds": splink, "splink": splink_note,
             "ratio_to_splink": (exact_at - t0) / splink if splink else None,
             "unique_beneficiaries": truth["unique_beneficiaries"]}
@@ -121,8 +124,9 @@ def report(result: dict) -> None:
                   str(result["up_to_date_during_load"]))
     table.add_row("answers 'up to date' as of after the last upload, but not exact",
                   str(len(result["up_to_date_but_wrong"])))
-    table.add_row(f"{result['top_up_rows']:,} rows already held, as a new upload: to reportable and exact",
-                  f"{result['top_up_seconds']:.2f} s")
+    table.add_row(f"{result['top_up_rows']:,} rows already held, as a new upload: to the exact figure "
+                  "(consistency=current, up to date)", f"{result['top_up_exact_seconds']:.2f} s")
+    table.add_row("... and to reportable (in the published snapshot)", f"{result['top_up_reportable_seconds']:.2f} s")
     table.add_row("Splink 5 on the same CSV files (parse to clusters)", result["splink"])
     if result["ratio_to_splink"]:
         table.add_row("platform / Splink", f"{result['ratio_to_splink']:.1f}x")

@@ -37,7 +37,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=((topics.RECORDS_VALIDATED, service.on_records_validated),
                                                 (topics.RECORDS_AT_SOURCE, service.on_records_at_source)),
-                                 receivers={topics.RECORDS_VALIDATED.name: RECEIVE_VALIDATED}) as running:
+                                 receivers={topics.RECORDS_VALIDATED.name: RECEIVE_VALIDATED},
+                                 consumers={topics.RECORDS_VALIDATED.name: settings.consumers}) as running:
                 state.update(pool=pool, messaging=running)
                 yield
         finally:

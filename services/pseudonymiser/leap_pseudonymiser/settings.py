@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     previous_keys: SecretStr | None = Field(
         default=None, description="Key rotation: previous keys as key_id:hex[,key_id:hex]; records also get linking tokens under each.")
     max_attempts: int = 3
+    consumers: int = Field(2, ge=1)
+    """Kafka consumers of restricted.records-validated (up to its partitions): one chunk's tokenising overlaps
+    another's database writes."""
 
     @field_validator("key")
     @classmethod

@@ -71,6 +71,7 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                                    (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected),
                                    (topics.UPLOAD_REPORTABLE, services.completion.on_upload_reportable)),
                     receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
+                    consumers={topics.FILE_RECEIVED.name: settings.validation_consumers},
             ) as running:
                 state.update(messaging=running)
                 yield

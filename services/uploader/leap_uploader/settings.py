@@ -36,6 +36,9 @@ class Settings(DatabaseSettings):
                                          description="Refuse workbooks whose parts unzip to more than this.")
     max_rejected_share: float = Field(default=0.5, ge=0.0, le=1.0)
     max_attempts: int = 3
+    validation_consumers: int = Field(2, ge=1)
+    """Uploads validated at once (Kafka consumers of uploads.file-received, up to its partitions): one file's
+    Python work overlaps another's database writes."""
     temp_dir: str | None = Field(default=None, description="Where uploads are spooled; the system default if unset.")
     cookie_secure: bool = Field(default=True, description="Secure flag on cookies; browsers honour it on "
                                 "http://localhost too. Only turn off behind a TLS-terminating proxy on another name.")
