@@ -1,13 +1,16 @@
 """Keeps the bitmap reach index fast and honest (loaded by :mod:`leap_reporter.adapters.index_snapshot`).
 
-Every request pins ONE :class:`View` (one primary-key read of ``read_model_state.version``) and answers
-every figure of its response from it, so totals and suppression never mix two snapshots:
+Every request pins ONE :class:`View` (one read of ``read_model_state.version`` and the pending uploads, in
+one statement) and answers every figure of its response from it, so totals and suppression never mix two
+snapshots. First the watermark (README: "The watermark"): while an upload or an event is on its way into
+the read model, no answer is up to date, and answers come from the last index (built whatever its size,
+at most once per ``min_interval``), ``as_of`` the last moment nothing was on its way. Otherwise:
 
 - the index is current (same version): answered from it, ``up_to_date``, ``as_of`` now;
 - the read model is newer (stale-while-revalidate): answered from the last built index, NOT up to date,
-  ``as_of`` the last moment that index was known to hold everything (its snapshot, or the last request
-  that found the version unchanged), while a rebuild runs in the background (at most one at a time, at
-  most one per ``min_interval`` seconds, only at ``min_engagements`` or more: SQL is fast below);
+  ``as_of`` the last moment that index was known to hold everything, while a rebuild runs in the
+  background at once (at most one at a time; from ``min_engagements`` up unless an index exists already:
+  SQL is fast below);
 - no index yet, one older than ``max_staleness`` seconds, or ``current_only`` (``?consistency=current``)
   with a stale index: answered by SQL (exactly the same counts), up to date, ``as_of`` now.
 
