@@ -7,7 +7,7 @@ MATCHER_INSTANCES ?= 1
 MATCHER_WORKERS ?= 2
 export MATCHER_INSTANCES MATCHER_WORKERS
 
-.PHONY: run stop status install test test-unit test-integration test-e2e demo bench generate schemas logs
+.PHONY: run stop status install test test-unit test-integration test-e2e demo bench faults generate schemas logs
 
 run: ## install and start everything, load demo data, print where to look
 	@bash $(LOCAL)/platform.sh up
@@ -42,6 +42,11 @@ bench: install ## the whole platform on ROWS generated rows, first POST to the e
 	@bash $(LOCAL)/postgres.sh start
 	@bash $(LOCAL)/kafka.sh start
 	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
+
+faults: install ## the fault-injection run: make faults SEED=N ROWS=R (restarts the local Kafka and PostgreSQL, leaves them running)
+	@bash $(LOCAL)/postgres.sh start
+	@bash $(LOCAL)/kafka.sh start
+	@$(PY) -m leap_tools.faults --rows $(ROWS) $(if $(SEED),--seed $(SEED)) $(if $(FAULTS),--faults $(FAULTS))
 
 generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/leap-data
 	@$(PY) -m leap_tools.generator --rows $(ROWS) --out $(or $(OUT),demo-data)
