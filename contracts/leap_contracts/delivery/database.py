@@ -6,14 +6,17 @@ from importlib import resources
 
 import asyncpg
 
+from leap_contracts.delivery.startup import until_reachable
+
 
 async def create_pool(url: str, *, schema: str, min_size: int = 1, max_size: int = 5,
                       settings: dict[str, str] | None = None) -> asyncpg.Pool:
-    """A pool whose connections see only ``schema`` (search_path) and name the service in pg_stat_activity."""
-    return await asyncpg.create_pool(
+    """A pool whose connections see only ``schema`` (search_path) and name the service in pg_stat_activity;
+    waits (with back-off) while the database cannot be reached, as a service starting during an outage must."""
+    return await until_reachable("database", lambda: asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size,
         server_settings={"search_path": schema, "application_name": f"leap-{schema}", **(settings or {})},
-    )
+    ))
 
 
 async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]:
@@ -21,8 +24,13 @@ async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]
     in one transaction.
 
     Several instances starting together queue on an advisory lock; each script
-    runs once and is recorded in ``schema_migrations``.
+    runs once and is recorded in ``schema_migrations``. A database lost meanwhile rolls the transaction back;
+    it is tried again once the database answers.
     """
+    return await until_reachable("database migrations", lambda: _migrate(pool, schema=schema, package=package))
+
+
+async def _migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]:
     delivery = resources.files("leap_contracts.delivery")
     scripts = [(f"000_delivery_{name}", delivery.joinpath(name).read_text())
                for name in ("messaging.sql", "outbox_compression.sql")] + sorted(

@@ -14,11 +14,23 @@ from faststream.kafka import KafkaBroker
 from leap_contracts.delivery.consumer import ConnectionWaits, Handler, Receiver, subscribe
 from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.delivery.outbox import OutboxRelay
+from leap_contracts.delivery.startup import until_reachable
 from leap_contracts.envelope import receive
 from leap_contracts.topics import Topic
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 """Chunk events of 1,000 records stay far below this; the broker accepts it too."""
+
+
+async def _started_producer(bootstrap: str) -> AIOKafkaProducer:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
+                                max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
+    try:
+        await producer.start()
+    except BaseException:
+        await producer.stop()
+        raise
+    return producer
 
 
 @dataclass
@@ -51,24 +63,33 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
     process, each owning its own partitions, so one instance works on several partitions at once
     (exactly as that many instances would). ``receivers`` (topic name -> wire bytes to envelope, default
     ``leap_contracts.envelope.receive``): e.g. ``leap_contracts.plain.receiver`` for a hot topic."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
-    await producer.start()
-    broker = KafkaBroker(bootstrap, logger=None)  # FastStream's own logs would print message contents
+    producer = await until_reachable("kafka (producer)", lambda: _started_producer(bootstrap))
     waits = ConnectionWaits()
-    for topic, handler in subscriptions:
-        subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
-                  pool=pool, producer=producer, max_attempts=max_attempts,
-                  processed=metrics.processed, dead_letters=metrics.dead_letters,
-                  consumers=(consumers or {}).get(topic.name, 1),
-                  receive=(receivers or {}).get(topic.name, receive), waits=waits)
+
+    async def started_broker() -> KafkaBroker:
+        broker = KafkaBroker(bootstrap, logger=None)  # FastStream's own logs would print message contents
+        for topic, handler in subscriptions:
+            subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
+                      pool=pool, producer=producer, max_attempts=max_attempts,
+                      processed=metrics.processed, dead_letters=metrics.dead_letters,
+                      consumers=(consumers or {}).get(topic.name, 1),
+                      receive=(receivers or {}).get(topic.name, receive), waits=waits)
+        try:
+            await broker.start()
+        except BaseException:
+            await broker.stop()
+            raise
+        return broker
+
     outbox_relay = OutboxRelay(pool, producer) if relay else None
     relay_task = asyncio.create_task(outbox_relay.run(), name="outbox-relay") if outbox_relay else None
+    broker = None
     try:
-        await broker.start()
+        broker = await until_reachable("kafka (consumers)", started_broker)
         yield Messaging(broker, outbox_relay, waits)
     finally:
-        await broker.stop()
+        if broker is not None:
+            await broker.stop()
         if relay_task:
             relay_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
