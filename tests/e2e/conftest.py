@@ -4,23 +4,14 @@ import pytest
 
 from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
-from leap_tools.localenv import create_provider, load_demo_wards
-
-from leap_tools.throwaway import create_platform, drop_platform
-
-SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
+from leap_tools.localenv import create_provider
+from leap_tools.throwaway import running_platform
 
 
 @pytest.fixture(scope="session")
 def platform():
-    platform = create_platform()
-    try:
-        for service in SERVICES:
-            platform.start(service)
-        load_demo_wards(platform.env)
+    with running_platform() as platform:
         yield platform
-    finally:
-        drop_platform(platform)
 
 
 @pytest.fixture(scope="session")

@@ -12,23 +12,17 @@ import pytest
 
 from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
-from leap_tools.localenv import create_provider, load_demo_wards
+from leap_tools.localenv import create_provider
 from leap_tools.reach_probe import ReachProbe
-from leap_tools.throwaway import SERVICES, create_platform, drop_platform
+from leap_tools.throwaway import running_platform
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def quiet_platform():
-    platform = create_platform("watermark")
-    try:
-        for service in SERVICES:
-            platform.start(service)
-        load_demo_wards(platform.env)
+    with running_platform("watermark") as platform:
         yield platform
-    finally:
-        drop_platform(platform)
 
 
 @pytest.fixture(scope="module")

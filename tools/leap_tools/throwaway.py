@@ -8,11 +8,13 @@ a broker shared with a running platform (``make run``'s).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -20,7 +22,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from leap_contracts.identity import new_key_pair
 from leap_contracts.topics import ALL, create_all
-from leap_tools.localenv import ROOT, STATE, platform_env
+from leap_tools.localenv import ROOT, STATE, load_demo_wards, platform_env
 
 LOCAL = ROOT / "deploy" / "local"
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
@@ -132,3 +134,16 @@ def drop_platform(platform: Platform) -> None:
     platform.stop_all()
     asyncio.run(_delete_topics(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix))
     subprocess.run(["bash", str(LOCAL / "postgres.sh"), "drop-test-db", platform.database], check=False, capture_output=True)
+
+
+@contextlib.contextmanager
+def running_platform(kind: str = "e2e", settings: dict[str, str] | None = None) -> Iterator[Platform]:
+    """A throw-away platform with all four services started and the demo wards loaded; dropped on exit."""
+    platform = create_platform(kind, settings)
+    try:
+        for service in SERVICES:
+            platform.start(service)
+        load_demo_wards(platform.env)
+        yield platform
+    finally:
+        drop_platform(platform)
