@@ -60,3 +60,14 @@ check-asyncapi: ## validate contracts/schemas/asyncapi.yaml with the AsyncAPI pa
 	@command -v npm >/dev/null || { echo "check-asyncapi: needs node and npm (make install)"; exit 1; }
 	@cd contracts/asyncapi-check && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --loglevel=error; } \
 	  && npm run --silent check
+
+# --- production deployment, built and run here (deploy/images, deploy/compose, deploy/k8s; docs/operations.md)
+.PHONY: images compose-up compose-down
+images: ## build every image (engine and Debian bases made here, no registry; cached: a rebuild with nothing changed takes seconds)
+	@bash deploy/images/build.sh
+
+compose-up: images ## the production-like stack on this host (deploy/compose), demo data loaded, URLs printed
+	@bash deploy/compose/stack.sh up
+
+compose-down: ## stop the Compose stack and remove its volumes
+	@bash deploy/compose/stack.sh down

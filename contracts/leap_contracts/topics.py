@@ -120,7 +120,9 @@ async def create_all(bootstrap: str, prefix: str = "") -> list[str]:
     """Create every topic that does not exist yet; returns the names created."""
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    from leap_contracts.kafka_auth import client_options
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from leap_contracts import topics
 from leap_contracts.delivery.runtime import MAX_MESSAGE_BYTES
+from leap_contracts.kafka_auth import client_options
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,9 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
     dead_letters = topic.full_name(prefix)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"{prefix}dead-letter-replay.{group}",
                                 enable_auto_commit=False, auto_offset_reset="earliest",
-                                max_partition_fetch_bytes=MAX_MESSAGE_BYTES)
+                                max_partition_fetch_bytes=MAX_MESSAGE_BYTES, **client_options())
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                max_request_size=MAX_MESSAGE_BYTES)
+                                max_request_size=MAX_MESSAGE_BYTES, **client_options())
     await consumer.start()
     await producer.start()
     replayed: Counter = Counter()

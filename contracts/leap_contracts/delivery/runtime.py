@@ -16,6 +16,7 @@ from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.delivery.outbox import OutboxRelay
 from leap_contracts.delivery.startup import until_reachable
 from leap_contracts.envelope import receive
+from leap_contracts.kafka_auth import broker_security, client_options
 from leap_contracts.topics import Topic
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -24,7 +25,7 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 async def _started_producer(bootstrap: str) -> AIOKafkaProducer:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
+                                max_request_size=MAX_MESSAGE_BYTES, linger_ms=5, **client_options())
     try:
         await producer.start()
     except BaseException:
@@ -67,7 +68,7 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
     waits = ConnectionWaits()
 
     async def started_broker() -> KafkaBroker:
-        broker = KafkaBroker(bootstrap, logger=None)  # FastStream's own logs would print message contents
+        broker = KafkaBroker(bootstrap, logger=None, security=broker_security())  # FastStream's own logs would print message contents
         for topic, handler in subscriptions:
             subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
                       pool=pool, producer=producer, max_attempts=max_attempts,

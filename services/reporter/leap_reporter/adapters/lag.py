@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from leap_contracts.kafka_auth import client_options
 from leap_contracts.topics import Topic
 
 log = structlog.get_logger()
@@ -46,8 +47,8 @@ class LagWatch:
 
     async def run(self) -> None:
         """Check until cancelled; a failed check (broker away) counts as behind and is tried again."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        ends = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, **client_options())
+        ends = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, **client_options())
         started = False
         try:
             while True:
