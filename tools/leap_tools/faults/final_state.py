@@ -54,6 +54,10 @@ class FinalState:
     redelivered: int
     """Events read more than once from the topics (the consumer skipped them by event id)."""
     dead_letters: dict[str, int]
+    relationships: list[tuple] = ()
+    """The matcher's carer-child links, each individual named by its first record (comparable across runs)."""
+    reporter_relationships_differ: int = 0
+    """Links the reporter's read model holds (resolved through merges) and the matcher does not, or the reverse."""
 
     def differences(self, reference: FinalState) -> list[str]:
         """What differs from the undisturbed run, and what is wrong in this one on its own."""
@@ -72,6 +76,12 @@ class FinalState:
                          f"partition ({len(self.partition)})")
         if self.reference_mismatches:
             found.append(f"{self.reference_mismatches} records have another reference in the consumer's copy")
+        if self.relationships != reference.relationships:
+            found.append(f"carer-child links differ: {len(self.relationships)}, reference {len(reference.relationships)}"
+                         f"; only here: {sorted(set(self.relationships) - set(reference.relationships))[:5]}; only in the"
+                         f" reference: {sorted(set(reference.relationships) - set(self.relationships))[:5]}")
+        if self.reporter_relationships_differ:
+            found.append(f"{self.reporter_relationships_differ} carer-child links differ between matcher and reporter")
         if any(self.dead_letters.values()):
             found.append(f"dead letters: {self.dead_letters}")
         return found
@@ -83,7 +93,8 @@ def read(platform: Platform, ids: dict[str, str], states: dict[str, dict]) -> Fi
     partition, copy, mismatches, redelivered = _partitions(platform, labels)
     return FinalState(uploads=_uploads(states, labels), partition=partition, figures=_figures(platform, labels),
                       consumer_partition=copy, reference_mismatches=mismatches, redelivered=redelivered,
-                      dead_letters=asyncio.run(_dead_letters(platform.database)))
+                      dead_letters=asyncio.run(_dead_letters(platform.database)),
+                      **asyncio.run(_relationships(platform.database, labels)))
 
 
 def _uploads(states: dict[str, dict], labels: dict[str, str]) -> dict[str, dict]:
@@ -101,6 +112,30 @@ def _uploads(states: dict[str, dict], labels: dict[str, str]) -> dict[str, dict]
 async def _connect(database: str) -> asyncpg.Connection:
     dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN).replace("/postgres?", f"/{database}?")
     return await asyncpg.connect(dsn)
+
+
+async def _relationships(database: str, labels: dict[str, str]) -> dict:
+    conn = await _connect(database)
+    try:
+        first: dict[str, tuple] = {}
+        for r in await conn.fetch("SELECT i.ref, r.upload_id, r.row_number FROM matcher.individual i "
+                                  "JOIN matcher.record r ON r.individual_id = i.id"):
+            key = (labels.get(str(r["upload_id"]), str(r["upload_id"])), r["row_number"])
+            first[r["ref"]] = min(first.get(r["ref"], key), key)
+        matcher = {(r["child"], r["carer"]) for r in await conn.fetch(
+            # the matcher keeps links on the individuals they were made with and follows merges (kept flat)
+            "SELECT DISTINCT c.ref AS child, k.ref AS carer FROM matcher.relationship x "
+            "JOIN matcher.individual c0 ON c0.id = x.child_id JOIN matcher.individual c "
+            "ON c.id = coalesce(c0.merged_into, c0.id) JOIN matcher.individual k0 ON k0.id = x.carer_id "
+            "JOIN matcher.individual k ON k.id = coalesce(k0.merged_into, k0.id)")}
+        reporter = {(r["child"], r["carer"]) for r in await conn.fetch(
+            "SELECT DISTINCT coalesce(k.survivor_ref, r.child_ref) AS child, coalesce(c.survivor_ref, r.carer_ref) "
+            "AS carer FROM reporter.relationship r LEFT JOIN reporter.individual_alias c ON c.ref = r.carer_ref "
+            "LEFT JOIN reporter.individual_alias k ON k.ref = r.child_ref")}
+    finally:
+        await conn.close()
+    named = sorted((str(first.get(child)), str(first.get(carer))) for child, carer in matcher)
+    return {"relationships": named, "reporter_relationships_differ": len(matcher ^ reporter)}
 
 
 async def _dead_letters(database: str) -> dict[str, int]:
