@@ -6,7 +6,8 @@ chunk made. The V1 events (one message per individual and change, keyed by indiv
 that messages already on ``beneficiaries.events.v1`` still read; the matcher no longer publishes them.
 
 The same :class:`IndividualChanges` travel inside ``RecordsMatchedV1`` and ``RecordsWithdrawnV1``, so a read
-model applies a chunk's records together with the merges and splits they caused, in one transaction.
+model can apply a chunk's records together with the merges they caused, in one transaction (merges commute;
+splits and relationships do not, so a consumer takes those from this single-partition stream, in order).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
         group_id = await consumer_state.group_id(pool)
         builder = ReadModelBuilder(pool)
         subscriptions = ((topics.RECORDS_MATCHED, builder.on_records_matched),
+                         (topics.BENEFICIARIES_V2, builder.on_individuals_changed),
                          (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
                          (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
                          (topics.FILE_RECEIVED, builder.on_upload_lifecycle),

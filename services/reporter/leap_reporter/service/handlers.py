@@ -58,7 +58,7 @@ class ReadModelBuilder:
             written = await engagements.upsert_chunk(conn, event)
             await lifecycle.record_match_outcome(conn, event)
             if event.changes is not None:
-                await _apply_changes(conn, event.upload_id, event.changes)
+                await _apply_merges(conn, event.upload_id, event.changes)
             await progress.chunk_applied(conn, event.upload_id, event.provider_id, event.service_code)
         log.info("engagements.stored", upload_id=str(event.upload_id), chunk=event.chunk_index, rows=written)
 
@@ -68,8 +68,6 @@ class ReadModelBuilder:
                 return
             await read_model_state.bump(conn)
             removed = await lifecycle.withdraw(conn, event)
-            if event.changes is not None:
-                await _apply_changes(conn, event.upload_id, event.changes)
             await progress.close(conn, event.upload_id, "withdrawn")
         log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
 
@@ -92,6 +90,26 @@ class ReadModelBuilder:
             await read_model_state.bump(conn)
             await handle(conn, event)
         log.info("beneficiaries.applied", event_type=envelope.event_type)
+
+    async def on_individuals_changed(self, envelope: Envelope) -> None:
+        """Splits, ended and new relationships, in the order the matcher committed them (one partition): a link
+        and its end, or a split and a later link, must not swap as events on several partitions could."""
+        if envelope.event_type != "IndividualsChangedV2":
+            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
+        changes = _event(envelope).changes
+        if not (changes.split or changes.ended or changes.linked):
+            return  # acknowledged by the consumer's commit; nothing the read model keeps
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await inbox.claim(conn, envelope.event_id, topics.BENEFICIARIES_V2.name):
+                return
+            await read_model_state.bump(conn)
+            if changes.split:
+                await aliases.lock(conn)
+            for split in changes.split:
+                await lifecycle.split(conn, split)
+            for ended in changes.ended:
+                await lifecycle.unrelate(conn, ended)
+            await lifecycle.relate_all(conn, changes.linked)
 
     async def on_upload_validated(self, envelope: Envelope) -> None:
         if envelope.event_type != "UploadValidatedV1":
@@ -123,20 +141,17 @@ class ReadModelBuilder:
                     raise PoisonMessage(f"unexpected event type {envelope.event_type}")
 
 
-async def _apply_changes(conn: asyncpg.Connection, upload_id, changes) -> None:
-    """In the order the matcher made them: merges, quarantines, splits, ended and new relationships."""
-    if changes.merged or changes.split:
+async def _apply_merges(conn: asyncpg.Connection, upload_id, changes) -> None:
+    """With the chunk's records: the merges they caused (merges commute, so chunks may arrive in any order) and
+    the identifiers found junk (counts per upload). Splits and relationships do not commute: they come in the
+    matcher's commit order from beneficiaries.events.v2 (``on_individuals_changed``)."""
+    if changes.merged:
         await aliases.lock(conn)
     for merge in changes.merged:
         plan = plan_merge(merge.survivor_ref, merge.merged_refs, await aliases.resolve(conn, merge.survivor_ref))
         await aliases.apply(conn, plan)
     for finding in changes.quarantined:
         await lifecycle.finding(conn, upload_id, finding.identifier_type, finding.records)
-    for split in changes.split:
-        await lifecycle.split(conn, split)
-    for ended in changes.ended:
-        await lifecycle.unrelate(conn, ended)
-    await lifecycle.relate_all(conn, changes.linked)
 
 
 async def _merge(conn: asyncpg.Connection, event: IndividualsMergedV1) -> None:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from leap_contracts.envelope import decode, seal
-from leap_contracts.events import (FileReceivedV1, IndividualChanges, Merge, RecordsMatchedV1, RecordsWithdrawnV1,
-                                   UploadWithdrawnV1)
+from leap_contracts.events import (FileReceivedV1, IndividualChanges, IndividualsChangedV2, Link, Merge,
+                                   RecordsMatchedV1, RecordsWithdrawnV1, Unlink, UploadWithdrawnV1)
 
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.app import create_app
@@ -126,3 +126,30 @@ async def test_an_upload_is_announced_reportable_once_the_published_snapshot_inc
     assert [(e.event_type, e.payload["upload_id"], e.payload["records"]) for e in sent] == [
         ("UploadReportableV1", str(first), 1), ("UploadReportableV1", str(second), 1)]
     await db.execute("DELETE FROM outbox")
+
+
+def individuals_changed(upload_id, **changes):
+    return seal(IndividualsChangedV2(upload_id=upload_id, service_code="CAN", chunk_index=0,
+                                     changes=IndividualChanges(**changes)),
+                producer="matcher", correlation_id=str(upload_id))
+
+
+async def test_relationships_follow_the_matchers_commit_order_from_the_v2_stream(db, plain):
+    link = Link(child_ref="kid", carer_ref="mum", via=["email"])
+    ended = Unlink(child_ref="kid", carer_ref="mum", reason="upload_withdrawn")
+    await plain.on_individuals_changed(individuals_changed(uuid.uuid4(), linked=[link]))
+    await plain.on_individuals_changed(individuals_changed(uuid.uuid4(), ended=[ended]))
+    assert await db.fetch("SELECT * FROM relationship") == []
+    await plain.on_individuals_changed(individuals_changed(uuid.uuid4(), linked=[link]))  # linked again, later
+    assert [tuple(r) for r in await db.fetch("SELECT child_ref, carer_ref FROM relationship")] == [("kid", "mum")]
+
+
+async def test_a_chunks_records_carry_only_the_changes_that_commute(plain, events, db):
+    upload = uuid.uuid4()
+    await plain.on_upload_validated(events.validated(upload, chunk_count=1))
+    event = RecordsMatchedV1(upload_id=upload, provider_id="prov-1", service_code="CAN", chunk_index=0,
+                             records=[events.record(2, "kid", date(2024, 4, 1))], new_individuals=1,
+                             matched_existing=0, changes=IndividualChanges(linked=[
+                                 Link(child_ref="kid", carer_ref="mum", via=["email"])]))
+    await plain.on_records_matched(seal(event, producer="matcher", correlation_id=str(upload)))
+    assert await db.fetch("SELECT * FROM relationship") == []  # it comes, in order, on beneficiaries.events.v2
