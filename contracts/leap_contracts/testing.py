@@ -54,6 +54,8 @@ async def throwaway_database(schema: str) -> AsyncIterator[str]:
             await owner.close()
         yield _dsn(admin_dsn, database=name, user=name, password=password)
     finally:
+        if admin.is_closed():  # the server restarted meanwhile (the fault-injection test restarts it)
+            admin = await asyncpg.connect(admin_dsn, timeout=30)
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         await admin.execute(f"DROP ROLE IF EXISTS {name}")
         await admin.close()
