@@ -30,7 +30,7 @@ test: install
 	@bash $(LOCAL)/kafka.sh start
 	LEAP_REQUIRE_SERVICES=1 $(PY) -m pytest contracts/tests tools/tests \
 	  services/pseudonymiser/tests services/matcher/tests services/uploader/tests services/reporter/tests \
-	  tests/e2e -q
+	  tests/e2e tests/deploy -q
 
 test-unit: install
 	$(PY) -m pytest -q contracts/tests tools/tests services/*/tests/unit
