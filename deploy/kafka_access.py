@@ -4,7 +4,8 @@ are current).
 
 The rule: every service is its own SCRAM user; the restricted topics (``Topic.restricted``) are for the
 restricted zone (uploader, pseudonymiser) only; the other topics for every service; each user reads and
-describes only the consumer groups named after it (``leap-<name>...``, the delivery runtime's group ids).
+describes only the consumer groups named after it (``leap-<name>...``, the delivery runtime's group ids,
+and ``dead-letter-replay.leap-<name>...``, the replay tool's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
 RESTRICTED_ZONE = ("uploader", "pseudonymiser")
 TOPIC_OPERATIONS = ("Read", "Write", "Describe")
 GROUP_OPERATIONS = ("Read", "Describe")
+REPLAY_GROUP = "dead-letter-replay."  # leap_contracts.delivery.replay's group: dead-letter-replay.<group>
 
 
 def user(service: str) -> str:
@@ -35,7 +37,8 @@ def acl_plan() -> str:
     for service in SERVICES:
         lines.append("\t".join((user(service), ",".join(TOPIC_OPERATIONS), "topic", "literal",
                                 " ".join(t.name for t in topics_for(service)))))
-        lines.append("\t".join((user(service), ",".join(GROUP_OPERATIONS), "group", "prefixed", user(service))))
+        lines.append("\t".join((user(service), ",".join(GROUP_OPERATIONS), "group", "prefixed",
+                                f"{user(service)} {REPLAY_GROUP}{user(service)}")))
         lines.append("\t".join((user(service), "IdempotentWrite", "cluster", "literal", "kafka-cluster")))
     return "\n".join(lines) + "\n"
 
@@ -63,7 +66,8 @@ def strimzi_users() -> str:
     for service in SERVICES:
         acls = [f"""      - resource: {{type: topic, name: {t.name}, patternType: literal}}
         operations: [{', '.join(TOPIC_OPERATIONS)}]""" for t in topics_for(service)]
-        acls.append(f"""      - resource: {{type: group, name: {user(service)}, patternType: prefix}}
+        for group in (user(service), f"{REPLAY_GROUP}{user(service)}"):
+            acls.append(f"""      - resource: {{type: group, name: {group}, patternType: prefix}}
         operations: [{', '.join(GROUP_OPERATIONS)}]""")
         acls.append("""      - resource: {type: cluster}
         operations: [IdempotentWrite]""")

@@ -135,3 +135,15 @@ def test_topics_and_users_match_the_contracts(rendered):
             assert not names & restricted, user["metadata"]["name"]
         else:
             assert restricted <= names, user["metadata"]["name"]
+
+
+def test_alerts_cover_lag_dead_letters_outbox_and_failed_uploads_with_a_dashboard_beside_them(rendered):
+    import json
+
+    (rules,) = of_kind(rendered, "PrometheusRule")
+    exprs = " ".join(r["expr"] for g in rules["spec"]["groups"] for r in g["rules"])
+    for metric in ("kafka_consumergroup_lag", "dead_letters_total", "cnpg_leap_outbox_oldest_seconds",
+                   'uploads_total{outcome=~"refused_.*"}', "cnpg_leap_uploads_rejected_last_hour"):
+        assert metric in exprs, metric
+    dashboard = json.loads((ROOT / "deploy/k8s/base/monitoring/grafana-dashboard.json").read_text())
+    assert len(dashboard["panels"]) >= 6 and all(p["targets"][0]["expr"] for p in dashboard["panels"])
