@@ -14,7 +14,7 @@ from deploy_support import ROOT
 PROJECT = "leaptest"
 PORTS = {"LEAP_UPLOADER_PORT": "28001", "LEAP_PSEUDONYMISER_PORT": "28002", "LEAP_MATCHER_PORT": "28003",
          "LEAP_REPORTER_PORT": "28004"}
-pytestmark = pytest.mark.timeout(900)
+pytestmark = pytest.mark.timeout(1800)  # the first test may build the bases and images from scratch (~10 min)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from deploy_support import docker, images
 
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
+pytestmark = pytest.mark.timeout(1800)  # the first test may build the bases and images from scratch (~10 min)
 SECRET_WORDS = ("PASSWORD", "_KEY", "TOKEN", "DATABASE_URL", "SECRET")
 
 
