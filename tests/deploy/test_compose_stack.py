@@ -44,7 +44,7 @@ def wait_healthy(env, services: list[str], deadline_s: float = 180) -> None:
         if all(s == "healthy" for s in states):
             return
         assert time.monotonic() < deadline, f"not healthy: {dict(zip(services, states))}"
-        time.sleep(1)
+        time.sleep(1)  # poll interval, bounded by the deadline above
 
 
 def python_in(env, service: str, code: str) -> str:
