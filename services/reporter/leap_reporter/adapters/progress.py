@@ -14,17 +14,17 @@ from datetime import datetime
 
 import asyncpg
 
-# Counted when validated and every announced chunk applied (a chunk_count of 0: nothing to wait for).
-_COUNT_IF_COMPLETE = """
-UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records, counted_at = coalesce(p.counted_at, now()),
-       counted_version = coalesce(p.counted_version, (SELECT version FROM read_model_state))
-  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records
-          FROM match_outcome WHERE upload_id = $1) m
- WHERE p.upload_id = $1 AND p.closed IS NULL AND p.chunk_count IS NOT NULL AND m.chunks >= p.chunk_count
-"""
-_APPLIED = """
-UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records
-  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records
+# The chunks applied so far (a re-matched chunk replaces its match_outcome row, so none counts twice), and
+# counted once validated with every announced chunk applied (a chunk_count of 0: nothing to wait for).
+_RECOUNT = """
+UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
+       counted_at = CASE WHEN m.complete THEN coalesce(p.counted_at, now()) ELSE p.counted_at END,
+       counted_version = CASE WHEN m.complete
+                              THEN coalesce(p.counted_version, (SELECT version FROM read_model_state))
+                              ELSE p.counted_version END
+  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records,
+               count(*) >= (SELECT chunk_count FROM upload_progress WHERE upload_id = $1
+                             AND closed IS NULL) AS complete
           FROM match_outcome WHERE upload_id = $1) m
  WHERE p.upload_id = $1
 """
@@ -47,15 +47,14 @@ async def validated(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id:
            ON CONFLICT (upload_id) DO UPDATE SET chunk_count = excluded.chunk_count,
                closed = coalesce(upload_progress.closed, excluded.closed)""",
         upload_id, provider_id, service_code, chunk_count, "rejected" if rejected else None)
-    await conn.execute(_COUNT_IF_COMPLETE, upload_id)
+    await conn.execute(_RECOUNT, upload_id)
 
 
 async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str) -> None:
     await conn.execute(
         """INSERT INTO upload_progress (upload_id, provider_id, service_code) VALUES ($1, $2, $3)
            ON CONFLICT (upload_id) DO NOTHING""", upload_id, provider_id, service_code)
-    await conn.execute(_APPLIED, upload_id)
-    await conn.execute(_COUNT_IF_COMPLETE, upload_id)
+    await conn.execute(_RECOUNT, upload_id)
 
 
 async def close(conn: asyncpg.Connection, upload_id: uuid.UUID, state: str) -> None:
