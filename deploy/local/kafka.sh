@@ -54,9 +54,10 @@ start() {
     python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))' >"$KDIR/cluster-id"
   fi
   if [[ ! -f $DATA/meta.properties ]]; then   # format the storage exactly once (-g: ignore if already formatted)
+    # --cluster-id=ID, not -t ID: a base64 id starts with "-" one time in 32, and would be read as an option.
     echo "kafka: formatting storage (cluster id $(<"$KDIR/cluster-id"))"
     java "${JAVA_OPTS[@]}" -cp "$LIB/*" kafka.tools.StorageTool format -g \
-      -t "$(<"$KDIR/cluster-id")" -c "$KDIR/server.properties" >>"$OUT" 2>&1 || { show_tail "$OUT"; die "kafka: storage format failed"; }
+      --cluster-id="$(<"$KDIR/cluster-id")" -c "$KDIR/server.properties" >>"$OUT" 2>&1 || { show_tail "$OUT"; die "kafka: storage format failed"; }
   fi
   local offset=0
   [[ -f $LOG ]] && offset=$(stat -c %s "$LOG")

@@ -24,7 +24,7 @@ if [[ ! -f /var/lib/kafka/data/meta.properties ]]; then
     password=$(<"${KAFKA_SECRETS_DIR:-/run/secrets/kafka}/$user")
     scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$password]")
   done
-  java "${JAVA_OPTS[@]}" -cp "$CP" kafka.tools.StorageTool format -g -t "${KAFKA_CLUSTER_ID:-bGVhcC1rYWZrYS1sb2NhbA}" \
+  java "${JAVA_OPTS[@]}" -cp "$CP" kafka.tools.StorageTool format -g --cluster-id="${KAFKA_CLUSTER_ID:-bGVhcC1rYWZrYS1sb2NhbA}" \
     -c "$CONF" "${scram[@]}" >/dev/null
 fi
 exec java "${JAVA_OPTS[@]}" -cp "$CP" kafka.Kafka "$CONF"
