@@ -41,7 +41,7 @@ demo: ## load the demo provider and files into the running platform
 bench: install ## the whole platform on ROWS generated rows, first POST to the exact figure, with Splink beside it
 	@bash $(LOCAL)/postgres.sh start
 	@bash $(LOCAL)/kafka.sh start
-	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q './tools[bench]'
+	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q -e './tools[bench]'
 	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
 
 faults: install ## the fault-injection run: make faults SEED=N ROWS=R (restarts the local Kafka and PostgreSQL, leaves them running)

@@ -45,7 +45,7 @@ def splink_seconds(folder: Path) -> tuple[float | None, str]:
     try:
         from leap_tools.splink_csv import link_folder
     except ImportError as exc:
-        return None, f"not run ({exc.name} missing: pip install './tools[bench]')"
+        return None, f"not run ({exc.name} missing: pip install -e './tools[bench]')"
     per_row, collapsed = link_folder(folder), link_folder(folder, collapse=True)
     return min(per_row.seconds, collapsed.seconds), (
         f"{per_row.seconds:.1f} s per row, {collapsed.seconds:.1f} s collapsed; "
