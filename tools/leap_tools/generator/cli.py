@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from leap_tools.generator.errors import ErrorRates
 from leap_tools.generator.run import DEFAULT_BAD_ROW_RATE, generate
 
 
@@ -29,9 +30,18 @@ def main_command(
                        "Windows-1252) and XLSX; csv: UTF-8 CSV only.")] = Formats.mixed,
     bad_row_rate: Annotated[float, typer.Option("--bad-row-rate", min=0.0, max=0.5,
                             help="Share of rows made invalid (rejected).")] = DEFAULT_BAD_ROW_RATE,
+    errors: Annotated[str, typer.Option("--errors", help="Recording errors: none, realistic, or "
+                      "kind=rate,... (kinds: errors.py).")] = "none",
+    person_map: Annotated[bool, typer.Option("--person-map", help="Also write persons.csv: the "
+                          "person of each service record.")] = False,
 ) -> None:
     """Write synthetic provider files for the LEAP programme, manifest.json and truth.json."""
-    summary = generate(rows, out, seed=seed, formats=formats.value, bad_row_rate=bad_row_rate)
+    try:
+        rates = ErrorRates.parse(errors)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--errors") from error
+    summary = generate(rows, out, seed=seed, formats=formats.value, bad_row_rate=bad_row_rate,
+                       error_rates=rates, person_map=person_map)
     Console(stderr=True).print(
         f"wrote {summary.rows:,} rows in {summary.files} files to {summary.out} "
         f"({summary.rejected:,} to be rejected; {summary.unique_beneficiaries:,} unique "

@@ -8,6 +8,7 @@ import random
 
 from leap_tools.generator import names
 from leap_tools.generator.catalogue import Service
+from leap_tools.generator.errors import ErrorInjector
 from leap_tools.generator.layout import FileLayout
 from leap_tools.generator.model import WINDOW_END, WINDOW_START, Family, Profile, Row
 from leap_tools.generator.population import Sequences
@@ -61,6 +62,7 @@ def expand(rng: random.Random, family: Family, prof: Profile, layout: FileLayout
     """One row per contact; optional columns the file lacks stay empty."""
     cols = set(layout.columns)
     person, child = prof.person, prof.kind == "child"
+    first, dob = prof.first_name or person.first, prof.dob or person.dob
     rand = rng.random
     has = {c: c in cols for c in ("postcode", "attended", "last_name", "ethnicity",
                                   "first_language", "engagement_type", "first_name",
@@ -72,14 +74,14 @@ def expand(rng: random.Random, family: Family, prof: Profile, layout: FileLayout
         if child:
             row.carer_email = prof.carer_email if rand() >= 0.04 else None
             row.carer_mobile = prof.carer_mobile
-            row.first_name, row.dob, row.gender = person.first, person.dob, person.gender
+            row.first_name, row.dob, row.gender = first, dob, person.gender
         else:
             row.email = prof.email if rand() >= 0.05 else None
             row.mobile = prof.mobile if rand() >= 0.05 else None
             if has["first_name"] and rand() < 0.95:
-                row.first_name = person.first
+                row.first_name = first
             if has["date_of_birth"] and rand() < 0.6:
-                row.dob = person.dob
+                row.dob = dob
             if has["gender"] and rand() < 0.8:
                 row.gender = "unknown" if rand() < 0.1 else person.gender
         if has["postcode"] and rand() < 0.9:
@@ -100,13 +102,15 @@ def expand(rng: random.Random, family: Family, prof: Profile, layout: FileLayout
 
 
 def family_rows(rng: random.Random, seqs: Sequences, family: Family,
-                layouts: dict[str, FileLayout]) -> list[Row]:
+                layouts: dict[str, FileLayout], errors: ErrorInjector | None = None) -> list[Row]:
     services = choose_services(rng, family)
     profiles: list[Profile] = []
     for service in services:
         profiles.extend(_participants(rng, seqs, family, service, layouts[service.code]))
     if family.scenario is not None:
         profiles.extend(scenario_profiles(rng, seqs, family, layouts, services))
+    if errors is not None:
+        errors.apply(family, profiles)
     rows: list[Row] = []
     for prof in profiles:
         rows.extend(expand(rng, family, prof, layouts[prof.service]))

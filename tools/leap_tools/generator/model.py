@@ -66,6 +66,8 @@ class Profile:
     mobile: str | None = None
     carer_email: str | None = None
     carer_mobile: str | None = None
+    first_name: str | None = None  # as this service recorded it, when not the person's (errors.py)
+    dob: dt.date | None = None  # as this service recorded it, when not the person's (errors.py)
 
 
 @dataclass(slots=True)

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from leap_tools.generator.catalogue import BY_CODE, SERVICES
 from leap_tools.generator.contacts import family_rows
+from leap_tools.generator.errors import ErrorInjector, ErrorRates
 from leap_tools.generator.layout import FileLayout, plan_layouts
+from leap_tools.generator.person_map import FILENAME as PERSON_MAP_FILE
+from leap_tools.generator.person_map import PersonMap
 from leap_tools.generator.places import load_postcodes
 from leap_tools.generator.population import Sequences, make_family
 from leap_tools.generator.quality import inject_defects
@@ -38,7 +41,7 @@ def _clear_previous(out: Path) -> None:
     for service in SERVICES:
         for ext in ("csv", "xlsx"):
             (out / f"{service.code}.{ext}").unlink(missing_ok=True)
-    for name in ("manifest.json", "truth.json"):
+    for name in ("manifest.json", "truth.json", PERSON_MAP_FILE):
         (out / name).unlink(missing_ok=True)
 
 
@@ -60,8 +63,10 @@ def _dump(path: Path, data: dict) -> None:
 
 
 def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
-             bad_row_rate: float = DEFAULT_BAD_ROW_RATE, shuffle_rows: int = 200) -> GenerationSummary:
-    """Write exactly `rows` data rows over the service files in `out`."""
+             bad_row_rate: float = DEFAULT_BAD_ROW_RATE, shuffle_rows: int = 200,
+             error_rates: ErrorRates | None = None, person_map: bool = False) -> GenerationSummary:
+    """Write exactly `rows` data rows over the service files in `out`; with `error_rates`, recording
+    errors at those rates (errors.py); with `person_map`, persons.csv (person_map.py)."""
     if rows < 0:
         raise ValueError("rows must be >= 0")
     started = time.perf_counter()
@@ -75,14 +80,18 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
     seqs, truth = Sequences(), Truth(postcodes)
     sinks: dict[str, ShuffledSink] = {}
     renderers = {code: Renderer(render_rng, layout) for code, layout in layouts.items()}
+    errors = ErrorInjector(error_rates or ErrorRates(), seed)
+    persons = PersonMap(out) if person_map else None
     written = 0
     try:
         while written < rows:
             family = make_family(population_rng, seqs, postcodes)
-            family_batch = family_rows(population_rng, seqs, family, layouts)
+            family_batch = family_rows(population_rng, seqs, family, layouts, errors)
             inject_defects(population_rng, family_batch, bad_row_rate)
             del family_batch[rows - written:]
             truth.add_family(family_batch)
+            if persons is not None:
+                persons.add_family(family_batch)
             for row in family_batch:
                 sink = sinks.get(row.service)
                 if sink is None:
@@ -93,8 +102,11 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
     finally:
         for sink in sinks.values():
             sink.close()
+        if persons is not None:
+            persons.close()
 
-    meta = {"seed": seed, "rows": written, "formats": formats, "bad_row_rate": bad_row_rate}
+    meta = {"seed": seed, "rows": written, "formats": formats, "bad_row_rate": bad_row_rate,
+            "errors": errors.to_json()}
     ordered = [s.code for s in SERVICES if s.code in sinks]
     _dump(out / "manifest.json", {
         "schema": MANIFEST_SCHEMA, **meta,

@@ -36,6 +36,8 @@ DEFINITIONS = {
                         "primary_carer_email, mobile or primary_carer_mobile); each kind "
                         "counted at most once per row",
     "attended_contacts": "accepted rows whose attended value is yes/true/1 or blank",
+    "persons": "the true number of different generated people with at least one attended accepted row: "
+               "what unique_beneficiaries would be if linkage made no false merge or split",
 }
 
 
@@ -78,6 +80,7 @@ class Truth:
         self.by: dict[str, Counter] = {k: Counter() for k in (
             "type", "service", "strand", "ward", "year", "service_year", "n_services", "overlap")}
         self.people = self.people_split = self.merged_components = self.families = 0
+        self.persons_reached = 0
 
     def add_family(self, rows: Sequence[Row]) -> None:
         self.families += 1
@@ -87,6 +90,7 @@ class Truth:
                 tally = self.files[row.service] = FileTally()
             tally.add(row)
         comps = components(accepted(rows))
+        self.persons_reached += len({r.person for comp in comps for r in comp if r.attended is not False})
         comps_of_person: Counter[int] = Counter()
         for comp in comps:
             reached = [r for r in comp if r.attended is not False]
@@ -134,6 +138,7 @@ class Truth:
             "totals": totals.to_json(),
             "files": dict(sorted(files.items())),
             "unique_beneficiaries": self.unique,
+            "persons": self.persons_reached,
             "unique_beneficiaries_by_type": {k: by["type"][k] for k in ("adult", "child")},
             "by_service": {c: by["service"][c] for c in codes},
             "by_strand": {s: by["strand"][s] for s in STRANDS},
