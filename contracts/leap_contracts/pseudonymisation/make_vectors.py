@@ -14,6 +14,7 @@ from pathlib import Path
 
 from leap_contracts.pseudonymisation import normalise as n
 from leap_contracts.pseudonymisation.identify import KEY_GENDERS
+from leap_contracts.pseudonymisation.match_keys import MATCH_KEYS, MatchKeyMaker, dob_unordered, name_letters, soundex
 from leap_contracts.pseudonymisation.tokens import SPEC_VERSION, Tokeniser, _message, key_check_value
 
 VECTORS = Path(__file__).with_name("vectors.json")
@@ -144,6 +145,7 @@ def build() -> dict:
         cases.append({"kind": "provider_record_id", "input": {"service_code": service, "provider_record_id": prid},
                       "message": _message("provider_record_id", (("service_code", service), ("provider_record_id", prid))).decode(),
                       "token": tokeniser.provider_record_id(service, prid)})
+    cases.extend(_match_key_cases(tokeniser))
     return {
         "spec": "docs/pseudonymisation-spec.md",
         "spec_version": SPEC_VERSION,
@@ -164,6 +166,52 @@ def _child_combinations() -> list[tuple[str, str, str, str]]:
             combo[i] = value
             combos.append(tuple(combo))
     return combos
+
+
+SOUNDEX_NAMES = ["Robert", "Rupert", "Rubin", "Ashcraft", "Ashcroft", "Tymczak", "Pfister", "Honeyman", "Lloyd",
+                 "Olivia", "Oilvia", "Olvia", "Muhammad", "Mohammed", "Mohamed", "Sarah", "Sara", "Zoë", "Zoey",
+                 "Caleb", "Kaleb", "Yasmin", "Jasmine", "Anne-Marie", "O'Neil", "Straße", "Øyvind", "Ægir", "Jo",
+                 "J", "Bb", "Hw", "Whitworth", "Schwarz", "Tsz-Hin", "Nguyễn", "Þóra", "Анна", "123", "-"]
+SWAP_DATES = ["2022-03-11", "2022-11-03", "11/03/2022", "2024-02-29", "2022-01-01", "2022-12-12", "2022-05-31",
+              "2019-10-09", "2019-09-10"]
+MATCH_KEY_ROWS = [
+    ("child", "Olivia", "2022-03-11", "mum@family.org.uk", "07700 900123"),
+    ("child", "Oilvia", "11/03/2022", " Mum@Family.org.uk ", "+44 7700 900123"),
+    ("child", "Olivia", "2022-11-03", "mum@family.org.uk", ""),
+    ("child", "Zoë", "2021-07-04", "", "07911 123456"),
+    ("child", "Zoey", "2021-07-04", "noemail@family.org.uk", "07000000000"),
+    ("child", "Anne-Marie", "2020-02-29", "a.b@c.de", "07911123456"),
+    ("child", "123", "2022-03-11", "mum@family.org.uk", ""),
+    ("child", "Olivia", "", "mum@family.org.uk", "07700 900123"),
+    ("child", "Olivia", "2022-02-30", "mum@family.org.uk", ""),
+    ("child", "", "2022-03-11", "mum@family.org.uk", ""),
+    ("adult", "Mohammed", "1990-06-07", "mum@family.org.uk", "07700 900123"),
+    ("adult", "Muhammad", "07/06/1990", "", ""),
+    ("adult", "Øyvind", "1985-12-01", "", ""),
+    ("adult", "Seán", "", "", ""),
+]
+
+
+def _match_key_cases(tokeniser: Tokeniser) -> list[dict]:
+    cases: list[dict] = []
+    for name in SOUNDEX_NAMES:
+        code = soundex(name_letters(name))
+        cases.append({"kind": "name_soundex", "input": name, **({"output": code} if code else {"finding": "no_ascii_letter"})})
+    for text in SWAP_DATES:
+        cases.append({"kind": "dob_unordered", "input": text,
+                      "output": dob_unordered(n.normalise_date_of_birth(text))})
+    maker = MatchKeyMaker(tokeniser)
+    for btype, first, dob_text, email, mobile in MATCH_KEY_ROWS:
+        dob = _result(n.normalise_date_of_birth, dob_text).get("output") if dob_text else None
+        keys = maker.make(btype, first, dob and n.normalise_date_of_birth(dob), email, mobile)
+        case = {"kind": "match_keys", "input": {"beneficiary_type": btype, "first_name": first,
+                                                "date_of_birth": dob_text, "carer_email": email, "carer_mobile": mobile},
+                "tokens": {k: keys[k] for k in MATCH_KEYS}}
+        if keys["mk_name_dob"]:
+            fields = (("beneficiary_type", btype), ("name_soundex", soundex(name_letters(first))), ("date_of_birth", dob))
+            case["message"] = _message("mk_name_dob", fields).decode()
+        cases.append(case)
+    return cases
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from leap_contracts.pseudonymisation import normalise as n
 from leap_contracts.pseudonymisation.identify import KEY_GENDERS
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker, name_letters, soundex
 from leap_contracts.pseudonymisation.tokens import Tokeniser
 
 _LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -47,3 +48,18 @@ def reference_answer(key: bytes, kind: str, value) -> str | None:
     except n.NormalisationFinding:
         return None
     return TOKENISED[kind](Tokeniser(key, "ref"), canonical) if kind in TOKENISED else canonical
+
+
+def reference_name_soundex(first_name: str) -> str | None:
+    """The Soundex code the match keys use for a first name as written; None when it has no ASCII letter."""
+    return soundex(name_letters(first_name))
+
+
+def reference_match_keys(key: bytes, beneficiary_type: str, first_name: str, date_of_birth: str,
+                         carer_email: str, carer_mobile: str) -> dict[str, str | None]:
+    """Every match key of a row, from values as written (an unusable date of birth gives no date)."""
+    try:
+        dob = n.normalise_date_of_birth(date_of_birth) if date_of_birth else None
+    except n.NormalisationFinding:
+        dob = None
+    return MatchKeyMaker(Tokeniser(key, "ref")).make(beneficiary_type, first_name, dob, carer_email, carer_mobile)

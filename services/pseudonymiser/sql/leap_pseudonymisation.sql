@@ -166,3 +166,95 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT leap_token(key, 'provider_record_id', ARRAY['service_code', 'provider_record_id'],
                     ARRAY[service_code, provider_record_id])
 $$;
+
+-- Match keys (spec §3a, contracts/leap_contracts/pseudonymisation/match_keys.py): tokens of fuzzy
+-- representations combined, for linkage that tolerates recording errors. NULL when a field is unusable.
+
+CREATE OR REPLACE FUNCTION leap_beneficiary_type(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE lower(leap_trim(value) COLLATE "und-x-icu")
+    WHEN 'child' THEN 'child' WHEN 'adult' THEN 'adult' WHEN 'parent' THEN 'adult' WHEN 'carer' THEN 'adult'
+    WHEN 'pregnant woman' THEN 'adult' END
+$$;
+
+-- Every letter of a first name, as leap_first_name_prefix takes its first three.
+CREATE OR REPLACE FUNCTION leap_name_letters(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT NULLIF(regexp_replace(normalize(replace(replace(lower(value COLLATE "und-x-icu"), 'ß', 'ss'), 'ς', 'σ'), NFKD)
+                               COLLATE "und-x-icu", '[^[:alpha:]]', '', 'g'), '')
+$$;
+
+-- American Soundex of the ASCII letters a-z of the name's letters: first letter upper case + 3 digits;
+-- one code for neighbours of one class and for those separated only by h or w; vowels (and y) separate.
+CREATE OR REPLACE FUNCTION leap_name_soundex(first_name text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  s text := regexp_replace(coalesce(leap_name_letters(first_name), '') COLLATE "C", '[^a-z]', '', 'g');
+  codes constant text := '0123012-02245501262301-202';  -- a..z; '-' for h and w
+  result text;
+  last text;
+  code text;
+BEGIN
+  IF s = '' THEN RETURN NULL; END IF;
+  result := upper(left(s, 1));
+  last := NULLIF(substr(codes, ascii(left(s, 1)) - 96, 1), '-');
+  FOR i IN 2..length(s) LOOP
+    code := NULLIF(substr(codes, ascii(substr(s, i, 1)) - 96, 1), '-');
+    CONTINUE WHEN code IS NULL;
+    IF code <> '0' AND code IS DISTINCT FROM last THEN
+      result := result || code;
+      EXIT WHEN length(result) = 4;
+    END IF;
+    last := code;
+  END LOOP;
+  RETURN rpad(result, 4, '0');
+END $$;
+
+-- YYYY-LL-HH: year, then the smaller and larger of month and day (a date and its day/month swap agree).
+CREATE OR REPLACE FUNCTION leap_dob_unordered(date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT left(d, 4) || '-' || least(substr(d, 6, 2), substr(d, 9, 2)) COLLATE "C" || '-'
+         || greatest(substr(d, 6, 2), substr(d, 9, 2)) COLLATE "C"
+  FROM (SELECT leap_normalise_date_of_birth(date_of_birth) AS d) x WHERE d IS NOT NULL
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_name_dob_token(key bytea, beneficiary_type text, first_name text,
+                                                  date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_name_dob', ARRAY['beneficiary_type', 'name_soundex', 'date_of_birth'],
+                    ARRAY[leap_beneficiary_type(beneficiary_type), leap_name_soundex(first_name),
+                          leap_normalise_date_of_birth(date_of_birth)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_prefix_dob_swap_token(key bytea, beneficiary_type text, first_name text,
+                                                         date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_prefix_dob_swap', ARRAY['beneficiary_type', 'first_name_prefix', 'dob_unordered'],
+                    ARRAY[leap_beneficiary_type(beneficiary_type), leap_first_name_prefix(first_name),
+                          leap_dob_unordered(date_of_birth)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_carer_email_dob_token(key bytea, beneficiary_type text, carer_email text,
+                                                         date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_carer_email_dob', ARRAY['carer_email', 'date_of_birth'],
+                    ARRAY[leap_normalise_email(carer_email), leap_normalise_date_of_birth(date_of_birth)])
+  WHERE leap_beneficiary_type(beneficiary_type) = 'child'
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_carer_email_name_token(key bytea, beneficiary_type text, carer_email text,
+                                                          first_name text, date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_carer_email_name', ARRAY['carer_email', 'name_soundex', 'birth_year'],
+                    ARRAY[leap_normalise_email(carer_email), leap_name_soundex(first_name),
+                          left(leap_normalise_date_of_birth(date_of_birth), 4)])
+  WHERE leap_beneficiary_type(beneficiary_type) = 'child'
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_carer_mobile_dob_token(key bytea, beneficiary_type text, carer_mobile text,
+                                                          date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_carer_mobile_dob', ARRAY['carer_mobile', 'date_of_birth'],
+                    ARRAY[leap_normalise_mobile(carer_mobile), leap_normalise_date_of_birth(date_of_birth)])
+  WHERE leap_beneficiary_type(beneficiary_type) = 'child'
+$$;

@@ -14,6 +14,7 @@ from leap_contracts.dataset.at_source import AT_SOURCE_COLUMNS, looks_identifyin
 from leap_contracts.dataset.columns import Header
 from leap_contracts.dataset.rules import _ATTENDED, _BENEFICIARY_TYPES, parse_date
 from leap_contracts.pseudonymisation import NormalisationFinding, RowIdentifier, normalise_gender, normalise_postcode
+from leap_contracts.pseudonymisation.match_keys import MATCH_KEYS, MatchKeyMaker
 
 WardTable = Mapping[str, tuple[str, str]]
 
@@ -33,7 +34,11 @@ _READ = ("provider_record_id", "beneficiary_type", "nhs_number", "first_name", "
 class AtSourceRowMaker:
     """Turns the rows of one provider file into at-source rows (cells in AT_SOURCE_COLUMNS order)."""
 
-    def __init__(self, header: Header, service_code: str, identifier: RowIdentifier, wards: WardTable) -> None:
+    def __init__(self, header: Header, service_code: str, identifier: RowIdentifier, wards: WardTable,
+                 match_keys: MatchKeyMaker | None = None) -> None:
+        """With ``match_keys``, every row also gets its match keys (spec §3a), appended in MATCH_KEYS order
+        (not yet part of the at-source file the uploader accepts: issue 18)."""
+        self._match_keys = match_keys
         self._indices = tuple(header.positions.get(c, -1) for c in _READ)
         self._width = max(self._indices) + 1
         self._service = service_code
@@ -81,13 +86,17 @@ class AtSourceRowMaker:
             findings.append("engagement_type_looks_identifying")
             engagement_type = ""
         nhs_t, child_t, email_t, mobile_t, prid_t, c_email_t, c_mobile_t = slots
+        keys = []
+        if self._match_keys is not None:
+            made = self._match_keys.make(btype, first_name, dob[0] if dob else None, c_email, c_mobile)
+            keys = [made[k] or "" for k in MATCH_KEYS]
         return [
             prid_t[0], btype, nhs_t[0] if nhs_t else "", child_t[0] if child_t else "",
             email_t[0] if email_t else "", mobile_t[0] if mobile_t else "",
             c_email_t[0] if c_email_t else "", c_mobile_t[0] if c_mobile_t else "",
             dob[2] if dob else "", gender or "", ward_code, ward_name, district,
             ethnicity, language, engagement[1], engagement_type,
-            "true" if attended else "false", ";".join(findings),
+            "true" if attended else "false", ";".join(findings), *keys,
         ], [], findings
 
     def _errors(self, row, prid, btype, engagement_text, engagement, dob_text, dob, gender_text, gender,

@@ -43,6 +43,8 @@ async def test_every_vector(conn):
     failures = []
     for case in VECTORS["cases"]:
         kind, value = case["kind"], case["input"]
+        if kind in ("name_soundex", "dob_unordered", "match_keys"):
+            continue  # test_sql_match_keys.py
         if kind == "child_key":
             got = await conn.fetchval("SELECT leap_child_key_token($1, $2, $3, $4, $5)", KEY, value["carer_email"],
                                       value["date_of_birth"], value["gender"], value["first_name"])

@@ -18,7 +18,7 @@ def test_there_are_hundreds_covering_every_kind():
     kinds = {c["kind"] for c in VECTORS["cases"]}
     assert len(VECTORS["cases"]) >= 400
     assert kinds == {"nhs_number", "email", "mobile", "postcode", "gender", "first_name_prefix", "date_of_birth",
-                     "child_key", "provider_record_id"}
+                     "child_key", "provider_record_id", "name_soundex", "dob_unordered", "match_keys"}
     findings = {c.get("finding") for c in VECTORS["cases"]}
     assert {"nhs_number_invalid", "nhs_number_placeholder", "email_placeholder", "mobile_not_mobile",
             "mobile_placeholder", "child_key_incomplete", "first_name_empty", "date_of_birth_invalid"} <= findings
@@ -32,6 +32,8 @@ def test_test_key_is_marked_and_its_check_value_matches():
 def test_library_passes_every_vector():
     for case in VECTORS["cases"]:
         kind, value = case["kind"], case["input"]
+        if kind in ("name_soundex", "dob_unordered", "match_keys"):
+            continue  # contracts/tests/unit/test_match_keys.py
         if kind == "child_key":
             args = (value["carer_email"], value["date_of_birth"], value["gender"], value["first_name"])
             assert reference_answer(KEY, kind, args) == case.get("token"), case
