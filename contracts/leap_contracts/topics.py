@@ -85,6 +85,11 @@ SESSIONS_ENDED = Topic(
     description="The uploader ended a person's sessions (disabled, role changed, password or second factor "
     "reset) or everyone's (an admin); the reporter and the matcher end theirs (no personal data).",
 )
+OUTCOMES_LINKED = Topic(
+    "outcomes.linked.v1", 6, "upload_id",
+    description="Each outcome record of a chunk with the individual it links to, if any. Outcome records never "
+    "create, merge or engage an individual (docs/outcomes-dataset.md); pseudonymous references only.",
+)
 
 ALL: tuple[Topic, ...] = (
     FILE_RECEIVED,
@@ -101,6 +106,7 @@ ALL: tuple[Topic, ...] = (
     UPLOAD_WITHDRAWN,
     BENEFICIARIES_V2,
     UPLOAD_REPORTABLE,
+    OUTCOMES_LINKED,
 )
 
 CHUNK_SIZE = 1000

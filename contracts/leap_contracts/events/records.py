@@ -11,6 +11,7 @@ from pydantic import Field
 from leap_contracts import topics
 from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part
 from leap_contracts.events.beneficiaries import IndividualChanges
+from leap_contracts.events.outcomes import DatasetKind, OutcomeValue
 
 class ValidatedRecord(Part):
     """One accepted row in the standard dataset, parsed. RESTRICTED: clear personal data."""
@@ -32,6 +33,9 @@ class ValidatedRecord(Part):
     engagement_date: date
     engagement_type: str | None = None
     attended: bool = True
+    outcome: OutcomeValue | None = Field(
+        default=None, description="Outcome records only (dataset outcomes): the measurement; engagement_date is "
+                                  "then its date and the record is never a contact.")
 
 
 class RecordsValidatedV1(Event):
@@ -44,6 +48,7 @@ class RecordsValidatedV1(Event):
     service_code: str
     chunk_index: int = Field(ge=0)
     records: list[ValidatedRecord]
+    dataset: DatasetKind = "services"
 
 
 Token = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex HMAC-SHA256 (64 digits).")]
@@ -95,6 +100,7 @@ class PseudonymisedRecord(Part):
         description="During a key rotation: the same identifiers' tokens under each previous key still in the "
         "keyring, so records tokenised before the rotation link to this one (see docs/pseudonymisation-spec.md).",
     )
+    outcome: OutcomeValue | None = Field(default=None, description="Outcome records only: the measurement.")
 
 
 class RecordsPseudonymisedV1(Event):
@@ -109,6 +115,7 @@ class RecordsPseudonymisedV1(Event):
     spec_version: str
     key_id: str
     records: list[PseudonymisedRecord]
+    dataset: DatasetKind = "services"
 
 
 class MatchedRecord(Part):
@@ -161,6 +168,7 @@ class RecordsPseudonymisedAtSourceV1(Event):
     key_id: str
     key_check_value: str = Field(pattern=r"^[0-9a-f]{12}$")
     records: list[PseudonymisedRecord]
+    dataset: DatasetKind = "services"
 
 
 class AtSourceRejectedV1(Event):

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from leap_contracts import topics
 from leap_contracts.events.base import Event, Part
+from leap_contracts.events.outcomes import DatasetKind
 
 class FileReceivedV1(Event):
     """A provider's file was received and stored in the restricted zone."""
@@ -23,6 +24,7 @@ class FileReceivedV1(Event):
     size_bytes: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     received_at: datetime
+    dataset: DatasetKind = Field(default="services", description="outcomes: service_code is an outcome source code.")
 
 
 class ProblemCount(Part):
@@ -47,6 +49,7 @@ class UploadValidatedV1(Event):
     rows_rejected: int = Field(ge=0)
     chunk_count: int = Field(ge=0)
     problems: list[ProblemCount] = Field(default_factory=list)
+    dataset: DatasetKind = "services"
 
 
 class UploadWithdrawnV1(Event):
@@ -58,3 +61,4 @@ class UploadWithdrawnV1(Event):
     provider_id: str
     service_code: str
     replaced_by: uuid.UUID | None = None
+    dataset: DatasetKind = "services"
