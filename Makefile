@@ -7,7 +7,7 @@ MATCHER_INSTANCES ?= 1
 MATCHER_WORKERS ?= 2
 export MATCHER_INSTANCES MATCHER_WORKERS
 
-.PHONY: run stop status install test test-unit test-integration test-e2e demo bench faults generate schemas logs
+.PHONY: run stop status install test test-unit test-integration test-e2e demo bench faults generate schemas logs linkage-quality
 
 run: ## install and start everything, load demo data, print where to look
 	@bash $(LOCAL)/platform.sh up
@@ -43,6 +43,10 @@ bench: install ## the whole platform on ROWS generated rows, first POST to the e
 	@bash $(LOCAL)/kafka.sh start
 	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q -e './tools[bench]'
 	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
+
+linkage-quality: ## exact vs tolerant linkage vs Splink against the true persons: make linkage-quality ROWS=100000 [SEED=N] [ERRORS=realistic]
+	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q './tools[bench]'
+	@$(PY) -m leap_tools.linkage_quality --rows $(ROWS) $(if $(SEED),--seed $(SEED)) $(if $(ERRORS),--errors $(ERRORS))
 
 faults: install ## the fault-injection run: make faults SEED=N ROWS=R (restarts the local Kafka and PostgreSQL, leaves them running)
 	@bash $(LOCAL)/postgres.sh start

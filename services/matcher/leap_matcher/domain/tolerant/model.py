@@ -1,0 +1,77 @@
+"""Plain data of tolerant linkage: the records it reads, its settings, what it decides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KEY_NAMES = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
+             "mk_carer_mobile_dob")
+
+
+@dataclass(frozen=True, slots=True)
+class TolerantRecord:
+    """One record: keyed tokens and non-identifying attributes only."""
+
+    id: str
+    """Stable identity of the record (e.g. upload id and row number); also orders ties."""
+    tokens: frozenset[str]
+    """Exact identifier tokens (NHS number, child key, e-mail, mobile, provider record): a shared one links."""
+    match_keys: Mapping[str, str] = field(default_factory=dict)
+    """Match key name -> token (spec §3a); evidence for a scored link, never a link alone."""
+    nhs: frozenset[str] = frozenset()
+    """The NHS number tokens among ``tokens``: two different ones never join."""
+    carers: frozenset[str] = frozenset()
+    """A child's carer e-mail and mobile tokens (relationship, never identity): compared, never linked."""
+    service: str | None = None
+    """Service code: two records of one service with different provider record ids are two people."""
+    beneficiary_type: str = "child"
+    gender: str | None = None
+    """female, male or other (unknown: None)."""
+    ward: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TolerantSettings:
+    """Match weights in bits (log2 of m/u), injected; defaults measured by `make linkage-quality`."""
+
+    prior: float = -10.0
+    """log2 prior odds that two individuals sharing a match key are one person."""
+    key_agree: Mapping[str, float] = field(default_factory=lambda: {
+        "mk_name_dob": 7.0, "mk_prefix_dob_swap": 5.0, "mk_carer_email_dob": 6.0,
+        "mk_carer_email_name": 6.0, "mk_carer_mobile_dob": 5.0})
+    name_conflict: float = -6.0
+    """Same carer e-mail and date of birth, first names that do not sound alike (twins)."""
+    carer_conflict: float = -3.0
+    """Both record carer contacts, and none agrees."""
+    gender_agree: float = 0.5
+    gender_disagree: float = -8.0
+    ward_agree: float = 1.5
+    ward_disagree: float = -2.5
+    link_at: float = 2.0
+    """Score (bits) from which a fuzzy link is made."""
+    review_from: float = -2.0
+    """Scores in [review_from, link_at) go to the review queue."""
+    max_block: int = 6
+    """A match key held by more individuals than this is no evidence (junk-like)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyLink:
+    """A scored link between two exact individuals (each named by its smallest record id)."""
+
+    a: str
+    b: str
+    score: float
+    pattern: Mapping[str, str]
+    """Comparison -> agree / disagree / missing (keys, gender, ward) or conflict flags; types only."""
+
+
+@dataclass(slots=True)
+class Partition:
+    cluster_of: dict[str, str]
+    """Record id -> individual label (the smallest record id of the individual)."""
+    links: list[FuzzyLink]
+    review: list[FuzzyLink]
+    refused: list[FuzzyLink]
+    """Links that reached the threshold but would have joined two NHS numbers or one service twice."""

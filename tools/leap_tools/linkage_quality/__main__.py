@@ -1,0 +1,3 @@
+from leap_tools.linkage_quality.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""The three linkages the benchmark compares, each: service records -> record id -> individual label."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from leap_matcher.domain.tolerant import Partition, TolerantRecord, TolerantSettings, partition
+from leap_matcher.domain.tolerant.partition import exact_individuals
+from leap_tools.linkage_quality.records import ServiceRecord
+
+
+def tolerant_records(records: Sequence[ServiceRecord]) -> list[TolerantRecord]:
+    return [TolerantRecord(id=r.id, tokens=frozenset(r.tokens), match_keys=dict(r.match_keys),
+                           nhs=frozenset(r.nhs), carers=frozenset(r.carers), service=r.service,
+                           beneficiary_type=r.beneficiary_type, gender=r.gender, ward=r.ward)
+            for r in records]
+
+
+def exact(records: Sequence[ServiceRecord]) -> dict[str, str]:
+    """The standard dataset's rules: records sharing an identifier token are one individual."""
+    return exact_individuals(tolerant_records(records))[1]
+
+
+def tolerant(records: Sequence[ServiceRecord], settings: TolerantSettings | None = None) -> Partition:
+    return partition(tolerant_records(records), settings)
+
+
+def exact_plus_pairs(records: Sequence[ServiceRecord], pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The exact individuals joined by extra pairs of record ids (e.g. Splink's)."""
+    label_of = exact(records)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(label_of[a]), find(label_of[b])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {record_id: find(label) for record_id, label in label_of.items()}
