@@ -34,6 +34,8 @@ def main_command(
                       "kind=rate,... (kinds: errors.py).")] = "none",
     person_map: Annotated[bool, typer.Option("--person-map", help="Also write persons.csv: the "
                           "person of each service record.")] = False,
+    outcomes: Annotated[bool, typer.Option("--outcomes", help="Also write outcome extracts for the whole area "
+                        "(outcomes-<SOURCE>.csv) and their figures in truth.json.")] = False,
 ) -> None:
     """Write synthetic provider files for the LEAP programme, manifest.json and truth.json."""
     try:
@@ -41,7 +43,7 @@ def main_command(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--errors") from error
     summary = generate(rows, out, seed=seed, formats=formats.value, bad_row_rate=bad_row_rate,
-                       error_rates=rates, person_map=person_map)
+                       error_rates=rates, person_map=person_map, outcomes=outcomes)
     Console(stderr=True).print(
         f"wrote {summary.rows:,} rows in {summary.files} files to {summary.out} "
         f"({summary.rejected:,} to be rejected; {summary.unique_beneficiaries:,} unique "

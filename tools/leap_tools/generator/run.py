@@ -13,6 +13,7 @@ from leap_tools.generator.catalogue import BY_CODE, SERVICES
 from leap_tools.generator.contacts import family_rows
 from leap_tools.generator.errors import ErrorInjector, ErrorRates
 from leap_tools.generator.layout import FileLayout, plan_layouts
+from leap_tools.generator.outcome_extracts import OutcomeExtracts
 from leap_tools.generator.person_map import FILENAME as PERSON_MAP_FILE
 from leap_tools.generator.person_map import PersonMap
 from leap_tools.generator.places import load_postcodes
@@ -64,7 +65,8 @@ def _dump(path: Path, data: dict) -> None:
 
 def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
              bad_row_rate: float = DEFAULT_BAD_ROW_RATE, shuffle_rows: int = 200,
-             error_rates: ErrorRates | None = None, person_map: bool = False) -> GenerationSummary:
+             error_rates: ErrorRates | None = None, person_map: bool = False,
+             outcomes: bool = False) -> GenerationSummary:
     """Write exactly `rows` data rows over the service files in `out`; with `error_rates`, recording
     errors at those rates (errors.py); with `person_map`, persons.csv (person_map.py)."""
     if rows < 0:
@@ -82,6 +84,7 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
     renderers = {code: Renderer(render_rng, layout) for code, layout in layouts.items()}
     errors = ErrorInjector(error_rates or ErrorRates(), seed)
     persons = PersonMap(out) if person_map else None
+    extracts = OutcomeExtracts(out, seed, postcodes, bad_row_rate) if outcomes else None  # outcome_extracts.py
     written = 0
     try:
         while written < rows:
@@ -92,6 +95,8 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
             truth.add_family(family_batch)
             if persons is not None:
                 persons.add_family(family_batch)
+            if extracts is not None:
+                extracts.add_family(family, family_batch)
             for row in family_batch:
                 sink = sinks.get(row.service)
                 if sink is None:
@@ -104,6 +109,8 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
             sink.close()
         if persons is not None:
             persons.close()
+        if extracts is not None:
+            extracts.close()
 
     meta = {"seed": seed, "rows": written, "formats": formats, "bad_row_rate": bad_row_rate,
             "errors": errors.to_json()}
@@ -111,8 +118,11 @@ def generate(rows: int, out: Path | str, seed: int = 1, formats: str = "mixed",
     _dump(out / "manifest.json", {
         "schema": MANIFEST_SCHEMA, **meta,
         "files": [_manifest_entry(layouts[c], sinks[c].rows) for c in ordered],
+        **({"outcome_files": extracts.manifest()} if extracts is not None else {}),
     })
     truth_json = truth.to_json(layouts, meta)
+    if extracts is not None:
+        truth_json["outcomes"] = extracts.to_json()
     _dump(out / "truth.json", truth_json)
     return GenerationSummary(out, written, len(sinks), truth_json["unique_beneficiaries"],
                              truth_json["totals"]["rejected"], time.perf_counter() - started)
