@@ -54,7 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=group_id, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
                                  subscriptions=subscriptions,
-                                 receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED}) as running:
+                                 receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
+                                 consumers={topics.RECORDS_MATCHED.name: settings.consumers}) as running:
                 app.state.pool, app.state.messaging, app.state.group_id = pool, running, group_id
                 tasks = [asyncio.create_task(index.watch(pool), name="reach-index-watch"),
                          asyncio.create_task(index.lag.run(), name="consumer-lag-watch"),

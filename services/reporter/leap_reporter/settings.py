@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from leap_contracts import identity
@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8004
     max_attempts: int = 3
+    consumers: int = Field(2, ge=1)
+    """Kafka consumers of matching.records-matched (up to its partitions): one chunk's decoding overlaps
+    another's database writes. Chunks of one upload share a partition, so they still apply in order."""
     # Small-number suppression (leap_reporter.domain.disclosure): on unless an admin asks otherwise.
     suppression: bool = True
     suppression_threshold: int = 7

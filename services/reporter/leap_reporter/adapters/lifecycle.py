@@ -15,15 +15,22 @@ from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, L
 
 
 async def record_match_outcome(conn: asyncpg.Connection, event: RecordsMatchedV1) -> None:
-    """A re-matched chunk replaces its row, so counts never double."""
+    """A re-matched chunk replaces its row, so counts never double. The row keeps the dates the chunk's
+    records cover (first, last, and the months; data quality reads them here)."""
+    dates = [r.engagement_date for r in event.records]
+    months = sorted({d.replace(day=1) for d in dates})
     await conn.execute(
-        """INSERT INTO match_outcome (upload_id, chunk_index, records, new_individuals, matched_existing, findings)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+        """INSERT INTO match_outcome (upload_id, chunk_index, records, new_individuals, matched_existing, findings,
+                                      provider_id, service_code, first_date, last_date, months)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
            ON CONFLICT (upload_id, chunk_index) DO UPDATE SET records = excluded.records,
                new_individuals = excluded.new_individuals, matched_existing = excluded.matched_existing,
-               findings = excluded.findings""",
+               findings = excluded.findings, provider_id = excluded.provider_id,
+               service_code = excluded.service_code, first_date = excluded.first_date,
+               last_date = excluded.last_date, months = excluded.months""",
         event.upload_id, event.chunk_index, len(event.records), event.new_individuals, event.matched_existing,
-        orjson.dumps(finding_counts(event.records)).decode())
+        orjson.dumps(finding_counts(event.records)).decode(), event.provider_id, event.service_code,
+        min(dates, default=None), max(dates, default=None), months)
 
 
 def finding_counts(records: Iterable[object]) -> dict[str, int]:

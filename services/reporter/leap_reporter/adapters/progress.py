@@ -2,8 +2,8 @@
 
 Each function runs inside the caller's transaction (the one that applies the event). An upload is
 *counted* once every chunk its UploadValidatedV1 announced is in the read model; the transaction that
-completes it stamps ``counted_version`` (the read-model version it commits), so a snapshot of version V
-includes exactly the uploads counted at V or before.
+completes it stamps ``counted_version`` (the read-model version it commits, from ``read_model_state.bump``),
+so a snapshot of version V includes exactly the uploads counted at V or before.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ _RECOUNT = """
 UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
        counted_at = CASE WHEN m.complete THEN coalesce(p.counted_at, now()) ELSE p.counted_at END,
        counted_version = CASE WHEN m.complete
-                              THEN coalesce(p.counted_version, (SELECT version FROM read_model_state))
+                              THEN coalesce(p.counted_version, $2)
                               ELSE p.counted_version END
   FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records,
                count(*) >= (SELECT chunk_count FROM upload_progress WHERE upload_id = $1
@@ -39,7 +39,7 @@ async def received(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: 
 
 
 async def validated(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str, *,
-                    chunk_count: int, rejected: bool) -> None:
+                    chunk_count: int, rejected: bool, version: int) -> None:
     """Known chunk count (an upload rejected whole is closed); counted at once if its chunks are all in."""
     await conn.execute(
         """INSERT INTO upload_progress (upload_id, provider_id, service_code, chunk_count, closed)
@@ -47,14 +47,15 @@ async def validated(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id:
            ON CONFLICT (upload_id) DO UPDATE SET chunk_count = excluded.chunk_count,
                closed = coalesce(upload_progress.closed, excluded.closed)""",
         upload_id, provider_id, service_code, chunk_count, "rejected" if rejected else None)
-    await conn.execute(_RECOUNT, upload_id)
+    await conn.execute(_RECOUNT, upload_id, version)
 
 
-async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str) -> None:
+async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str, *,
+                        version: int) -> None:
     await conn.execute(
         """INSERT INTO upload_progress (upload_id, provider_id, service_code) VALUES ($1, $2, $3)
            ON CONFLICT (upload_id) DO NOTHING""", upload_id, provider_id, service_code)
-    await conn.execute(_RECOUNT, upload_id)
+    await conn.execute(_RECOUNT, upload_id, version)
 
 
 async def close(conn: asyncpg.Connection, upload_id: uuid.UUID, state: str) -> None:

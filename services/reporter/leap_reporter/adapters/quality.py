@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncpg
 
 # One row per upload: validation counts, match outcomes, findings, and the dates its engagements cover
-# (first and last: two probes of engagement_upload_date per upload, not a pass over every engagement).
+# (first and last, kept per applied chunk in match_outcome: no pass over the engagements).
 _UPLOADS = """
 SELECT q.upload_id, q.provider_id, q.service_code, q.outcome, q.rejection_reason, q.validated_at,
        q.rows_total, q.rows_accepted, q.rows_rejected,
        coalesce(m.records, 0) AS records_matched, coalesce(m.matched_existing, 0) AS matched_existing,
-       coalesce(f.junk, 0) AS junk_identifiers,
-       (SELECT min(engagement_date) FROM engagement e WHERE e.upload_id = q.upload_id) AS first_date,
-       (SELECT max(engagement_date) FROM engagement e WHERE e.upload_id = q.upload_id) AS last_date
+       coalesce(f.junk, 0) AS junk_identifiers, m.first_date, m.last_date
   FROM upload_quality q
-  LEFT JOIN (SELECT upload_id, sum(records)::int AS records, sum(matched_existing)::int AS matched_existing
+  LEFT JOIN (SELECT upload_id, sum(records)::int AS records, sum(matched_existing)::int AS matched_existing,
+                    min(first_date) AS first_date, max(last_date) AS last_date
                FROM match_outcome GROUP BY upload_id) m USING (upload_id)
   LEFT JOIN (SELECT upload_id, sum(rows)::int AS junk FROM upload_finding
               WHERE code = 'identifier_quarantined' GROUP BY upload_id) f USING (upload_id)
@@ -49,18 +48,10 @@ SELECT q.upload_id, q.provider_id, q.service_code, f.key, NULL, 'record finding'
 
 
 async def months_covered(pool: asyncpg.Pool) -> list[asyncpg.Record]:
-    """Per provider and service, every month an accepted upload has engagements in: a loose index scan
-    of engagement_provider_service_date, jumping from each month found to the next month's first row."""
-    return await pool.fetch(_MONTHS)
-
-
-_NEXT = """SELECT e.provider_id, e.service_code, date_trunc('month', e.engagement_date)::date AS month
-  FROM engagement e {where} ORDER BY e.provider_id, e.service_code, e.engagement_date LIMIT 1"""
-_MONTHS = f"""WITH RECURSIVE covered AS (
-    ({_NEXT.format(where="")})
-    UNION ALL
-    SELECT n.* FROM covered c CROSS JOIN LATERAL ({_NEXT.format(
-        where="WHERE (e.provider_id, e.service_code, e.engagement_date) >= "
-              "(c.provider_id, c.service_code, (c.month + interval '1 month')::date)")}) AS n
-)
-SELECT provider_id, service_code, month FROM covered ORDER BY 1, 2, 3"""
+    """Per provider and service, every month an accepted upload has engagements in (from the months each
+    applied chunk covers)."""
+    return await pool.fetch(
+        """SELECT DISTINCT m.provider_id, m.service_code, month
+             FROM match_outcome m CROSS JOIN LATERAL unnest(m.months) AS month
+            WHERE m.provider_id IS NOT NULL
+            ORDER BY 1, 2, 3""")

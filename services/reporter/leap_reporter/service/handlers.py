@@ -54,21 +54,22 @@ class ReadModelBuilder:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
                 return
-            await read_model_state.bump(conn)
             written = await engagements.upsert_chunk(conn, event)
             await lifecycle.record_match_outcome(conn, event)
             if event.changes is not None:
                 await _apply_merges(conn, event.upload_id, event.changes)
-            await progress.chunk_applied(conn, event.upload_id, event.provider_id, event.service_code)
+            version = await read_model_state.bump(conn)  # last: the version row is locked until commit
+            await progress.chunk_applied(conn, event.upload_id, event.provider_id, event.service_code,
+                                         version=version)
         log.info("engagements.stored", upload_id=str(event.upload_id), chunk=event.chunk_index, rows=written)
 
     async def _withdrawn(self, event: RecordsWithdrawnV1, envelope: Envelope) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
                 return
-            await read_model_state.bump(conn)
             removed = await lifecycle.withdraw(conn, event)
             await progress.close(conn, event.upload_id, "withdrawn")
+            await read_model_state.bump(conn)
         log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
 
     async def on_beneficiary_event(self, envelope: Envelope) -> None:
@@ -87,8 +88,8 @@ class ReadModelBuilder:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.BENEFICIARIES.name):
                 return
-            await read_model_state.bump(conn)
             await handle(conn, event)
+            await read_model_state.bump(conn)
         log.info("beneficiaries.applied", event_type=envelope.event_type)
 
     async def on_individuals_changed(self, envelope: Envelope) -> None:
@@ -102,7 +103,6 @@ class ReadModelBuilder:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.BENEFICIARIES_V2.name):
                 return
-            await read_model_state.bump(conn)
             if changes.split:
                 await aliases.lock(conn)
             for split in changes.split:
@@ -110,6 +110,7 @@ class ReadModelBuilder:
             for ended in changes.ended:
                 await lifecycle.unrelate(conn, ended)
             await lifecycle.relate_all(conn, changes.linked)
+            await read_model_state.bump(conn)
 
     async def on_upload_validated(self, envelope: Envelope) -> None:
         if envelope.event_type != "UploadValidatedV1":
@@ -118,10 +119,10 @@ class ReadModelBuilder:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await inbox.claim(conn, envelope.event_id, topics.UPLOAD_VALIDATED.name):
                 return
-            await read_model_state.bump(conn)
             await upload_quality.upsert(conn, event, envelope.occurred_at)
             await progress.validated(conn, event.upload_id, event.provider_id, event.service_code,
-                                     chunk_count=event.chunk_count, rejected=event.outcome == "rejected")
+                                     chunk_count=event.chunk_count, rejected=event.outcome == "rejected",
+                                     version=await read_model_state.bump(conn))
 
     async def on_upload_lifecycle(self, envelope: Envelope) -> None:
         """Received, withdrawal asked for, or refused at source: where the upload is on its way (the watermark)."""

@@ -27,7 +27,7 @@ from leap_contracts.events import IndividualsMergedV1, MatchedRecord, RecordsMat
 
 from leap_reporter.adapters import database
 from leap_reporter.adapters.consumer_state import READ_MODEL_TABLES
-from leap_reporter.adapters import progress
+from leap_reporter.adapters import progress, read_model_state
 from leap_reporter.service.handlers import ReadModelBuilder
 
 
@@ -77,7 +77,7 @@ class CountingBuilder(ReadModelBuilder):
             if known is None:
                 await progress.validated(conn, uuid.UUID(str(payload["upload_id"])), payload["provider_id"],
                                          payload["service_code"], chunk_count=payload["chunk_index"] + 1,
-                                         rejected=False)
+                                         rejected=False, version=await read_model_state.bump(conn))
 
 
 @pytest.fixture
