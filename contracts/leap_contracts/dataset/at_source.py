@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leap_contracts.dataset.columns import HeaderProblem
 from leap_contracts.dataset.rules import RowProblem, parse_date
-from leap_contracts.events import CarerTokens, IdentifierTokens, PseudonymisedRecord
+from leap_contracts.events import CarerTokens, IdentifierTokens, OutcomeValue, PseudonymisedRecord
 
 FORMAT = "leap-at-source"
 FORMAT_VERSION = 1
@@ -58,6 +58,10 @@ AT_SOURCE_COLUMNS: tuple[str, ...] = (
     "findings",
 )
 """Every column, in the order the tool writes them (readers match names, not order)."""
+
+OUTCOME_COLUMNS: tuple[str, ...] = ("measure", "result")
+"""Written after AT_SOURCE_COLUMNS for an outcome extract (docs/outcomes-dataset.md): the measurement itself;
+its day is the row's engagement_date."""
 
 REQUIRED_AT_SOURCE_COLUMNS = ("provider_record_token", "beneficiary_type", "engagement_date")
 
@@ -98,7 +102,7 @@ def read_at_source_header(cells: list[str]) -> AtSourceHeader:
         if name in CLEAR_IDENTIFIER_COLUMNS:
             raise HeaderProblem(f"column {index + 1} '{name}' holds a clear identifier; an at-source file "
                                 "must carry only the tokens the leap-pseudonymise tool writes")
-        if name not in AT_SOURCE_COLUMNS:
+        if name not in AT_SOURCE_COLUMNS and name not in OUTCOME_COLUMNS:
             raise HeaderProblem(f"column {index + 1} is not an at-source column (expected: "
                                 + ", ".join(AT_SOURCE_COLUMNS) + ")")
         if name in positions:
@@ -113,8 +117,11 @@ def read_at_source_header(cells: list[str]) -> AtSourceHeader:
 class AtSourceRowValidator:
     """Parses rows of one at-source file into PseudonymisedRecords, or says what is wrong."""
 
-    def __init__(self, header: AtSourceHeader) -> None:
+    def __init__(self, header: AtSourceHeader, dataset: str = "services", source: str | None = None) -> None:
+        """``dataset`` outcomes: every row carries a measurement of ``source`` (OUTCOME_COLUMNS)."""
         self._positions = header.positions
+        self._outcomes = dataset == "outcomes"
+        self._source = source
 
     def validate(self, row_number: int, cells: list[str]) -> tuple[PseudonymisedRecord | None, list[RowProblem]]:
         values = {c: (cells[i].strip() if i < len(cells) else "") for c, i in self._positions.items()}
@@ -157,6 +164,7 @@ class AtSourceRowValidator:
         if any(not _FINDING.match(f) for f in findings):
             error("findings", "invalid_value", "findings must be finding codes separated by ';'")
 
+        outcome = self._outcome(values, engagement, error)
         if problems:
             return None, problems
         return PseudonymisedRecord(
@@ -175,7 +183,25 @@ class AtSourceRowValidator:
             engagement_type=values.get("engagement_type") or None,
             attended=attended,
             findings=findings,
+            outcome=outcome,
         ), problems
+
+    def _outcome(self, values: dict[str, str], measured: date | None, error) -> OutcomeValue | None:
+        if not self._outcomes:
+            for column in OUTCOME_COLUMNS:
+                if values.get(column):
+                    error(column, "not_services", f"{column} belongs to an outcome extract: send it with "
+                          "dataset=outcomes")
+            return None
+        from leap_contracts.outcomes.rules import find_measure, read_result
+
+        def named(column: str, code: str, message: str, _value: str | None) -> None:
+            error(column, code, message)
+        measure = find_measure(values.get("measure", ""), self._source or "", named)
+        result = read_result(measure, values.get("result", ""), named) if measure else None
+        if measure is None or result is None or measured is None:
+            return None
+        return OutcomeValue(measure=measure.code, measured_on=measured, result=result[0], positive=result[1])
 
 
 def _date(text: str) -> date | None:

@@ -182,6 +182,7 @@ class RowValidator:
             "primary_carer_mobile": carer_mobile or None, "postcode": postcode or None,
             "ethnicity": ethnicity or None, "first_language": first_language or None,
             "engagement_date": engagement, "engagement_type": engagement_type or None, "attended": attended,
+            "outcome": None,
         }), problems
 
 

@@ -70,17 +70,8 @@ class OutcomeRowValidator:
                 gender = normalise_gender(v["gender"])
             except NormalisationFinding as finding:
                 error("gender", finding.code, str(finding), v["gender"])
-        measure = self._measure(v["measure"], error)
-        result = None
-        if measure is not None:
-            if not v["result"]:
-                error("result", "missing_value", f"result is required: for {measure.code} give "
-                      f"{measure.scale.describe()}", None)
-            else:
-                try:
-                    result = measure.scale.read(v["result"])
-                except ValueError as accepted:
-                    error("result", "invalid_value", f"result for {measure.code} must be {accepted}", v["result"])
+        measure = find_measure(v["measure"], self._source, error)
+        result = read_result(measure, v["result"], error) if measure is not None else None
         if any(p.severity == "error" for p in problems):
             return None, problems
 
@@ -100,26 +91,6 @@ class OutcomeRowValidator:
             outcome=OutcomeValue(measure=measure.code, measured_on=measured, result=canonical, positive=positive),
         )
         return record, problems
-
-    def _measure(self, text: str, error) -> Measure | None:
-        code = text.strip().lower()
-        if not code:
-            error("measure", "missing_value", "measure is required: give a measure code of the outcomes catalogue",
-                  None)
-            return None
-        measure = MEASURES.get(code)
-        if measure is None:
-            error("measure", "unknown_measure", "measure is not in the outcomes catalogue: use a code such as "
-                  "asq3_communication or eyfsp_gld (docs/outcomes-dataset.md)", text)
-        elif measure.derived:
-            error("measure", "derived_measure", f"{measure.code} is derived by the platform from "
-                  f"{', '.join(measure.all_of)}: send those instead", text)
-        elif measure.source != self._source:
-            error("measure", "wrong_source", f"{measure.code} comes from source {measure.source}, not "
-                  f"{self._source}: upload it in an extract of {measure.source}", text)
-        else:
-            return measure
-        return None
 
 
 def _errors_to(problems: list[RowProblem], row: int):
@@ -158,3 +129,37 @@ def _warn_identifiers(problems: list[RowProblem], row: int, v: dict) -> None:
     child_key = "primary_carer_email" in usable and v["first_name"] and v["gender"]
     if "nhs_number" not in usable and not child_key:
         problems.append(RowProblem(row, None, "no_linking_identifier", "warning", _NO_LINK))
+
+
+def find_measure(text: str, source: str, error) -> Measure | None:
+    """The catalogue's measure a row names, if an extract of ``source`` may carry it (else ``error`` says why)."""
+    code = text.strip().lower()
+    if not code:
+        error("measure", "missing_value", "measure is required: give a measure code of the outcomes catalogue", None)
+        return None
+    measure = MEASURES.get(code)
+    if measure is None:
+        error("measure", "unknown_measure", "measure is not in the outcomes catalogue: use a code such as "
+              "asq3_communication or eyfsp_gld (docs/outcomes-dataset.md)", text)
+    elif measure.derived:
+        error("measure", "derived_measure", f"{measure.code} is derived by the platform from "
+              f"{', '.join(measure.all_of)}: send those instead", text)
+    elif measure.source != source:
+        error("measure", "wrong_source", f"{measure.code} comes from source {measure.source}, not "
+              f"{source}: upload it in an extract of {measure.source}", text)
+    else:
+        return measure
+    return None
+
+
+def read_result(measure: Measure, text: str, error) -> tuple[str, bool] | None:
+    """(canonical result, positive) on the measure's scale, or None (``error`` says what is accepted)."""
+    if not text:
+        error("result", "missing_value", f"result is required: for {measure.code} give {measure.scale.describe()}",
+              None)
+        return None
+    try:
+        return measure.scale.read(text)
+    except ValueError as accepted:
+        error("result", "invalid_value", f"result for {measure.code} must be {accepted}", text)
+        return None

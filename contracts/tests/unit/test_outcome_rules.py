@@ -111,3 +111,17 @@ def test_the_header_needs_the_outcome_columns():
 def test_age_in_whole_months():
     assert age_in_months(date(2022, 1, 15), date(2024, 1, 14)) == 23
     assert age_in_months(date(2022, 1, 15), date(2024, 1, 15)) == 24
+
+
+def test_an_at_source_outcome_row_carries_its_measurement_and_a_service_file_may_not():
+    from leap_contracts.dataset.at_source import AtSourceRowValidator, read_at_source_header
+    header = read_at_source_header(["provider_record_token", "beneficiary_type", "nhs_number_token",
+                                    "engagement_date", "measure", "result"])
+    cells = ["a" * 64, "child", "b" * 64, "2024-03-01", "asq3_communication", "Yes"]
+    record, problems = AtSourceRowValidator(header, dataset="outcomes", source="HV").validate(2, cells)
+    assert problems == [] and record.outcome.model_dump() == {
+        "measure": "asq3_communication", "measured_on": date(2024, 3, 1), "result": "yes", "positive": True}
+    wrong, problems = AtSourceRowValidator(header, dataset="outcomes", source="CHIS").validate(2, cells)
+    assert wrong is None and [(p.row, p.column, p.code) for p in problems] == [(2, "measure", "wrong_source")]
+    service, problems = AtSourceRowValidator(header).validate(2, cells)
+    assert service is None and {p.column for p in problems} == {"measure", "result"}

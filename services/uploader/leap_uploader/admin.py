@@ -3,6 +3,8 @@
   python -m leap_uploader.admin create-provider --id P --name NAME --service CODE [--service CODE ...]
   python -m leap_uploader.admin revoke-token (--id N | --token leap_... | --provider P)
   python -m leap_uploader.admin list-providers
+  python -m leap_uploader.admin allow-outcomes --provider P --source HV   (and disallow-outcomes: who may send
+      outcome extracts of a source, docs/outcomes-dataset.md)
   python -m leap_uploader.admin create-user --username NAME --role admin [--provider P]   (password from
       UPLOADER_NEW_USER_PASSWORD or asked for; the person enrols their authenticator app at first sign-in)
 
@@ -21,7 +23,7 @@ import sys
 
 from leap_uploader import logs
 from leap_uploader.adapters import database
-from leap_uploader.service import accounts, providers
+from leap_uploader.service import accounts, outcome_access, providers
 from leap_uploader.settings import DatabaseSettings
 
 
@@ -38,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--token", help="the token itself")
     which.add_argument("--provider", dest="provider_id", help="every active token of this provider")
     commands.add_parser("list-providers", help="providers, their services and active token ids")
+    for name, what in (("allow-outcomes", "allow a provider to send outcome extracts of a source"),
+                       ("disallow-outcomes", "stop a provider sending outcome extracts of a source")):
+        outcomes = commands.add_parser(name, help=what)
+        outcomes.add_argument("--provider", required=True, dest="provider_id")
+        outcomes.add_argument("--source", required=True, help="outcome source code, e.g. HV")
     user = commands.add_parser("create-user", help="create a user who signs in to the pages (e.g. the first admin)")
     user.add_argument("--username", required=True)
     user.add_argument("--role", required=True, choices=accounts.ROLES)
@@ -59,6 +66,11 @@ async def _run(args: argparse.Namespace) -> int:
             count = await providers.revoke_tokens(pool, token_id=args.token_id, token=args.token,
                                                   provider_id=args.provider_id)
             print(f"revoked: {count}")
+        elif args.command in ("allow-outcomes", "disallow-outcomes"):
+            change = outcome_access.allow if args.command == "allow-outcomes" else outcome_access.disallow
+            changed = await change(pool, "cli", args.provider_id, args.source)
+            print(f"{args.command} {args.provider_id} {args.source.upper()}: {'done' if changed else 'no change'}",
+                  file=sys.stderr)
         elif args.command == "create-user":
             password = os.environ.get("UPLOADER_NEW_USER_PASSWORD") or getpass.getpass("password (12+ characters): ")
             user_id = await accounts.create_user(pool, "cli", args.username, args.role, args.provider_id, password)
@@ -67,7 +79,9 @@ async def _run(args: argparse.Namespace) -> int:
         else:
             for row in await providers.list_providers(pool):
                 tokens = ",".join(map(str, row["active_token_ids"])) or "-"
-                print(f"{row['id']}\t{row['name']}\tservices={','.join(row['services'])}\tactive_tokens={tokens}")
+                sources = f"\toutcome_sources={','.join(row['outcome_sources'])}" if row["outcome_sources"] else ""
+                print(f"{row['id']}\t{row['name']}\tservices={','.join(row['services'])}\tactive_tokens={tokens}"
+                      + sources)
         return 0
     except (providers.InvalidCommand, accounts.InvalidUser) as exc:
         print(f"error: {exc}", file=sys.stderr)

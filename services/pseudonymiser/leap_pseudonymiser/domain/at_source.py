@@ -30,4 +30,5 @@ def check_at_source(event: RecordsPseudonymisedAtSourceV1,
                                   code=rejection[0], reason=rejection[1])
     return RecordsPseudonymisedV1(upload_id=event.upload_id, provider_id=event.provider_id,
                                   service_code=event.service_code, chunk_index=event.chunk_index,
-                                  spec_version=event.spec_version, key_id=event.key_id, records=event.records)
+                                  spec_version=event.spec_version, key_id=event.key_id, records=event.records,
+                                  dataset=event.dataset)

@@ -57,6 +57,7 @@ def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIden
         engagement_type=record.engagement_type,
         attended=record.attended,
         findings=findings,
+        outcome=getattr(record, "outcome", None),
         linking_tokens=[
             KeyedTokens(key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens))
             for t in found.linking

@@ -114,8 +114,17 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
             "findings": findings,
             "linking_tokens": [_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index)
                                for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
+            "outcome": _outcome(r.outcome),
         })
     return out
+
+
+def _outcome(o) -> dict | None:
+    """An outcome record's measurement (model or plain Struct) as JSON; None for a contact."""
+    if o is None:
+        return None
+    return {"measure": o.measure, "measured_on": o.measured_on.isoformat(), "result": o.result,
+            "positive": o.positive}
 
 
 def _usable(memo: dict, raw: str | None, findings: list[str]):

@@ -55,6 +55,7 @@ class Pseudonymiser:
                 "key_id": self.tokeniser.key_id,
                 "records": pseudonymise_chunk(event.records, event.service_code, self.memos, self.identifier,
                                               ward_lookup),
+                "dataset": event.dataset,
             }
             out = sealed(RecordsPseudonymisedV1, payload, producer=PRODUCER, correlation_id=envelope.correlation_id)
             await outbox.add(conn, [(topics.RECORDS_PSEUDONYMISED.full_name(self.topic_prefix),

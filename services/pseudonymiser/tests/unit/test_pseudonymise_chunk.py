@@ -66,7 +66,7 @@ def test_same_envelope_bytes_as_seal_then_encode():
         records=[pseudonymise(r, "CAN", identifier, WARDS) for r in chunk])
     records = pseudonymise_chunk(chunk, "CAN", TokenMemos(CURRENT, [PREVIOUS]), identifier, WARDS)
     payload = {"upload_id": str(event.upload_id), "provider_id": "p", "service_code": "CAN", "chunk_index": 3,
-               "spec_version": "1", "key_id": "k2", "records": records}
+               "spec_version": "1", "key_id": "k2", "records": records, "dataset": "services"}
     old = encode(seal(model, producer="pseudonymiser", correlation_id="c"))
     new = sealed(RecordsPseudonymisedV1, payload, producer="pseudonymiser", correlation_id="c")
     strip = ("event_id", "occurred_at")

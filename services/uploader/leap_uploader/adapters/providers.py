@@ -44,7 +44,9 @@ async def by_token_hash(conn: asyncpg.Connection | asyncpg.Pool, token_hash: str
     """The provider holding this active token, with its services; None if unknown or revoked."""
     return await conn.fetchrow(
         """SELECT p.id, p.name, t.id AS token_id,
-                  coalesce(array_agg(s.service_code) FILTER (WHERE s.service_code IS NOT NULL), '{}') AS services
+                  coalesce(array_agg(s.service_code) FILTER (WHERE s.service_code IS NOT NULL), '{}') AS services,
+                  ARRAY(SELECT source_code FROM provider_outcome_sources o WHERE o.provider_id = p.id)
+                    AS outcome_sources
              FROM api_tokens t JOIN providers p ON p.id = t.provider_id
              LEFT JOIN provider_services s ON s.provider_id = p.id
             WHERE t.token_hash = $1 AND t.revoked_at IS NULL
@@ -58,7 +60,9 @@ async def list_all(conn: asyncpg.Connection) -> list[asyncpg.Record]:
         """SELECT p.id, p.name,
                   ARRAY(SELECT service_code FROM provider_services s WHERE s.provider_id = p.id ORDER BY 1) AS services,
                   ARRAY(SELECT id FROM api_tokens t WHERE t.provider_id = p.id AND t.revoked_at IS NULL ORDER BY 1)
-                    AS active_token_ids
+                    AS active_token_ids,
+                  ARRAY(SELECT source_code FROM provider_outcome_sources o WHERE o.provider_id = p.id ORDER BY 1)
+                    AS outcome_sources
              FROM providers p ORDER BY p.id"""
     )
 
@@ -66,7 +70,9 @@ async def list_all(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 async def by_id(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """SELECT p.id, p.name,
-                  ARRAY(SELECT service_code FROM provider_services s WHERE s.provider_id = p.id ORDER BY 1) AS services
+                  ARRAY(SELECT service_code FROM provider_services s WHERE s.provider_id = p.id ORDER BY 1) AS services,
+                  ARRAY(SELECT source_code FROM provider_outcome_sources o WHERE o.provider_id = p.id ORDER BY 1)
+                    AS outcome_sources
              FROM providers p WHERE p.id = $1""", provider_id)
 
 
@@ -76,3 +82,17 @@ async def remove_service(conn: asyncpg.Connection, provider_id: str, code: str) 
 
 async def tokens(conn: asyncpg.Connection | asyncpg.Pool) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT id, provider_id, created_at, revoked_at FROM api_tokens ORDER BY id DESC")
+
+
+async def allow_outcome_source(conn: asyncpg.Connection, provider_id: str, source_code: str, actor: str) -> bool:
+    """True when newly allowed."""
+    status = await conn.execute(
+        """INSERT INTO provider_outcome_sources (provider_id, source_code, allowed_by) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING""", provider_id, source_code, actor)
+    return status.endswith(" 1")
+
+
+async def disallow_outcome_source(conn: asyncpg.Connection, provider_id: str, source_code: str) -> bool:
+    status = await conn.execute(
+        "DELETE FROM provider_outcome_sources WHERE provider_id = $1 AND source_code = $2", provider_id, source_code)
+    return status.endswith(" 1")

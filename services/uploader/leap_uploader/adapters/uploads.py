@@ -20,16 +20,17 @@ async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sh
 
 async def insert(conn: asyncpg.Connection, *, upload_id: uuid.UUID, provider_id: str, service_code: str,
                  sha256: str, size_bytes: int, file_format: str, replaces: uuid.UUID | None = None,
-                 mapping_version: int | None = None, at_source: dict | None = None) -> asyncpg.Record | None:
+                 mapping_version: int | None = None, at_source: dict | None = None,
+                 dataset: str = "services") -> asyncpg.Record | None:
     """The new upload's row, or None when the same file is already an upload (a concurrent twin won)."""
     return await conn.fetchrow(
         """INSERT INTO uploads (upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces,
-                                mapping_version, at_source)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+                                mapping_version, at_source, dataset)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
            ON CONFLICT (provider_id, service_code, sha256) DO NOTHING
            RETURNING upload_id, status, created_at""",
         upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces, mapping_version,
-        json.dumps(at_source) if at_source is not None else None,
+        json.dumps(at_source) if at_source is not None else None, dataset,
     )
 
 

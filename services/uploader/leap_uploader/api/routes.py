@@ -20,7 +20,11 @@ _FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"
     "type": "object", "required": ["file", "service"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "CSV (UTF-8 or Windows-1252) or XLSX."},
-        "service": {"type": "string", "description": "Service code, e.g. CAN."},
+        "service": {"type": "string", "description": "Service code, e.g. CAN; for dataset outcomes the outcome "
+                                                     "source, e.g. HV (docs/outcomes-dataset.md)."},
+        "dataset": {"type": "string", "enum": ["services", "outcomes"], "default": "services",
+                    "description": "What the file carries: contacts with a service (default) or outcome records; "
+                                   "outcome data only from providers an admin has allowed (403 otherwise)."},
         "replaces": {"type": "string", "format": "uuid",
                      "description": "Optional: the id of an earlier accepted upload of the same service that this "
                                     "corrected file replaces; its rows are withdrawn once this one is accepted."},
@@ -35,7 +39,7 @@ _ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 413)}
              openapi_extra=_FORM,
              responses={200: {"model": UploadReceipt, "description": "The same file was already uploaded."}, **_ERRORS})
 async def post_upload(request: Request, response: Response, provider: CurrentProvider) -> dict:
-    """Upload one file for one service. Answers 202 with the new upload's id, or 200 with the
+    """Upload one file for one service (or, with dataset=outcomes, one outcome extract of one source). Answers 202 with the new upload's id, or 200 with the
     existing one when the same file was uploaded before for the same service."""
     services = request.app.state.services
     form = await read_upload_form(request, max_bytes=services.settings.max_upload_bytes,
@@ -43,7 +47,7 @@ async def post_upload(request: Request, response: Response, provider: CurrentPro
     try:
         receipt = await services.receiving.receive(provider, form.service, form.spooled,
                                                     replaces=form.fields.get("replaces"), actor=provider.actor,
-                                                    manifest=form.manifest)
+                                                    manifest=form.manifest, dataset=form.fields.get("dataset"))
     finally:
         form.close()
     services.metrics.uploads.labels(outcome="created" if receipt.created else "repeated").inc()

@@ -11,7 +11,7 @@ same rule functions, so a fragment exists only where the reference would
 accept the value silently (property-tested against it).
 
 Fragments are the bytes pydantic writes for the field, in the model's field
-order; the last one (``attended``) closes the record.
+order; the last one (``attended``) closes the record (with ``outcome``, always null for a contact).
 """
 
 from __future__ import annotations
@@ -138,7 +138,11 @@ def first_name(cell: str) -> bytes:
 
 def attended(cell: str) -> Fragment:
     found = _ATTENDED.get(cell.strip().lower())
-    return None if found is None else _key("attended") + (b"true}" if found else b"false}")
+    return None if found is None else _key("attended") + (_TRUE_CLOSE if found else _FALSE_CLOSE)
+
+
+_TRUE_CLOSE, _FALSE_CLOSE = b'true,"outcome":null}', b'false,"outcome":null}'
+"""``attended`` is the standard dataset's last field; ``outcome`` (outcome records only) is null here."""
 
 
 FIELDS: tuple[tuple[str, Callable[[str], Fragment]], ...] = (

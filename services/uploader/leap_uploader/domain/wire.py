@@ -32,7 +32,7 @@ def encode_validated_chunk(upload_id: uuid.UUID, provider_id: str, service_code:
     head = _head(RecordsValidatedV1, producer, correlation_id, event_id)
     payload = b'{"upload_id":"%s","provider_id":%s,"service_code":%s,"chunk_index":%d,"records":[' % (
         str(upload_id).encode(), to_json(provider_id), to_json(service_code), chunk_index)
-    return head + payload + b",".join(records) + b"]}}"
+    return head + payload + b",".join(records) + b'],"dataset":"services"}}'
 
 
 def _head(event_type: type[Event], producer: str, correlation_id: str, event_id: uuid.UUID | None) -> bytes:

@@ -17,6 +17,8 @@ class Provider:
     services: frozenset[str]
     actor: str = "api"
     """Who acts, for the audit log: ``token:<id>`` or ``user:<username>``."""
+    outcome_sources: frozenset[str] = frozenset()
+    """The outcome sources an admin has allowed it to send outcome extracts of (docs/outcomes-dataset.md)."""
 
 
 async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
@@ -26,7 +28,8 @@ async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
     row = await providers.by_token_hash(pool, hash_token(token))
     if row is None:
         return None
-    return Provider(row["id"], row["name"], frozenset(row["services"]), f"token:{row['token_id']}")
+    return Provider(row["id"], row["name"], frozenset(row["services"]), f"token:{row['token_id']}",
+                    frozenset(row["outcome_sources"]))
 
 
 async def provider_for(pool: asyncpg.Pool, provider_id: str | None) -> Provider | None:
@@ -34,4 +37,6 @@ async def provider_for(pool: asyncpg.Pool, provider_id: str | None) -> Provider 
     if provider_id is None:
         return None
     row = await providers.by_id(pool, provider_id)
-    return Provider(row["id"], row["name"], frozenset(row["services"])) if row else None
+    if row is None:
+        return None
+    return Provider(row["id"], row["name"], frozenset(row["services"]), outcome_sources=frozenset(row["outcome_sources"]))

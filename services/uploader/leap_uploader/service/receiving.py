@@ -11,13 +11,13 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
-from leap_contracts.catalogue import SERVICES
 from leap_contracts.envelope import seal
 from leap_contracts.events import FileReceivedV1
 
 from leap_uploader.adapters import audit, mappings, outbox, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
+from leap_uploader.domain.dataset_kind import NotAllowed, UnknownUpload, check_code, dataset_of
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
 from leap_uploader.service.at_source import ManifestRefused, accepted_manifest
 from leap_uploader.service.auth import Provider
@@ -61,12 +61,18 @@ class Receiving:
     pseudo_key_check_value: str | None = None
 
     async def receive(self, provider: Provider, service_code: str, spooled: SpooledFile, *,
-                      replaces: str | None = None, actor: str = "api", manifest: bytes | None = None) -> Receipt:
+                      replaces: str | None = None, actor: str = "api", manifest: bytes | None = None,
+                      dataset: str | None = None) -> Receipt:
         code = service_code.strip().upper()
-        if code not in SERVICES:
-            raise InvalidUpload(f"unknown service code '{service_code}': use one of the programme's codes, e.g. CAN")
-        if code not in provider.services:
-            raise ServiceNotAllowed(f"provider {provider.id} does not deliver service {code}, so it cannot upload for it")
+        try:
+            kind = dataset_of(dataset)
+            check_code(kind, code, provider.id, provider.services, provider.outcome_sources)
+        except UnknownUpload as exc:
+            raise InvalidUpload(str(exc)) from None
+        except NotAllowed as exc:
+            await audit.record(self.pool, actor, "upload.refused", target=f"provider:{provider.id}",
+                               provider_id=provider.id, service_code=code, dataset=kind)
+            raise ServiceNotAllowed(str(exc)) from None
         if spooled.size == 0:
             raise InvalidUpload("the file is empty")
         try:
@@ -89,25 +95,26 @@ class Receiving:
             existing = await uploads.find(conn, provider.id, code, spooled.sha256)
             if existing is None:
                 if replaced is not None:
-                    await _check_replaceable(conn, provider, code, replaced)
+                    await _check_replaceable(conn, provider, code, replaced, kind)
                 mapping = await mappings.latest(conn, provider.id, code)
                 upload_id = uuid.uuid4()
                 inserted = await uploads.insert(conn, upload_id=upload_id, provider_id=provider.id, service_code=code,
                                                 sha256=spooled.sha256, size_bytes=spooled.size, file_format=file_format,
-                                                replaces=replaced, at_source=at_source,
+                                                replaces=replaced, at_source=at_source, dataset=kind,
                                                 mapping_version=mapping["version"] if mapping and not at_source else None)
                 if inserted is not None:
                     await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
                                        provider_id=provider.id, service_code=code, size_bytes=spooled.size,
-                                       replaces=str(replaced) if replaced else None, at_source=at_source is not None)
+                                       replaces=str(replaced) if replaced else None, at_source=at_source is not None,
+                                       dataset=kind)
                     await raw_files.store(conn, upload_id, spooled.file, spooled.size, self.cipher)
                     event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
                                            file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
-                                           received_at=inserted["created_at"] or datetime.now(UTC))
+                                           received_at=inserted["created_at"] or datetime.now(UTC), dataset=kind)
                     envelope = seal(event, producer=PRODUCER, correlation_id=str(upload_id))
                     await outbox.add(conn, [(topics.FILE_RECEIVED.full_name(self.topic_prefix), str(upload_id), envelope)])
                     log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
-                             file_format=file_format, size_bytes=spooled.size)
+                             file_format=file_format, size_bytes=spooled.size, dataset=kind)
                     return Receipt(upload_id, "received", created=True)
                 existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
         await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
@@ -123,10 +130,14 @@ def _upload_id(text: str) -> uuid.UUID:
         raise InvalidUpload("'replaces' must be the id of an earlier upload (as shown in the upload history)") from None
 
 
-async def _check_replaceable(conn: asyncpg.Connection, provider: Provider, code: str, replaced: uuid.UUID) -> None:
+async def _check_replaceable(conn: asyncpg.Connection, provider: Provider, code: str, replaced: uuid.UUID,
+                             kind: str = "services") -> None:
     old = await uploads.for_provider(conn, replaced, provider.id)
     if old is None:
         raise InvalidUpload("the upload to replace does not exist: choose one from your upload history")
+    if old["dataset"] != kind:
+        raise InvalidUpload(f"the upload to replace carries {old['dataset']}, not {kind}: a corrected file "
+                            "replaces an upload of the same dataset")
     if old["service_code"] != code:
         raise InvalidUpload(f"the upload to replace is for service {old['service_code']}, not {code}: "
                             "a corrected file replaces an upload of the same service")

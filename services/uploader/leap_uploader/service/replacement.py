@@ -31,7 +31,7 @@ async def withdraw(conn: asyncpg.Connection, old_id: uuid.UUID, new: UploadRef, 
                     status=old["status"] if old else None)
         return False
     event = UploadWithdrawnV1(upload_id=old_id, provider_id=old["provider_id"], service_code=old["service_code"],
-                              replaced_by=new.upload_id)
+                              replaced_by=new.upload_id, dataset=old["dataset"])
     sealed = seal(event, producer=PRODUCER, correlation_id=correlation_id)
     await outbox.add(conn, [(topics.UPLOAD_WITHDRAWN.full_name(topic_prefix), str(old_id), sealed)])
     await uploads.mark_replaced(conn, old_id, new.upload_id)

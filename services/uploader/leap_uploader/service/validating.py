@@ -55,11 +55,12 @@ class Validation:
                 await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name)
                 return
         row = await self.pool.fetchrow(
-            """SELECT u.provider_id, u.service_code, u.file_format, m.spec::text AS mapping, u.at_source::text AS at_source
+            """SELECT u.provider_id, u.service_code, u.file_format, m.spec::text AS mapping, u.at_source::text AS at_source,
+                      u.dataset
                  FROM uploads u LEFT JOIN mappings m ON m.provider_id = u.provider_id
                   AND m.service_code = u.service_code AND m.version = u.mapping_version
                 WHERE u.upload_id = $1""", upload_id)
-        upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"])
+        upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"], row["dataset"])
         mapping = Mapping.model_validate_json(row["mapping"]) if row["mapping"] else IDENTITY
         log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format,
                  mapped=row["mapping"] is not None)
@@ -104,7 +105,7 @@ class Validation:
                 upload_id=upload.upload_id, provider_id=upload.provider_id, service_code=upload.service_code,
                 outcome="accepted" if accepted else "rejected", rejection_reason=outcome.reason,
                 rows_total=tally.rows_total, rows_accepted=tally.rows_accepted, rows_rejected=tally.rows_rejected,
-                chunk_count=tally.chunk_count if accepted else 0,
+                chunk_count=tally.chunk_count if accepted else 0, dataset=upload.dataset,
                 problems=[ProblemCount(code=code, column=column, severity=severity, rows=rows)
                           for (code, column, severity), rows in sorted(tally.problems.items(), key=_problem_order)],
             )

@@ -10,12 +10,14 @@ from __future__ import annotations
 import tempfile
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 
 from leap_contracts import topics
 from leap_contracts.dataset import RowProblem
 from leap_contracts.dataset.at_source import AtSourceRowValidator, read_at_source_header
 from leap_contracts.events import RecordsPseudonymisedAtSourceV1, RecordsValidatedV1
+from leap_contracts.outcomes import OutcomeRowValidator, read_outcome_header
 
 from leap_uploader.adapters import copy_binary as cb
 from leap_uploader.adapters.copy_binary import CopyWriter
@@ -36,6 +38,8 @@ class UploadRef:
     provider_id: str
     service_code: str
     file_format: str
+    dataset: str = "services"
+    """``outcomes``: an outcome extract (leap_contracts.outcomes), service_code is its source."""
 
 
 @dataclass
@@ -73,10 +77,11 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
             event = RecordsPseudonymisedAtSourceV1(
                 upload_id=upload.upload_id, provider_id=upload.provider_id, service_code=upload.service_code,
                 chunk_index=index, spec_version=at_source["spec_version"], key_id=at_source["key_id"],
-                key_check_value=at_source["key_check_value"], records=chunk)
+                key_check_value=at_source["key_check_value"], records=chunk, dataset=upload.dataset)
         else:
             event = RecordsValidatedV1(upload_id=upload.upload_id, provider_id=upload.provider_id,
-                                       service_code=upload.service_code, chunk_index=index, records=chunk)
+                                       service_code=upload.service_code, chunk_index=index, records=chunk,
+                                       dataset=upload.dataset)
         records.write_row(records_topic, key, cb.field(encode_sealed(event, producer=PRODUCER,
                                                                      correlation_id=correlation_id)))
 
@@ -101,10 +106,15 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
         if at_source is not None:
             tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk,
                                   emit_problems=emit_problems, read=read_at_source_header,
-                                  validator_for=AtSourceRowValidator)
+                                  validator_for=partial(AtSourceRowValidator, dataset=upload.dataset,
+                                                        source=upload.service_code))
             if tally.rows_total != at_source["row_count"]:
                 raise FileRejected(f"The file has {tally.rows_total} data rows but its manifest says "
                                    f"{at_source['row_count']}; send the file and manifest the tool wrote together.")
+        elif upload.dataset == "outcomes":
+            tally = validate_rows(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_chunk,
+                                  emit_problems=emit_problems, read=read_outcome_header,
+                                  validator_for=partial(OutcomeRowValidator, source=upload.service_code))
         else:
             tally = validate_rows_to_json(rows, chunk_size=topics.CHUNK_SIZE, emit_chunk=emit_json_chunk,
                                           emit_problems=emit_problems)

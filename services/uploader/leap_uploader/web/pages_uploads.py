@@ -47,9 +47,11 @@ async def upload(request: Request, user: ProviderUser) -> JSONResponse:
     try:
         if not header_token:
             check_csrf(user, form.fields.get("csrf_token"))
+        dataset, _, code = (form.service or "").rpartition(":")  # the page's outcome options: outcomes:<SOURCE>
         receipt = await services.receiving.receive(
-            dataclasses.replace(provider, actor=user.actor), form.service or "",
-            form.spooled, replaces=form.fields.get("replaces"), actor=user.actor, manifest=form.manifest)
+            dataclasses.replace(provider, actor=user.actor), code,
+            form.spooled, replaces=form.fields.get("replaces"), actor=user.actor, manifest=form.manifest,
+            dataset=dataset or form.fields.get("dataset"))
     finally:
         form.close()
     services.metrics.uploads.labels(outcome="created" if receipt.created else "repeated").inc()

@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # uploader_web_helpers (import m
 REPORTER_URL = "https://reporter.example/dash"
 IDENTITY_PRIVATE, IDENTITY_PUBLIC = identity.new_key_pair()
 TABLES = ("providers, provider_services, api_tokens, uploads, upload_problems, raw_files, matched_chunks, "
-          "outbox, inbox, dead_letter, users, sessions, known_devices, sign_in_failures, audit_log, mappings")
+          "outbox, inbox, dead_letter, users, sessions, known_devices, sign_in_failures, audit_log, mappings, "
+          "provider_outcome_sources")
 
 
 @pytest.fixture(scope="session")
