@@ -45,7 +45,7 @@ bench: install ## the whole platform on ROWS generated rows, first POST to the e
 	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
 
 linkage-quality: ## exact vs tolerant linkage vs Splink against the true persons: make linkage-quality ROWS=100000 [SEED=N] [ERRORS=realistic]
-	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q './tools[bench]'
+	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q -e './tools[bench]'
 	@$(PY) -m leap_tools.linkage_quality --rows $(ROWS) $(if $(SEED),--seed $(SEED)) $(if $(ERRORS),--errors $(ERRORS))
 
 faults: install ## the fault-injection run: make faults SEED=N ROWS=R (restarts the local Kafka and PostgreSQL, leaves them running)

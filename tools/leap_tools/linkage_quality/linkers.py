@@ -10,15 +10,17 @@ from leap_tools.linkage_quality.records import ServiceRecord
 
 
 def tolerant_records(records: Sequence[ServiceRecord]) -> list[TolerantRecord]:
-    return [TolerantRecord(id=r.id, tokens=frozenset(r.tokens), match_keys=dict(r.match_keys),
+    """The child key moves from the identity tokens to the evidence."""
+    return [TolerantRecord(id=r.id, tokens=frozenset(r.tokens - r.child_keys),
+                           match_keys={**r.match_keys, **({"child_key": min(r.child_keys)} if r.child_keys else {})},
                            nhs=frozenset(r.nhs), carers=frozenset(r.carers), service=r.service,
                            beneficiary_type=r.beneficiary_type, gender=r.gender, ward=r.ward)
             for r in records]
 
 
 def exact(records: Sequence[ServiceRecord]) -> dict[str, str]:
-    """The standard dataset's rules: records sharing an identifier token are one individual."""
-    return exact_individuals(tolerant_records(records))[1]
+    """The standard dataset's rules: records sharing an identifier token (child key included) are one individual."""
+    return exact_individuals([TolerantRecord(id=r.id, tokens=frozenset(r.tokens)) for r in records])[1]
 
 
 def tolerant(records: Sequence[ServiceRecord], settings: TolerantSettings | None = None) -> Partition:

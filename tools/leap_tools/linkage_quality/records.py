@@ -36,6 +36,7 @@ class ServiceRecord:
     attended: bool = False
     tokens: set[str] = field(default_factory=set)
     nhs: set[str] = field(default_factory=set)
+    child_keys: set[str] = field(default_factory=set)
     carers: set[str] = field(default_factory=set)
     match_keys: dict[str, str] = field(default_factory=dict)
     gender: str | None = None
@@ -76,6 +77,8 @@ class _Reader:
         record.tokens.update(t for t in found.tokens.values() if t)
         if found.tokens["nhs_number"]:
             record.nhs.add(found.tokens["nhs_number"])
+        if found.tokens["child_key"]:
+            record.child_keys.add(found.tokens["child_key"])
         record.carers.update(t for t in found.carer_tokens.values() if t)
         keys = self.keys.make(btype, rec.first_name, rec.date_of_birth, rec.primary_carer_email,
                               rec.primary_carer_mobile)

@@ -2,10 +2,12 @@
 
 Pure domain code, no I/O. Records carry only keyed tokens (exact identifiers and the
 match keys of docs/pseudonymisation-spec.md §3a) and non-identifying attributes.
-The exact rules' individuals are never split; two of them are joined when the
-Fellegi-Sunter score of their agreement pattern reaches the link threshold and no
-hard conflict (two NHS numbers, two records of one service, child and adult)
-forbids it. The partition is a function of the set of records alone: any order,
+Records sharing an identity token (NHS number, e-mail, mobile, provider record)
+are one individual; two individuals are joined when the Fellegi-Sunter score of
+their agreement pattern (child key and match keys, gender, ward, carer) reaches the
+link threshold and no hard conflict (two NHS numbers, two records of one service,
+child and adult) forbids it. So the child key still joins, except look-alike twins
+seen by one service. The partition is a function of the set of records alone: any order,
 any chunking, gives the same one (`partition.py`, `incremental.py`).
 """
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-KEY_NAMES = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
+KEY_NAMES = ("child_key", "mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
              "mk_carer_mobile_dob")
+"""Evidence for a scored link. The child key is one: under tolerant linkage it joins two individuals
+unless that would put one service's two records (look-alike twins) or two NHS numbers together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,9 +18,9 @@ class TolerantRecord:
     id: str
     """Stable identity of the record (e.g. upload id and row number); also orders ties."""
     tokens: frozenset[str]
-    """Exact identifier tokens (NHS number, child key, e-mail, mobile, provider record): a shared one links."""
+    """Identity tokens (NHS number, e-mail, mobile, provider record): a shared one links, always."""
     match_keys: Mapping[str, str] = field(default_factory=dict)
-    """Match key name -> token (spec §3a); evidence for a scored link, never a link alone."""
+    """Evidence for a scored link, never a link alone: the child key and the match keys (spec §3a)."""
     nhs: frozenset[str] = frozenset()
     """The NHS number tokens among ``tokens``: two different ones never join."""
     carers: frozenset[str] = frozenset()
@@ -38,7 +40,7 @@ class TolerantSettings:
     prior: float = -10.0
     """log2 prior odds that two individuals sharing a match key are one person."""
     key_agree: Mapping[str, float] = field(default_factory=lambda: {
-        "mk_name_dob": 7.0, "mk_prefix_dob_swap": 5.0, "mk_carer_email_dob": 6.0,
+        "child_key": 30.0, "mk_name_dob": 7.0, "mk_prefix_dob_swap": 5.0, "mk_carer_email_dob": 6.0,
         "mk_carer_email_name": 6.0, "mk_carer_mobile_dob": 5.0})
     name_conflict: float = -6.0
     """Same carer e-mail and date of birth, first names that do not sound alike (twins)."""
@@ -52,6 +54,8 @@ class TolerantSettings:
     """Score (bits) from which a fuzzy link is made."""
     review_from: float = -2.0
     """Scores in [review_from, link_at) go to the review queue."""
+    strong_keys: tuple[str, ...] = ("child_key",)
+    """Keys that join individuals before any scoring (unless a conflict): the exact rules' child key."""
     max_block: int = 6
     """A match key held by more individuals than this is no evidence (junk-like)."""
 

@@ -1,9 +1,11 @@
 """The tolerant partition of a set of records.
 
 1. Exact individuals: records sharing an exact token (union-find).
-2. Candidates: pairs of individuals sharing a match key held by at most
-   ``max_block`` individuals.
-3. Each candidate pair is scored (`scoring.py`); pairs from ``link_at`` are
+2. Strong keys (the child key): individuals sharing one are joined, in label
+   order, unless the join is a conflict (below).
+3. Candidates: pairs of the groups so far sharing a match key held by at most
+   ``max_block`` groups.
+4. Each candidate pair is scored (`scoring.py`); pairs from ``link_at`` are
    joined in order of score (then labels), each join refused when the two
    groups would hold two NHS numbers, one service twice, or a child and an adult;
    pairs in [review_from, link_at) go to review.
@@ -78,11 +80,10 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
     settings = settings or TolerantSettings()
     records = list(records)
     individuals, label_of = exact_individuals(records)
-    holders: dict[str, set[str]] = defaultdict(set)
-    for ind in individuals.values():
-        for tokens in ind.keys.values():
-            for token in tokens:
-                holders[token].add(ind.label)
+    groups = _Groups(individuals)
+    links, refused = groups.join_strong(settings)
+    merged = groups.pooled_individuals()
+    holders = _holders(merged.values(), lambda name: name not in settings.strong_keys)
     counts = {t: len(labels) for t, labels in holders.items()}
     candidates = set()
     for labels in holders.values():
@@ -91,34 +92,96 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
             candidates.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
     scored = []
     for a, b in candidates:
-        value, pattern = score(individuals[a], individuals[b], counts, settings)
+        value, pattern = score(merged[a], merged[b], counts, settings)
         scored.append(FuzzyLink(a, b, value, pattern))
     scored.sort(key=lambda link: (-link.score, link.a, link.b))
-    groups = _UnionFind()
-    pooled = {label: (set(ind.nhs), set(ind.services), set(ind.types)) for label, ind in individuals.items()}
-    links, review, refused = [], [], []
+    review = []
     for link in scored:
         if link.score < settings.review_from:
             break
-        ra, rb = groups.find(link.a), groups.find(link.b)
-        if ra == rb:
+        if groups.same(link.a, link.b):
             continue
         if link.score < settings.link_at:
             review.append(link)
-            continue
-        if _clash(pooled[ra], pooled[rb]):
+        elif groups.join(link.a, link.b):
+            links.append(link)
+        else:
             refused.append(link)
-            continue
-        root = groups.union(ra, rb)
-        other = rb if root == ra else ra
-        nhs, services, types = pooled[root]
-        nhs |= pooled[other][0]
-        services |= pooled[other][1]
-        types |= pooled[other][2]
-        links.append(link)
-    review = [link for link in review if groups.find(link.a) != groups.find(link.b)]
+    review = [link for link in review if not groups.same(link.a, link.b)]
     cluster_of = {record.id: groups.find(label_of[record.id]) for record in records}
     return Partition(cluster_of, links, review, refused)
+
+
+class _Groups:
+    """Individuals joined so far, each group's pooled NHS numbers, services and types (for conflicts)."""
+
+    def __init__(self, individuals: dict[str, Individual]) -> None:
+        self.individuals = individuals
+        self._uf = _UnionFind()
+        self._pooled = {label: (set(i.nhs), set(i.services), set(i.types)) for label, i in individuals.items()}
+
+    def find(self, label: str) -> str:
+        return self._uf.find(label)
+
+    def same(self, a: str, b: str) -> bool:
+        return self._uf.find(a) == self._uf.find(b)
+
+    def join(self, a: str, b: str) -> bool:
+        """Join the groups of a and b unless that makes a conflict; whether they are one group now."""
+        ra, rb = self._uf.find(a), self._uf.find(b)
+        if ra == rb:
+            return True
+        if _clash(self._pooled[ra], self._pooled[rb]):
+            return False
+        root = self._uf.union(ra, rb)
+        other = self._pooled.pop(rb if root == ra else ra)
+        for mine, theirs in zip(self._pooled[root], other, strict=True):
+            mine |= theirs
+        return True
+
+    def join_strong(self, settings: TolerantSettings) -> tuple[list[FuzzyLink], list[FuzzyLink]]:
+        """Join individuals sharing a strong key (the child key), best scored pairs first, so that of
+        look-alike twins seen by one service each record joins its own twin; (links, refused)."""
+        inds = self.individuals
+        holders = _holders(inds.values(), lambda name: name in settings.strong_keys)
+        counts = {t: len(labels) for t, labels in _holders(
+            inds.values(), lambda name: name not in settings.strong_keys).items()}
+        pairs = set()
+        for labels in holders.values():
+            ordered = sorted(labels)
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+        scored = sorted((FuzzyLink(a, b, *score(inds[a], inds[b], counts, settings)) for a, b in pairs),
+                        key=lambda link: (-link.score, link.a, link.b))
+        links, refused = [], []
+        for link in scored:
+            if not self.same(link.a, link.b):
+                (links if self.join(link.a, link.b) else refused).append(link)
+        return links, refused
+
+    def pooled_individuals(self) -> dict[str, Individual]:
+        """One Individual per group, named by its root label, with every member's evidence."""
+        merged: dict[str, Individual] = {}
+        for label in sorted(self.individuals):
+            ind, root = self.individuals[label], self._uf.find(label)
+            target = merged.get(root)
+            if target is None:
+                target = merged[root] = Individual(root)
+            for name, tokens in ind.keys.items():
+                target.keys.setdefault(name, set()).update(tokens)
+            for attr in ("nhs", "carers", "services", "types", "genders", "wards"):
+                getattr(target, attr).update(getattr(ind, attr))
+        return merged
+
+
+def _holders(individuals: Iterable[Individual], wanted) -> dict[str, set[str]]:
+    """Key token -> labels of the individuals holding it, for the keys ``wanted(name)`` accepts."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for ind in individuals:
+        for name, tokens in ind.keys.items():
+            if wanted(name):
+                for token in tokens:
+                    holders[token].add(ind.label)
+    return holders
 
 
 def _clash(a: tuple[set, set, set], b: tuple[set, set, set]) -> bool:

@@ -1,0 +1,152 @@
+"""Tolerant linkage: the partition depends on the set of records only (any order, any chunking into
+1-3 instances' streams, withdrawals), and the scoring makes the links it should."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leap_matcher.domain.tolerant import IncrementalLinker, TolerantRecord, TolerantSettings, partition
+
+KEYS = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name", "mk_carer_mobile_dob")
+
+
+@st.composite
+def record_sets(draw) -> list[TolerantRecord]:
+    """Small records whose tokens come from small pools, so they collide in every possible way."""
+    n = draw(st.integers(1, 24))
+    records = []
+    for i in range(n):
+        tokens = frozenset(draw(st.sets(st.sampled_from([f"t{k}" for k in range(10)]), max_size=2)))
+        nhs = frozenset(draw(st.sets(st.sampled_from(["nhs1", "nhs2", "nhs3"]), max_size=1)))
+        keys = {k: f"{k}:{draw(st.integers(0, 3))}" for k in KEYS if draw(st.booleans())}
+        records.append(TolerantRecord(
+            id=f"r{i:02d}", tokens=tokens | nhs, nhs=nhs, match_keys=keys,
+            carers=frozenset(draw(st.sets(st.sampled_from(["c1", "c2"]), max_size=1))),
+            service=draw(st.sampled_from(["A", "B", "C", "D", None])),
+            beneficiary_type=draw(st.sampled_from(["child", "child", "adult"])),
+            gender=draw(st.sampled_from(["female", "male", None])), ward=draw(st.sampled_from(["W1", "W2", None]))))
+    return records
+
+
+LOOSE = TolerantSettings(prior=-6.0, link_at=0.0, review_from=-4.0)
+"""Links easily, so the properties meet many links, refusals and reviews."""
+
+
+def _keyed(links) -> set:
+    return {(link.a, link.b, link.score, tuple(sorted(link.pattern.items()))) for link in links}
+
+
+def _same(a, b) -> bool:
+    return (a.cluster_of == b.cluster_of and _keyed(a.links) == _keyed(b.links)
+            and _keyed(a.review) == _keyed(b.review))
+
+
+@settings(max_examples=120, deadline=None)
+@given(records=record_sets(), seed=st.integers(0, 10**6))
+def test_any_order_gives_the_same_partition(records, seed):
+    shuffled = records[:]
+    random.Random(seed).shuffle(shuffled)
+    assert _same(partition(records, LOOSE), partition(shuffled, LOOSE))
+
+
+@settings(max_examples=100, deadline=None)
+@given(records=record_sets(), seed=st.integers(0, 10**6), instances=st.integers(1, 3))
+def test_incremental_chunks_from_one_to_three_instances_give_the_batch_partition(records, seed, instances):
+    rng = random.Random(seed)
+    streams: list[list[TolerantRecord]] = [[] for _ in range(instances)]
+    for record in records:  # each instance owns some records (as Kafka partitions), in its own order
+        streams[rng.randrange(instances)].append(record)
+    chunks = []
+    for stream in streams:
+        rng.shuffle(stream)
+        while stream:
+            size = rng.randint(1, 4)
+            chunks.append(stream[:size])
+            del stream[:size]
+    rng.shuffle(chunks)  # instances interleave their chunks in any way
+    linker = IncrementalLinker(LOOSE)
+    for chunk in chunks:
+        linker.add(chunk)
+    linker.add(records[:3])  # redelivery changes nothing
+    batch = partition(records, LOOSE)
+    assert linker.cluster_of == batch.cluster_of
+    assert _keyed(linker.links.values()) == _keyed(batch.links)
+    assert _keyed(linker.review.values()) == _keyed(batch.review)
+
+
+@settings(max_examples=100, deadline=None)
+@given(records=record_sets(), seed=st.integers(0, 10**6))
+def test_withdrawals_give_the_partition_of_what_remains(records, seed):
+    rng = random.Random(seed)
+    linker = IncrementalLinker(LOOSE)
+    linker.add(records)
+    gone = {r.id for r in records if rng.random() < 0.4}
+    linker.withdraw(gone)
+    remaining = [r for r in records if r.id not in gone]
+    batch = partition(remaining, LOOSE)
+    assert linker.cluster_of == batch.cluster_of
+    assert _keyed(linker.links.values()) == _keyed(batch.links)
+    assert _keyed(linker.review.values()) == _keyed(batch.review)
+
+
+# --- what the scoring decides (default settings) ----------------------------------------------------------
+
+def _child(rid, service, *, tokens=(), nhs=(), gender="female", ward="Stockwell", carers=("carer",), **keys):
+    return TolerantRecord(id=rid, tokens=frozenset({f"prid:{rid}", *tokens, *nhs}), nhs=frozenset(nhs),
+                          match_keys=keys, carers=frozenset(carers), service=service, gender=gender, ward=ward)
+
+
+def test_a_typo_in_the_first_letters_links_with_its_score_and_pattern():
+    a = _child("a", "DL", mk_name_dob="nd", mk_prefix_dob_swap="ps1", mk_carer_email_dob="ced", mk_carer_email_name="cen")
+    b = _child("b", "OHP", mk_name_dob="nd", mk_prefix_dob_swap="ps2", mk_carer_email_dob="ced", mk_carer_email_name="cen")
+    result = partition([a, b])
+    assert result.cluster_of == {"a": "a", "b": "a"}
+    (link,) = result.links
+    assert link.score >= TolerantSettings().link_at
+    assert link.pattern["mk_name_dob"] == "agree" and link.pattern["mk_prefix_dob_swap"] == "disagree"
+
+
+def test_a_day_month_swap_links():
+    a = _child("a", "DL", mk_name_dob="nd1", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced1", mk_carer_email_name="cen")
+    b = _child("b", "OHP", mk_name_dob="nd2", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced2", mk_carer_email_name="cen")
+    assert partition([a, b]).cluster_of["b"] == "a"
+
+
+def test_twins_with_different_names_stay_apart():
+    a = _child("a", "DL", mk_name_dob="nd1", mk_prefix_dob_swap="ps1", mk_carer_email_dob="ced", mk_carer_email_name="cen1",
+               mk_carer_mobile_dob="cmd")
+    b = _child("b", "OHP", mk_name_dob="nd2", mk_prefix_dob_swap="ps2", mk_carer_email_dob="ced", mk_carer_email_name="cen2",
+               mk_carer_mobile_dob="cmd")
+    result = partition([a, b])
+    assert result.cluster_of == {"a": "a", "b": "b"} and result.links == []
+
+
+def test_two_nhs_numbers_or_one_service_twice_are_never_joined():
+    keys = {"mk_name_dob": "nd", "mk_prefix_dob_swap": "ps", "mk_carer_email_dob": "ced", "mk_carer_email_name": "cen"}
+    a, b = _child("a", "DL", nhs=("n1",), **keys), _child("b", "OHP", nhs=("n2",), **keys)
+    result = partition([a, b])
+    assert result.cluster_of["b"] == "b" and len(result.refused) == 1
+    c, d = _child("c", "DL", **keys), _child("d", "DL", **keys)
+    assert partition([c, d]).cluster_of["d"] == "d"
+
+
+def test_a_grey_pair_goes_to_review_not_linked():
+    a = _child("a", "DL", carers=("c1",), mk_name_dob="nd", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced1")
+    b = _child("b", "OHP", carers=("c2",), mk_name_dob="nd", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced2")
+    result = partition([a, b])
+    assert result.cluster_of["b"] == "b"
+    assert [(r.a, r.b) for r in result.review] == [("a", "b")]
+
+
+def test_a_common_key_counts_for_less():
+    pair = [_child("a", "DL", mk_name_dob="nd", mk_prefix_dob_swap="ps"),
+            _child("b", "OHP", mk_name_dob="nd", mk_prefix_dob_swap="ps")]
+    crowd = [_child(f"x{i}", f"S{i}", mk_name_dob="nd", ward=None, carers=()) for i in range(3)]
+    alone = partition(pair)
+    crowded = partition(pair + crowd)
+    score = {(l.a, l.b): l.score for l in alone.links + alone.review}[("a", "b")]
+    crowded_score = {(l.a, l.b): l.score for l in crowded.links + crowded.review}[("a", "b")]
+    assert crowded_score < score
