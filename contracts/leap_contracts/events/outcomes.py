@@ -29,6 +29,9 @@ class LinkedOutcome(Part):
     individual_ref: str | None = Field(
         default=None, description="The individual whose tokens the record carries; None when it links to no one "
                                   "(or bridges several, see findings).")
+    subject_ref: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{32}$",
+        description="The same for every record of one child in one extract (a shortened provider record token).")
     outcome: OutcomeValue
     birth_month: str | None = None
     gender: Gender | None = None

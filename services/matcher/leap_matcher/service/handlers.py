@@ -19,6 +19,7 @@ from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.chunk import ConcurrentChange, apply_chunk
 from leap_matcher.service.events import Events
+from leap_matcher.service.outcome_linking import link_outcome_chunk
 from leap_matcher.service.withdrawal import apply_withdrawal
 
 RACE_RETRIES = 20
@@ -42,6 +43,8 @@ class Matcher:
         event = open_plain(envelope, RecordsPseudonymisedV1)
 
         async def work(conn: asyncpg.Connection, events: Events) -> list:
+            if event.dataset == "outcomes":  # linked to individuals, never one of their records
+                return await link_outcome_chunk(conn, event, self.topic_prefix, envelope.correlation_id)
             result = await apply_chunk(conn, event, self.junk)
             return events.chunk(result) if result else []
 
