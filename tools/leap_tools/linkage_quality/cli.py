@@ -12,14 +12,15 @@ from pathlib import Path
 from leap_tools.generator import generate
 from leap_tools.generator.errors import ErrorRates
 from leap_tools.linkage_quality import linkers
-from leap_tools.linkage_quality.metrics import Quality, quality
+from leap_tools.linkage_quality.metrics import quality
 from leap_tools.linkage_quality.records import read_folder
 
 AIM_COUNT_ERROR = 0.005
 AIM_MERGES_PER_1000 = 1.0
 
 
-def run(rows: int, seed: int, errors: ErrorRates, with_splink: bool = True, folder: Path | None = None) -> dict:
+def run(rows: int, seed: int, errors: ErrorRates, with_splink: bool = True, folder: Path | None = None,
+        sweep: bool = False) -> dict:
     """Generate, read, link three ways; the figures as a dict (also what --json prints)."""
     with tempfile.TemporaryDirectory(prefix="leap-linkage-") as tmp:
         out = folder or Path(tmp)
@@ -35,15 +36,24 @@ def run(rows: int, seed: int, errors: ErrorRates, with_splink: bool = True, fold
         if with_splink:
             from leap_tools.linkage_quality.splink_probabilistic import link
             timed.append(("splink", lambda: linkers.exact_plus_pairs(records, link(records))))
+        timed.append(("ceiling", lambda: linkers.key_ceiling(records)))
         for name, fn in timed:
             started = time.perf_counter()
             labels = fn()
             result["linkages"][name] = {**asdict(quality(records, labels)),
                                         "seconds": round(time.perf_counter() - started, 1)}
+        if sweep:
+            result["sweep"] = [_sweep_point(records, link_at) for link_at in (-1.0, 0.0, 1.0, 2.0, 3.0, 5.0)]
         exact_count = result["linkages"]["exact"]["individuals"]
         if exact_count != truth["unique_beneficiaries"]:
             raise AssertionError(f"exact linkage counts {exact_count}, truth.json {truth['unique_beneficiaries']}")
     return result
+
+
+def _sweep_point(records, link_at: float) -> dict:
+    from leap_matcher.domain.tolerant import TolerantSettings
+    q = quality(records, linkers.tolerant(records, TolerantSettings(link_at=link_at, review_from=link_at - 4)).cluster_of)
+    return {"link_at": link_at, "count_error": q.count_error, "merges_per_1000": q.merges_per_1000}
 
 
 def _tolerant(records, result: dict) -> dict[str, str]:
@@ -76,6 +86,12 @@ def report(result: dict) -> str:
         t = result["tolerant_links"]
         lines.append(f"\n  tolerant: {t['fuzzy_links']:,} fuzzy links, {t['review']:,} to review, "
                      f"{t['refused_by_conflict']:,} refused by a conflict")
+    if "ceiling" in result["linkages"]:
+        lines.append("  ceiling: not a linkage; the truth joins every two parts of a person that share any key "
+                     "(what perfect scoring could reach)")
+    if "sweep" in result:
+        lines.append("\n  tolerant at other link thresholds (bits): count error, false merges per 1,000")
+        lines.extend(f"    {s['link_at']:>5}: {s['count_error']:+.2%}  {s['merges_per_1000']:.2f}" for s in result["sweep"])
     lines.append(f"  aims: count within {AIM_COUNT_ERROR:.1%} of the true persons, fewer than "
                  f"{AIM_MERGES_PER_1000:g} in 1,000 individuals holding records of two people")
     return "\n".join(lines)
@@ -89,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-splink", action="store_true", help="skip Splink's upper bound")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--sweep", action="store_true", help="also tolerant linkage at other link thresholds")
     args = parser.parse_args(argv)
-    result = run(args.rows, args.seed, ErrorRates.parse(args.errors), not args.no_splink, args.keep)
+    result = run(args.rows, args.seed, ErrorRates.parse(args.errors), not args.no_splink, args.keep, args.sweep)
     print(json.dumps(result, indent=1) if args.json else report(result))
     return 0

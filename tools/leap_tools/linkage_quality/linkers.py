@@ -27,9 +27,12 @@ def tolerant(records: Sequence[ServiceRecord], settings: TolerantSettings | None
     return partition(tolerant_records(records), settings)
 
 
-def exact_plus_pairs(records: Sequence[ServiceRecord], pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """The exact individuals joined by extra pairs of record ids (e.g. Splink's)."""
-    label_of = exact(records)
+def exact_plus_pairs(records: Sequence[ServiceRecord], pairs: Sequence[tuple[str, str]],
+                     hard_only: bool = False) -> dict[str, str]:
+    """The exact individuals (with ``hard_only``, without child-key links) joined by extra pairs of record
+    ids (e.g. Splink's)."""
+    label_of = exact(records) if not hard_only else exact_individuals(
+        [TolerantRecord(id=r.id, tokens=frozenset(r.tokens - r.child_keys)) for r in records])[1]
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -42,3 +45,24 @@ def exact_plus_pairs(records: Sequence[ServiceRecord], pairs: Sequence[tuple[str
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return {record_id: find(label) for record_id, label in label_of.items()}
+
+
+def key_ceiling(records: Sequence[ServiceRecord]) -> dict[str, str]:
+    """Not a linkage (it reads the truth): the exact individuals of one person joined whenever they share
+    any match key or child key. What perfect scoring of these keys could reach; the rest of a count's
+    error is records with no shared evidence at all."""
+    groups = {record_id: label for record_id, label in
+              exact_individuals([TolerantRecord(id=r.id, tokens=frozenset(r.tokens - r.child_keys))
+                                 for r in records])[1].items()}
+    holders: dict[tuple[str, int], set[str]] = {}
+    for r in records:
+        for token in (*r.match_keys.values(), *r.child_keys):
+            holders.setdefault((token, r.person), set()).add(groups[r.id])
+    pairs = []
+    by_label = {}
+    for r in records:
+        by_label.setdefault(groups[r.id], r.id)
+    for labels in holders.values():
+        ordered = sorted(labels)
+        pairs.extend((by_label[ordered[0]], by_label[other]) for other in ordered[1:])
+    return exact_plus_pairs(records, pairs, hard_only=True)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from leap_matcher.domain.tolerant import IncrementalLinker, TolerantRecord, TolerantSettings, partition
 
-KEYS = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name", "mk_carer_mobile_dob")
+KEYS = ("child_key", "mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
+        "mk_carer_mobile_dob")
 
 
 @st.composite

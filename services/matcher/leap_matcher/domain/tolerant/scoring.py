@@ -1,7 +1,7 @@
 """Fellegi-Sunter scoring of two exact individuals from their agreement pattern.
 
 Weights are in bits; a match key's agreement weight is lowered by term frequency:
-a key token held by n individuals gives log2(n - 1) bits less (n = 2: the pair
+a key token held by n individuals gives log2(n / 2) bits less (n = 2: the pair
 alone, no adjustment)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def score(a: Individual, b: Individual, holders: Mapping[str, int],
         pattern[name] = state
         if state == "agree":
             commonest = max(holders.get(t, 2) for t in mine & theirs)
-            total += settings.key_agree[name] - math.log2(max(commonest - 1, 1))
+            total += settings.key_agree[name] - math.log2(max(commonest, 2) / 2)
     if pattern["mk_carer_email_dob"] == "agree" and pattern["mk_carer_email_name"] == "disagree":
         pattern["name_conflict"] = "yes"
         total += settings.name_conflict
