@@ -19,6 +19,7 @@ from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.adapters.lag import LagWatch
 from leap_reporter.service.handlers import RECEIVE_MATCHED, ReadModelBuilder
+from leap_reporter.service.outcome_handlers import OutcomeReadModel
 from leap_reporter.service.reportable import keep_publishing
 from leap_reporter.settings import Settings
 
@@ -39,14 +40,15 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await database.create_pool(settings.database_url.get_secret_value())
         await database.migrate(pool)
         group_id = await consumer_state.group_id(pool)
-        builder = ReadModelBuilder(pool)
+        builder, outcomes = ReadModelBuilder(pool), OutcomeReadModel(pool)
         subscriptions = ((topics.RECORDS_MATCHED, builder.on_records_matched),
                          (topics.BENEFICIARIES_V2, builder.on_individuals_changed),
                          (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
                          (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
                          (topics.FILE_RECEIVED, builder.on_upload_lifecycle),
                          (topics.UPLOAD_WITHDRAWN, builder.on_upload_lifecycle),
-                         (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle))
+                         (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle),
+                         (topics.OUTCOMES_LINKED, outcomes.on_outcomes_linked))
         index = app.state.reach_index
         index.lag = LagWatch.of(settings.kafka_bootstrap, settings.topic_prefix + group_id,
                                 [topic for topic, _ in subscriptions], settings.topic_prefix)

@@ -6,7 +6,7 @@ import asyncpg
 
 READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "match_outcome", "relationship",
                      "upload_progress",
-                     "upload_finding", "inbox")
+                     "upload_finding", "inbox", "outcome_record", "outcome_chunk")
 """Everything built from events. ``dead_letter`` is kept: it is the history of what failed."""
 
 

@@ -14,7 +14,7 @@ from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.tables import Table
-from leap_reporter.service import pattern_tables, quality_tables, reach_tables
+from leap_reporter.service import outcome_tables, pattern_tables, quality_tables, reach_tables
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,12 @@ FIGURES: dict[str, Figure] = {
     "quality-by-provider": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "provider", a.grace_days,
                                                                     a.today or date.today()),
     "quality-missing-months": lambda p, a: quality_tables.timeliness_table(p, a.today or date.today()),
+    **outcome_tables.FIGURES,
 }
 """Quality figures ignore the reach filters; ``upload_id`` narrows the upload tables to one upload."""
 
 
-FROM_INDEX = frozenset(n for n in FIGURES if not n.startswith("quality-"))
+FROM_INDEX = frozenset(n for n in FIGURES if not n.startswith(("quality-", "outcomes-")))
 """The figures the reach index answers; the others always come from SQL, up to date."""
 
 

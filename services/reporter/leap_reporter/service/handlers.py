@@ -18,8 +18,8 @@ from leap_contracts.events import (EVENT_TYPES, AtSourceRejectedV1, FileReceived
                                    RecordsMatchedV1, RecordsWithdrawnV1, UploadWithdrawnV1)
 from leap_contracts.plain import open_plain, receiver
 
-from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, progress, read_model_state,
-                                    upload_quality)
+from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, outcome_records, progress,
+                                    read_model_state, upload_quality)
 from leap_reporter.adapters.consumer import PoisonMessage
 from leap_reporter.domain.aliases import plan_merge
 
@@ -68,6 +68,7 @@ class ReadModelBuilder:
             if not await inbox.claim(conn, envelope.event_id, topics.RECORDS_MATCHED.name):
                 return
             removed = await lifecycle.withdraw(conn, event)
+            removed += await outcome_records.withdraw(conn, event.upload_id)  # an outcome extract's records
             await progress.close(conn, event.upload_id, "withdrawn")
             await read_model_state.bump(conn)
         log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
@@ -120,9 +121,12 @@ class ReadModelBuilder:
             if not await inbox.claim(conn, envelope.event_id, topics.UPLOAD_VALIDATED.name):
                 return
             await upload_quality.upsert(conn, event, envelope.occurred_at)
+            version = await read_model_state.bump(conn)
             await progress.validated(conn, event.upload_id, event.provider_id, event.service_code,
                                      chunk_count=event.chunk_count, rejected=event.outcome == "rejected",
-                                     version=await read_model_state.bump(conn))
+                                     version=version)
+            if event.dataset == "outcomes":  # its chunks are outcome chunks (outcome_records), not matched records
+                await outcome_records.recount(conn, event.upload_id, version)
 
     async def on_upload_lifecycle(self, envelope: Envelope) -> None:
         """Received, withdrawal asked for, or refused at source: where the upload is on its way (the watermark)."""

@@ -1,0 +1,92 @@
+"""Reads for the outcome figures: records grouped by what the figures need, and coverage. Read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from leap_contracts.outcomes.catalogue import Measure
+
+# Each record (not excluded) with its individual followed through merges; derived measures (all_of) as one
+# row per child's review (upload, subject, day) holding every part, positive when every part is.
+_RECORDS = """
+WITH rec AS (
+    SELECT o.measure, o.positive, o.ward_name, extract(year FROM o.measured_on)::int AS year,
+           coalesce(a.survivor_ref, o.individual_ref) AS ref
+      FROM outcome_record o LEFT JOIN individual_alias a ON a.ref = o.individual_ref
+     WHERE NOT o.excluded
+    UNION ALL
+    SELECT d.code, bool_and(o.positive), min(o.ward_name), extract(year FROM o.measured_on)::int,
+           min(coalesce(a.survivor_ref, o.individual_ref))
+      FROM unnest($1::text[], $2::text[], $3::int[]) AS d(code, parts, n)
+      JOIN outcome_record o ON o.measure = ANY(string_to_array(d.parts, ','))
+      LEFT JOIN individual_alias a ON a.ref = o.individual_ref
+     WHERE NOT o.excluded AND o.subject_ref IS NOT NULL
+     GROUP BY d.code, d.n, o.upload_id, o.subject_ref, o.measured_on
+    HAVING count(DISTINCT o.measure) = d.n AND count(*) = d.n
+), refs AS (
+    SELECT DISTINCT ref FROM rec WHERE ref IS NOT NULL
+), members AS (
+    SELECT ref, ref AS member FROM refs
+    UNION ALL
+    SELECT a.survivor_ref, a.ref FROM individual_alias a JOIN refs r ON r.ref = a.survivor_ref
+), services AS (
+    SELECT m.ref, array_agg(DISTINCT e.service_code ORDER BY e.service_code) AS codes
+      FROM members m JOIN engagement e ON e.individual_ref = m.member AND e.attended
+     GROUP BY m.ref
+)
+SELECT rec.measure, rec.positive, coalesce(s.codes, '{}') AS codes, rec.ward_name, rec.year, count(*)::int AS n
+  FROM rec LEFT JOIN services s ON s.ref = rec.ref
+ GROUP BY 1, 2, 3, 4, 5
+"""
+
+# Engaged children: individuals with an attended contact, every attended contact a child record; covered: those
+# with a linked record of the measure (or of any, '*').
+_COVERAGE = """
+WITH children AS (
+    SELECT coalesce(a.survivor_ref, e.individual_ref) AS ref
+      FROM engagement e LEFT JOIN individual_alias a ON a.ref = e.individual_ref
+     WHERE e.attended
+     GROUP BY 1 HAVING bool_and(e.beneficiary_type = 'child')
+), linked AS (
+    SELECT DISTINCT coalesce(a.survivor_ref, o.individual_ref) AS ref, o.measure
+      FROM outcome_record o LEFT JOIN individual_alias a ON a.ref = o.individual_ref
+     WHERE o.individual_ref IS NOT NULL AND NOT o.excluded
+    UNION
+    SELECT min(coalesce(a.survivor_ref, o.individual_ref)), d.code
+      FROM unnest($1::text[], $2::text[], $3::int[]) AS d(code, parts, n)
+      JOIN outcome_record o ON o.measure = ANY(string_to_array(d.parts, ','))
+      LEFT JOIN individual_alias a ON a.ref = o.individual_ref
+     WHERE NOT o.excluded AND o.subject_ref IS NOT NULL AND o.individual_ref IS NOT NULL
+     GROUP BY d.code, d.n, o.upload_id, o.subject_ref, o.measured_on
+    HAVING count(DISTINCT o.measure) = d.n AND count(*) = d.n
+)
+SELECT (SELECT count(*) FROM children)::int AS children,
+       coalesce((SELECT jsonb_object_agg(measure, n) FROM (
+           SELECT l.measure, count(DISTINCT l.ref)::int AS n FROM linked l JOIN children c USING (ref)
+            GROUP BY l.measure) m), '{}') AS by_measure,
+       (SELECT count(DISTINCT l.ref) FROM linked l JOIN children c USING (ref))::int AS any_measure
+"""
+
+
+async def grouped_records(conn: asyncpg.Connection | asyncpg.Pool, derived: Sequence[Measure]) -> list[asyncpg.Record]:
+    return await conn.fetch(_RECORDS, *_derived(derived))
+
+
+def _derived(derived: Sequence[Measure]) -> tuple[list, list, list]:
+    return [m.code for m in derived], [",".join(m.all_of) for m in derived], [len(m.all_of) for m in derived]
+
+
+async def coverage(conn: asyncpg.Connection | asyncpg.Pool, derived: Sequence[Measure]) -> asyncpg.Record:
+    return await conn.fetchrow(_COVERAGE, *_derived(derived))
+
+
+async def linkage_by_source(conn: asyncpg.Connection | asyncpg.Pool) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT o.source_code,
+                  count(*) FILTER (WHERE o.individual_ref IS NOT NULL)::int AS linked,
+                  count(*) FILTER (WHERE o.individual_ref IS NULL AND NOT o.excluded)::int AS unlinked,
+                  count(*) FILTER (WHERE 'outcome_bridges_individuals' = ANY(o.findings))::int AS bridging,
+                  count(*) FILTER (WHERE 'outcome_unlinkable' = ANY(o.findings))::int AS unlinkable
+             FROM outcome_record o GROUP BY 1 ORDER BY 1""")

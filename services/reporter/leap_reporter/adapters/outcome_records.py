@@ -1,0 +1,66 @@
+"""SQL for outcome records (the read model's own tables; never the engagement table)."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+_EXCLUDING = ("outcome_bridges_individuals", "outcome_unlinkable")
+_COLUMNS = ["upload_id", "row_number", "individual_ref", "subject_ref", "source_code", "provider_id", "measure",
+            "measured_on", "result", "positive", "birth_month", "gender", "ward_code", "ward_name", "excluded",
+            "findings"]
+
+# As progress._RECOUNT, for an outcome upload: counted once every announced chunk is applied.
+_RECOUNT = """
+UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
+       counted_at = CASE WHEN m.complete THEN coalesce(p.counted_at, now()) ELSE p.counted_at END,
+       counted_version = CASE WHEN m.complete
+                              THEN coalesce(p.counted_version, $2)
+                              ELSE p.counted_version END
+  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records,
+               count(*) >= (SELECT chunk_count FROM upload_progress WHERE upload_id = $1
+                             AND closed IS NULL) AS complete
+          FROM outcome_chunk WHERE upload_id = $1) m
+ WHERE p.upload_id = $1
+"""
+
+
+async def store_chunk(conn: asyncpg.Connection, event) -> int:
+    """A chunk sent again replaces its rows (same upload and row numbers), so nothing counts twice. A chunk of
+    an extract already withdrawn (its withdrawal travels on another topic, so may come first) is dropped."""
+    if await conn.fetchval("SELECT closed = 'withdrawn' FROM upload_progress WHERE upload_id = $1", event.upload_id):
+        return 0
+    rows = [(event.upload_id, r.row_number, r.individual_ref, r.subject_ref, event.source_code, event.provider_id,
+             r.outcome.measure, r.outcome.measured_on, r.outcome.result, r.outcome.positive, r.birth_month,
+             r.gender, r.ward_code, r.ward_name, any(f in _EXCLUDING for f in r.findings), list(r.findings))
+            for r in event.records]
+    await conn.execute("DELETE FROM outcome_record WHERE upload_id = $1 AND row_number = ANY($2::int[])",
+                       event.upload_id, [r[1] for r in rows])
+    await conn.copy_records_to_table("outcome_record", records=rows, columns=_COLUMNS)
+    await conn.execute(
+        """INSERT INTO outcome_chunk (upload_id, chunk_index, records, linked, unlinked, bridging)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (upload_id, chunk_index) DO UPDATE SET records = excluded.records,
+               linked = excluded.linked, unlinked = excluded.unlinked, bridging = excluded.bridging""",
+        event.upload_id, event.chunk_index, len(rows), event.linked, event.unlinked, event.bridging)
+    return len(rows)
+
+
+async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, source: str, *,
+                        version: int) -> None:
+    await conn.execute(
+        """INSERT INTO upload_progress (upload_id, provider_id, service_code) VALUES ($1, $2, $3)
+           ON CONFLICT (upload_id) DO NOTHING""", upload_id, provider_id, source)
+    await recount(conn, upload_id, version)
+
+
+async def recount(conn: asyncpg.Connection, upload_id: uuid.UUID, version: int) -> None:
+    """``version``: the read-model version the caller's transaction commits (``read_model_state.bump``)."""
+    await conn.execute(_RECOUNT, upload_id, version)
+
+
+async def withdraw(conn: asyncpg.Connection, upload_id: uuid.UUID) -> int:
+    await conn.execute("DELETE FROM outcome_chunk WHERE upload_id = $1", upload_id)
+    status = await conn.execute("DELETE FROM outcome_record WHERE upload_id = $1", upload_id)
+    return int(status.split()[-1])
