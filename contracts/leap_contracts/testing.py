@@ -1,9 +1,10 @@
 """Test support every package shares: a throw-away database on the real PostgreSQL.
 
-``LEAP_TEST_ADMIN_DSN`` is a superuser DSN (default: the project-local cluster's
-socket, started by ``deploy/local/postgres.sh start``). When no server answers,
-tests are skipped saying why, unless ``LEAP_REQUIRE_SERVICES`` is set (as
-``make test`` does), where that is an error.
+The server is the one ``leap_contracts.testing_servers`` picks (``LEAP_TEST_SERVERS``): a container of the
+project's own ``leap/postgres`` image, or the local cluster (``LEAP_TEST_ADMIN_DSN``, a superuser DSN; default:
+the project-local cluster's socket, started by ``deploy/local/postgres.sh start``). When no server answers,
+tests are skipped saying why, unless ``LEAP_REQUIRE_SERVICES`` is set (as ``make test`` does), where that is
+an error.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from leap_contracts.testing_servers import servers
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_ADMIN_DSN = f"postgresql://postgres@/postgres?host={ROOT}/.state/run/postgres&port=55432"
 
 
 def _dsn(admin_dsn: str, *, database: str, user: str | None = None, password: str | None = None) -> str:
@@ -34,7 +36,7 @@ async def throwaway_database(schema: str) -> AsyncIterator[str]:
     production — yielding the role's DSN; both are dropped afterwards."""
     import pytest
 
-    admin_dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN)
+    admin_dsn = servers().admin_dsn
     try:
         admin = await asyncpg.connect(admin_dsn, timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:

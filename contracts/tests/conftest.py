@@ -8,7 +8,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from leap_contracts.delivery import database
-from leap_contracts.testing import DEFAULT_ADMIN_DSN, throwaway_database
+from leap_contracts.testing import throwaway_database
+from leap_contracts.testing_servers import servers
 
 
 @pytest.fixture(scope="session")
@@ -29,16 +30,17 @@ async def pool(database_url):
 @pytest.fixture
 async def database_admin(database_url):
     """A superuser connection, to take the database away from the service as an outage would."""
-    conn = await asyncpg.connect(os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN))
+    conn = await asyncpg.connect(servers().admin_dsn)
     yield conn
     await conn.close()
 
 
 @pytest.fixture(scope="session")
 async def kafka_bootstrap():
-    """The real Kafka (``LEAP_TEST_KAFKA_BOOTSTRAP``, default the project-local broker). When none answers the
-    tests are skipped saying why, unless ``LEAP_REQUIRE_SERVICES`` is set (as ``make test`` does)."""
-    bootstrap = os.environ.get("LEAP_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+    """The real Kafka (``leap_contracts.testing_servers``: a container of the project's image, or
+    ``LEAP_TEST_KAFKA_BOOTSTRAP``, default the project-local broker). When none answers the tests are skipped
+    saying why, unless ``LEAP_REQUIRE_SERVICES`` is set (as ``make test`` does)."""
+    bootstrap = servers().kafka_bootstrap
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
     try:
         await admin.start()

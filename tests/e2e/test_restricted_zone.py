@@ -19,12 +19,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from leap_contracts.pseudonymisation.normalise import nhs_check_digit
+from leap_contracts.testing_servers import servers
 from leap_contracts.topics import ALL
 from leap_tools.localenv import ROOT, STATE
 
 
 pytestmark = pytest.mark.e2e
-ADMIN_DSN = "postgresql://postgres@/{db}?host=" + str(ROOT / ".state" / "run" / "postgres") + "&port=55432"
 
 
 def _nhs_number() -> str:
@@ -110,7 +110,7 @@ def _find(haystack: str, where: str) -> list[str]:
 
 
 async def _dump_schemas(database: str, schemas: tuple[str, ...]) -> dict[str, str]:
-    conn = await asyncpg.connect(ADMIN_DSN.format(db=database))
+    conn = await asyncpg.connect(servers().admin_dsn_for(database))
     try:
         tables = await conn.fetch(
             "SELECT table_schema, table_name FROM information_schema.tables "
@@ -205,7 +205,7 @@ def test_no_planted_value_in_any_api_answer(platform, client, planted):
 
 
 async def _individual_refs(database: str) -> list[str]:
-    conn = await asyncpg.connect(ADMIN_DSN.format(db=database))
+    conn = await asyncpg.connect(servers().admin_dsn_for(database))
     try:
         found = await conn.fetchrow("SELECT table_name FROM information_schema.columns "
                                     "WHERE table_schema = 'matcher' AND column_name = 'individual_ref' LIMIT 1")
@@ -221,7 +221,7 @@ def test_raw_file_is_deleted_once_its_records_are_queued(platform, planted):
     upload_id, _, _, _ = planted
 
     async def raw_rows() -> int:
-        conn = await asyncpg.connect(ADMIN_DSN.format(db=platform.database))
+        conn = await asyncpg.connect(servers().admin_dsn_for(platform.database))
         try:
             return await conn.fetchval("SELECT count(*) FROM uploader.raw_files WHERE upload_id = $1", uuid.UUID(upload_id))
         finally:

@@ -1,8 +1,10 @@
 """A throw-away platform: the four services as real processes against a fresh database and fresh topics.
 
-Each end-to-end test session and each benchmark run gets its own database (``postgres.sh create-test-db``),
-its own topic prefix and consumer groups, and its own ports, so it never sees another run's messages, even on
-a broker shared with a running platform (``make run``'s).
+Each end-to-end test session and each benchmark run gets its own database (with the platform's roles and
+schemas), its own topic prefix and consumer groups, and its own ports, so it never sees another run's messages,
+even on a broker shared with a running platform (``make run``'s). The servers are those
+``leap_contracts.testing_servers`` picks (``LEAP_TEST_SERVERS``): containers of the project's own images, or
+the local ones (``postgres.sh create-test-db``).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
 from leap_contracts.identity import new_key_pair
+from leap_contracts.testing_servers import servers
 from leap_contracts.topics import ALL, create_all
 from leap_tools.localenv import ROOT, STATE, load_demo_wards, platform_env
 
-LOCAL = ROOT / "deploy" / "local"
 SERVICES = ("uploader", "pseudonymiser", "matcher", "reporter")
 # A throw-away platform compares exact figures with the generator's truth, so the reporter runs
 # with small-number suppression off (production keeps it on; it has tests of its own).
@@ -115,8 +117,10 @@ def create_platform(kind: str = "e2e", settings: dict[str, str] | None = None) -
     """A fresh database and topics (named ``test_<kind>_…`` and ``<kind>-….``); start services with ``start``."""
     run = uuid.uuid4().hex[:8]
     database = f"test_{kind}_{run}"
-    subprocess.run(["bash", str(LOCAL / "postgres.sh"), "create-test-db", database], check=True, capture_output=True)
-    platform = Platform(database, f"{kind}-{run}.", platform_env(), dict(settings or {}))
+    test_servers = servers()
+    test_servers.create_platform_database(database)
+    platform = Platform(database, f"{kind}-{run}.", {**platform_env(), **test_servers.service_settings},
+                        dict(settings or {}))
     asyncio.run(create_all(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix))
     return platform
 
@@ -133,7 +137,7 @@ async def _delete_topics(bootstrap: str, prefix: str) -> None:
 def drop_platform(platform: Platform) -> None:
     platform.stop_all()
     asyncio.run(_delete_topics(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix))
-    subprocess.run(["bash", str(LOCAL / "postgres.sh"), "drop-test-db", platform.database], check=False, capture_output=True)
+    servers().drop_platform_database(platform.database)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import os
 from dataclasses import dataclass
 
 import asyncpg
@@ -22,7 +21,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from leap_contracts import topics
 from leap_contracts.envelope import UnknownEventType, decode, open_envelope
-from leap_contracts.testing import DEFAULT_ADMIN_DSN
+from leap_contracts.testing_servers import servers
 from leap_tools.localenv import ROOT
 from leap_tools.throwaway import SERVICES, Platform
 
@@ -110,8 +109,7 @@ def _uploads(states: dict[str, dict], labels: dict[str, str]) -> dict[str, dict]
 
 
 async def _connect(database: str) -> asyncpg.Connection:
-    dsn = os.environ.get("LEAP_TEST_ADMIN_DSN", DEFAULT_ADMIN_DSN).replace("/postgres?", f"/{database}?")
-    return await asyncpg.connect(dsn)
+    return await asyncpg.connect(servers().admin_dsn_for(database))
 
 
 async def _relationships(database: str, labels: dict[str, str]) -> dict:

@@ -1,7 +1,10 @@
-"""The shared Kafka broker and PostgreSQL cluster, taken away and given back (deploy/local/{kafka,postgres}.sh).
+"""The Kafka broker and PostgreSQL cluster, taken away and given back.
 
-Both servers are shared with everything else on this machine, so whatever this module stops or pauses,
-``restored()`` starts and resumes again on the way out, whatever happened (an exception, Ctrl-C, SIGTERM).
+Which ones: those ``leap_contracts.testing_servers`` picks (``LEAP_TEST_SERVERS``). On the container path the
+run's own containers (``docker stop``/``start``/``pause``, SIGQUIT to the postmaster); on the local path the
+shared servers (deploy/local/{kafka,postgres}.sh). Those are shared with everything else on this machine, so
+whatever this module stops or pauses, ``restored()`` starts and resumes again on the way out, whatever happened
+(an exception, Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from leap_contracts.testing_servers import containers, servers
 from leap_tools.localenv import ROOT, STATE
 
 LOCAL = ROOT / "deploy" / "local"
@@ -36,20 +40,28 @@ def kafka_pid() -> int | None:
 
 
 def kafka_stop() -> None:
+    if servers().mode == "containers":
+        return containers().kafka_stop()
     kafka_resume()  # a paused broker would not hear SIGTERM
     _script("kafka", "stop")
 
 
 def kafka_start() -> None:
+    if servers().mode == "containers":
+        return containers().kafka_start()
     _script("kafka", "start")
 
 
 def kafka_pause() -> None:
+    if servers().mode == "containers":
+        return containers().kafka_pause()
     if (pid := kafka_pid()) is not None:
         os.kill(pid, signal.SIGSTOP)
 
 
 def kafka_resume() -> None:
+    if servers().mode == "containers":
+        return containers().kafka_resume()
     if (pid := kafka_pid()) is not None:
         os.kill(pid, signal.SIGCONT)
 
@@ -59,6 +71,8 @@ def _pg_bin() -> Path:
 
 
 def postgres_crash() -> None:
+    if servers().mode == "containers":
+        return containers().postgres_crash()
     """``pg_ctl stop -m immediate``: every backend ends at once, no checkpoint; recovery replays the WAL."""
     command = [str(_pg_bin() / "pg_ctl"), "-D", str(PGDATA), "-m", "immediate", "-w", "-t", "60", "stop"]
     if os.geteuid() == 0:  # the server runs as the postgres OS user, as postgres.sh runs it
@@ -69,10 +83,14 @@ def postgres_crash() -> None:
 
 
 def postgres_start() -> None:
+    if servers().mode == "containers":
+        return containers().postgres_start()
     _script("postgres", "start")
 
 
 def restore() -> None:
+    if servers().mode == "containers":
+        return containers().restore()
     """Kafka resumed and running, PostgreSQL running: both idempotent."""
     kafka_resume()
     kafka_start()
