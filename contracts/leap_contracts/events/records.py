@@ -71,6 +71,17 @@ class CarerTokens(Part):
     mobile: Token | None = None
 
 
+class MatchKeyTokens(Part):
+    """A record's match keys (docs/pseudonymisation-spec.md §3a): keyed tokens of combined fuzzy
+    representations, evidence for tolerant linkage, never identifiers; absent when a part is unusable."""
+
+    mk_name_dob: Token | None = None
+    mk_prefix_dob_swap: Token | None = None
+    mk_carer_email_dob: Token | None = None
+    mk_carer_email_name: Token | None = None
+    mk_carer_mobile_dob: Token | None = None
+
+
 class KeyedTokens(Part):
     """A record's tokens under one previous key (key rotation); identifiers exactly as in ``tokens``."""
 
@@ -101,6 +112,9 @@ class PseudonymisedRecord(Part):
         "keyring, so records tokenised before the rotation link to this one (see docs/pseudonymisation-spec.md).",
     )
     outcome: OutcomeValue | None = Field(default=None, description="Outcome records only: the measurement.")
+    match_keys: MatchKeyTokens | None = Field(
+        default=None, description="Match keys under the current key (spec §3a), for tolerant linkage; absent from "
+        "producers that do not make them (at-source files, for now).")
 
 
 class RecordsPseudonymisedV1(Event):

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from leap_contracts.events import CarerTokens, IdentifierTokens, KeyedTokens, PseudonymisedRecord, ValidatedRecord
+from leap_contracts.events import (
+    CarerTokens,
+    IdentifierTokens,
+    KeyedTokens,
+    MatchKeyTokens,
+    PseudonymisedRecord,
+    ValidatedRecord,
+)
 from leap_contracts.pseudonymisation import NormalisationFinding, RowIdentifier, Tokeniser, normalise_postcode
 from leap_contracts.pseudonymisation.identify import KEY_GENDERS  # noqa: F401  (re-exported for callers)
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
 
 WardLookup = Mapping[str, tuple[str, str]]
 """Canonical postcode -> (ward code, ward name)."""
@@ -58,6 +66,9 @@ def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIden
         attended=record.attended,
         findings=findings,
         outcome=getattr(record, "outcome", None),
+        match_keys=MatchKeyTokens(**MatchKeyMaker(identifier.current).make(
+            record.beneficiary_type, record.first_name, record.date_of_birth, record.primary_carer_email,
+            record.primary_carer_mobile)),
         linking_tokens=[
             KeyedTokens(key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens))
             for t in found.linking

@@ -67,6 +67,7 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
     nhs_memo, email_memo, mobile_memo = memos.nhs_number, memos.email, memos.mobile
     prefix_memo, child_memo, prid_memo = memos.name_prefix, memos.child_key, memos.provider_record_id
     key_ids = memos.key_ids
+    match_keys = memos.match_keys.make
     out = []
     for r in records:
         # RowIdentifier.tokenise's rules, in its order (so the findings come in the same order)
@@ -115,6 +116,8 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
             "linking_tokens": [_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index)
                                for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
             "outcome": _outcome(r.outcome),
+            "match_keys": match_keys(r.beneficiary_type, r.first_name, dob, r.primary_carer_email,
+                                     r.primary_carer_mobile),
         })
     return out
 

@@ -18,6 +18,7 @@ from leap_contracts.pseudonymisation import (
     normalise_mobile,
     normalise_nhs_number,
 )
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
 
 
 class _Memo(dict):
@@ -63,3 +64,5 @@ class TokenMemos:
         """(carer e-mail canonical, date of birth, gender, name prefix) -> tokens."""
         self.provider_record_id = _Memo(lambda parts: tuple(k.provider_record_id(*parts) for k in keys), limit)
         """(service code, provider record id) -> tokens."""
+        self.match_keys = MatchKeyMaker(current, limit)
+        """A row's match keys (spec §3a), under the current key only."""

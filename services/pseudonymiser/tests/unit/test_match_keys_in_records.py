@@ -1,0 +1,39 @@
+"""Every pseudonymised record carries its match keys (spec §3a), the reference library's, under the
+current key; the chunk path gives the same (its property test compares whole records)."""
+
+from datetime import date
+
+from leap_contracts.events import ValidatedRecord
+from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
+from leap_contracts.pseudonymisation.reference import reference_match_keys
+from leap_pseudonymiser.domain.pseudonymise import pseudonymise
+from leap_pseudonymiser.domain.pseudonymise_chunk import pseudonymise_chunk
+from leap_pseudonymiser.domain.token_memos import TokenMemos
+
+KEY = bytes(range(32))
+CURRENT, PREVIOUS = Tokeniser(KEY, "k2"), Tokeniser(bytes(range(1, 33)), "k1")
+
+
+def _child(**changes) -> ValidatedRecord:
+    values = {"row_number": 2, "provider_record_id": "C1", "beneficiary_type": "child", "first_name": "Oilvia",
+              "date_of_birth": date(2022, 11, 3), "gender": "female", "primary_carer_email": " Mum@Family.org.uk ",
+              "primary_carer_mobile": "07700 900123", "engagement_date": date(2024, 5, 1)}
+    return ValidatedRecord(**{**values, **changes})
+
+
+def test_a_record_carries_the_reference_match_keys_under_the_current_key():
+    record = pseudonymise(_child(), "DL", RowIdentifier(CURRENT, [PREVIOUS]), {})
+    want = reference_match_keys(KEY, "child", "Oilvia", "2022-11-03", " Mum@Family.org.uk ", "07700 900123")
+    assert record.match_keys.model_dump() == want
+    assert all(want.values())
+
+
+def test_the_chunk_path_gives_the_same_match_keys():
+    records = [_child(), _child(first_name="Olivia", primary_carer_email=None),
+               ValidatedRecord(row_number=3, provider_record_id="A1", beneficiary_type="adult",
+                               engagement_date=date(2024, 5, 1))]
+    memos = TokenMemos(CURRENT, [PREVIOUS])
+    fast = pseudonymise_chunk(records, "DL", memos, RowIdentifier(CURRENT, [PREVIOUS]), {})
+    reference = [pseudonymise(r, "DL", RowIdentifier(CURRENT, [PREVIOUS]), {}).model_dump(mode="json") for r in records]
+    assert [r["match_keys"] for r in fast] == [r["match_keys"] for r in reference]
+    assert fast[2]["match_keys"] == dict.fromkeys(fast[2]["match_keys"])  # an adult without name or date: none
