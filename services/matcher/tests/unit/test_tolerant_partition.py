@@ -151,3 +151,48 @@ def test_a_common_key_counts_for_less():
     score = {(l.a, l.b): l.score for l in alone.links + alone.review}[("a", "b")]
     crowded_score = {(l.a, l.b): l.score for l in crowded.links + crowded.review}[("a", "b")]
     assert crowded_score < score
+
+
+# --- reviewers' answers ------------------------------------------------------------------------------------
+
+def test_an_accepted_review_joins_and_a_rejected_one_keeps_apart_and_leaves_the_queue():
+    a = _child("a", "DL", carers=("c1",), mk_name_dob="nd", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced1")
+    b = _child("b", "OHP", carers=("c2",), mk_name_dob="nd", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced2")
+    accepted = partition([a, b], decisions={("a", "b"): True})
+    assert accepted.cluster_of["b"] == "a" and accepted.links[0].pattern == {"review": "accepted"}
+    rejected = partition([a, b], decisions={("b", "a"): False})
+    assert rejected.cluster_of["b"] == "b" and rejected.review == []
+    strong = _child("c", "NT", carers=("c1",), mk_name_dob="nd", mk_prefix_dob_swap="ps", mk_carer_email_dob="ced1",
+                    mk_carer_email_name="cen")
+    assert partition([a, b, strong], decisions={("a", "b"): False}).cluster_of["c"] == "a"  # c joins a, not b
+
+
+@settings(max_examples=80, deadline=None)
+@given(records=record_sets(), seed=st.integers(0, 10**6))
+def test_incremental_decisions_give_the_batch_partition(records, seed):
+    rng = random.Random(seed)
+    linker = IncrementalLinker(LOOSE)
+    linker.add(records)
+    decisions = {}
+    for _ in range(3):
+        a, b = rng.choice(records).id, rng.choice(records).id
+        if a != b:
+            decisions[(a, b)] = rng.random() < 0.5
+            linker.decide(a, b, decisions[(a, b)])
+    batch = partition(records, LOOSE, decisions)
+    assert linker.cluster_of == batch.cluster_of
+    assert _keyed(linker.review.values()) == _keyed(batch.review)
+
+
+def test_only_a_reviewer_answers_once_with_a_reason():
+    import pytest
+
+    from leap_matcher.domain.tolerant.review import ACCEPTED, REJECTED, ReviewPolicy, ReviewRefused, decide
+    policy = ReviewPolicy()
+    assert decide("pending", "admin", True, "same family, nickname", policy) == ACCEPTED
+    assert decide("pending", "admin", False, "twins", policy) == REJECTED
+    for state, role, reason, code in (("pending", "analyst", "x", "not_allowed"), ("pending", None, "x", "not_allowed"),
+                                      ("accepted", "admin", "x", "already_decided"), ("pending", "admin", " ", "reason_missing")):
+        with pytest.raises(ReviewRefused) as refused:
+            decide(state, role, True, reason, policy)
+        assert refused.value.code == code

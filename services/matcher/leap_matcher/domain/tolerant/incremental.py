@@ -24,6 +24,8 @@ class IncrementalLinker:
         self.links: dict[tuple[str, str], FuzzyLink] = {}
         self.review: dict[tuple[str, str], FuzzyLink] = {}
         self._holders: dict[str, set[str]] = defaultdict(set)
+        self.decisions: dict[tuple[str, str], bool] = {}
+        self._decided_with: dict[str, set[str]] = defaultdict(set)
 
     @staticmethod
     def _tokens(record: TolerantRecord) -> Iterable[str]:
@@ -42,6 +44,13 @@ class IncrementalLinker:
             ids.append(record.id)
         return self._recompute(self._region(ids))
 
+    def decide(self, a: str, b: str, same: bool) -> set[str]:
+        """A reviewer's answer about the individuals of records a and b (one person or two)."""
+        self.decisions[(a, b)] = same
+        self._decided_with[a].add(b)
+        self._decided_with[b].add(a)
+        return self._recompute(self._region([i for i in (a, b) if i in self.records]))
+
     def withdraw(self, record_ids: Iterable[str]) -> set[str]:
         gone = [i for i in record_ids if i in self.records]
         region = self._region(gone)
@@ -59,6 +68,10 @@ class IncrementalLinker:
         seen, todo, used = set(start), list(start), set()
         while todo:
             record = self.records[todo.pop()]
+            for other in self._decided_with.get(record.id, ()):
+                if other in self.records and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
             for token in self._tokens(record):
                 if token in used:
                     continue
@@ -76,7 +89,7 @@ class IncrementalLinker:
         for store in (self.links, self.review):
             for pair in [p for p in store if p[0] in stale or p[1] in stale]:
                 del store[pair]
-        result = partition((self.records[i] for i in region), self.settings)
+        result = partition((self.records[i] for i in region), self.settings, self.decisions)
         self.cluster_of.update(result.cluster_of)
         self.links.update(((link.a, link.b), link) for link in result.links)
         self.review.update(((link.a, link.b), link) for link in result.review)

@@ -16,7 +16,7 @@ Every step depends on the set of records only, never on their order.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from leap_matcher.domain.tolerant.model import FuzzyLink, Partition, TolerantRecord, TolerantSettings
 from leap_matcher.domain.tolerant.scoring import Individual, score
@@ -76,12 +76,25 @@ def exact_individuals(records: Iterable[TolerantRecord]) -> tuple[dict[str, Indi
     return individuals, label_of
 
 
-def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | None = None) -> Partition:
+def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | None = None,
+              decisions: Mapping[tuple[str, str], bool] | None = None) -> Partition:
+    """``decisions``: reviewers' answers, (record id, record id) -> True (one person: joined first, unless a
+    conflict) or False (two people: their individuals are never joined)."""
     settings = settings or TolerantSettings()
     records = list(records)
     individuals, label_of = exact_individuals(records)
-    groups = _Groups(individuals)
-    links, refused = groups.join_strong(settings)
+    decided = {(label_of[a], label_of[b]): same for (a, b), same in (decisions or {}).items()
+               if a in label_of and b in label_of and label_of[a] != label_of[b]}
+    groups = _Groups(individuals, [pair for pair, same in decided.items() if not same])
+    links: list[FuzzyLink] = []
+    refused: list[FuzzyLink] = []
+    for a, b in sorted(pair for pair, same in decided.items() if same):
+        link = FuzzyLink(min(a, b), max(a, b), settings.link_at, {"review": "accepted"})
+        if not groups.same(a, b):
+            (links if groups.join(a, b) else refused).append(link)
+    strong_links, strong_refused = groups.join_strong(settings)
+    links += strong_links
+    refused += strong_refused
     merged = groups.pooled_individuals()
     holders = _holders(merged.values(), lambda name: name not in settings.strong_keys)
     counts = {t: len(labels) for t, labels in holders.items()}
@@ -99,7 +112,7 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
     for link in scored:
         if link.score < settings.review_from:
             break
-        if groups.same(link.a, link.b):
+        if groups.same(link.a, link.b) or groups.rejected(link.a, link.b):
             continue
         if link.score < settings.link_at:
             review.append(link)
@@ -107,7 +120,7 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
             links.append(link)
         else:
             refused.append(link)
-    review = [link for link in review if not groups.same(link.a, link.b)]
+    review = [link for link in review if not groups.same(link.a, link.b) and not groups.rejected(link.a, link.b)]
     cluster_of = {record.id: groups.find(label_of[record.id]) for record in records}
     return Partition(cluster_of, links, review, refused)
 
@@ -115,10 +128,20 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
 class _Groups:
     """Individuals joined so far, each group's pooled NHS numbers, services and types (for conflicts)."""
 
-    def __init__(self, individuals: dict[str, Individual]) -> None:
+    def __init__(self, individuals: dict[str, Individual], rejected: Iterable[tuple[str, str]] = ()) -> None:
         self.individuals = individuals
         self._uf = _UnionFind()
-        self._pooled = {label: (set(i.nhs), set(i.services), set(i.types)) for label, i in individuals.items()}
+        refuses: dict[str, set[str]] = defaultdict(set)
+        for a, b in rejected:
+            refuses[a].add(b)
+            refuses[b].add(a)
+        self._pooled = {label: (set(i.nhs), set(i.services), set(i.types), {label}, refuses[label])
+                        for label, i in individuals.items()}
+
+    def rejected(self, a: str, b: str) -> bool:
+        """Whether a reviewer said some member of a's group and some member of b's are two people."""
+        pa, pb = self._pooled[self._uf.find(a)], self._pooled[self._uf.find(b)]
+        return bool(pa[4] & pb[3] or pb[4] & pa[3])
 
     def find(self, label: str) -> str:
         return self._uf.find(label)
@@ -184,6 +207,7 @@ def _holders(individuals: Iterable[Individual], wanted) -> dict[str, set[str]]:
     return holders
 
 
-def _clash(a: tuple[set, set, set], b: tuple[set, set, set]) -> bool:
-    """Two NHS numbers, one service twice, or a child and an adult, once joined."""
-    return bool(a[0] and b[0] and not a[0] & b[0]) or bool(a[1] & b[1]) or a[2] != b[2]
+def _clash(a: tuple, b: tuple) -> bool:
+    """Two NHS numbers, one service twice, a child and an adult, or two people by a reviewer, once joined."""
+    return (bool(a[0] and b[0] and not a[0] & b[0]) or bool(a[1] & b[1]) or a[2] != b[2]
+            or bool(a[4] & b[3] or b[4] & a[3]))
