@@ -13,8 +13,8 @@ from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_reporter import api, api_figures, edge, logs
-from leap_reporter.web import pages
+from leap_reporter import api, api_figures, api_programme, edge, logs
+from leap_reporter.web import pages, programme
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.adapters.lag import LagWatch
@@ -84,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_figures.router)
     app.include_router(pages.router)
+    app.include_router(api_programme.router)
+    app.include_router(programme.router)
 
     app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, messaging=lambda: app.state.messaging,
                                      details=lambda: {"consumer_group": app.state.group_id}))

@@ -4,14 +4,17 @@
     # the caller proves they are an admin with the same token in LEAP_ADMIN_TOKEN (or typed when asked):
     python -m leap_reporter.extract --out /secure/extracts/2025-04 --requested-by "a.analyst"
 
-Writes three CSV files (UTF-8, header row) into ``--out`` (created; must be empty):
+Writes four CSV files (UTF-8, header row) into ``--out`` (created; must be empty):
 
 - ``individuals.csv``: ``individual_ref`` (the matcher's persistent reference, resolved through
   merges), ``beneficiary_type``, ``gender``, ``ethnicity``, ``first_language``,
   ``age_band_at_first_contact``, ``first_contact_month`` (YYYY-MM);
 - ``engagements.csv``: ``individual_ref``, ``service_code``, ``provider_id``, ``engagement_date``,
   ``engagement_type``, ``attended``, ``ward_code``;
-- ``relationships.csv``: ``child_ref``, ``carer_ref``, ``relationship``.
+- ``relationships.csv``: ``child_ref``, ``carer_ref``, ``relationship``;
+- ``outcomes.csv``: ``individual_ref``, ``source_code``, ``measure``, ``measured_on``, ``result``: the outcome
+  records linked to an individual of ``individuals.csv`` (the people the data sharing agreement covers; records
+  of children the programme never reached, or bridging two individuals, are not in it).
 
 No tokens, names, contact details, full dates of birth or postcodes exist in the
 read model, so none can leave. The figures in the extract are not suppressed: it
@@ -49,6 +52,13 @@ QUERIES = {
                coalesce(c.survivor_ref, r.carer_ref) AS carer_ref, 'primary_carer' AS relationship
           FROM relationship r LEFT JOIN individual_alias k ON k.ref = r.child_ref
           LEFT JOIN individual_alias c ON c.ref = r.carer_ref ORDER BY 1, 2""",
+    "outcomes": """SELECT coalesce(a.survivor_ref, o.individual_ref) AS individual_ref, o.source_code, o.measure,
+               o.measured_on, o.result
+          FROM outcome_record o LEFT JOIN individual_alias a ON a.ref = o.individual_ref
+         WHERE o.individual_ref IS NOT NULL AND NOT o.excluded
+           AND EXISTS (SELECT FROM engagement x LEFT JOIN individual_alias b ON b.ref = x.individual_ref
+                        WHERE coalesce(b.survivor_ref, x.individual_ref) = coalesce(a.survivor_ref, o.individual_ref))
+         ORDER BY 1, 4, 3""",
 }
 
 
@@ -64,7 +74,7 @@ def check_admin(settings: Settings, token: str) -> None:
 
 
 async def extract(database_url: str, out: Path, requested_by: str) -> dict[str, int]:
-    """Write the three files and the audit row; returns row counts per file."""
+    """Write the four files and the audit row; returns row counts per file."""
     out.mkdir(parents=True, exist_ok=True)
     if any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; choose a new folder for each extract")
@@ -76,9 +86,10 @@ async def extract(database_url: str, out: Path, requested_by: str) -> dict[str, 
                 status = await conn.copy_from_query(sql, output=str(out / f"{name}.csv"), format="csv", header=True)
                 counts[name] = int(status.split()[-1])
             await conn.execute(
-                """INSERT INTO extract_audit (requested_by, out_dir, individuals, engagements, relationships)
-                   VALUES ($1, $2, $3, $4, $5)""",
-                requested_by, str(out.resolve()), counts["individuals"], counts["engagements"], counts["relationships"])
+                """INSERT INTO extract_audit (requested_by, out_dir, individuals, engagements, relationships, outcomes)
+                   VALUES ($1, $2, $3, $4, $5, $6)""",
+                requested_by, str(out.resolve()), counts["individuals"], counts["engagements"], counts["relationships"],
+                counts["outcomes"])
         return counts
     finally:
         await pool.close()

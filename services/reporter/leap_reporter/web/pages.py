@@ -31,7 +31,8 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
                         autoescape=select_autoescape(["html"]))
 PERIODS = ("month", "quarter", "year")
 log = structlog.get_logger()
-_SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.html": "quality", "upload.html": "quality"}
+_SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.html": "quality", "upload.html": "quality",
+            "programme.html": "programme"}
 
 
 def _query(request: Request, *extra: str) -> str:

@@ -26,7 +26,7 @@ async def test_extract_writes_three_files_and_an_audit_row(builder, db, events, 
     await builder.on_beneficiary_event(seal(RelationshipLinkedV1(child_ref="k", carer_ref="b", via=["email"]),
                                             producer="matcher", correlation_id="c"))
     counts = await extract(database_url, tmp_path / "x", "tester")
-    assert counts == {"individuals": 2, "engagements": 3, "relationships": 1}
+    assert counts == {"individuals": 2, "engagements": 3, "relationships": 1, "outcomes": 0}
     people = read(tmp_path / "x" / "individuals.csv")
     assert [p["individual_ref"] for p in people] == ["a", "k"]
     assert set(people[0]) == {"individual_ref", "beneficiary_type", "gender", "ethnicity", "first_language",
@@ -50,3 +50,28 @@ def test_only_the_admin_token_opens_the_extract():
             check_admin(settings, wrong)
     with pytest.raises(NotAnAdmin):
         check_admin(Settings(database_url="postgresql://x@y/z"), "")
+
+
+async def test_the_extract_carries_the_outcome_records_of_the_people_it_covers(builder, db, events, database_url,
+                                                                               tmp_path):
+    import uuid
+
+    from leap_contracts.events import LinkedOutcome, OutcomesLinkedV1, OutcomeValue
+    from leap_reporter.service.outcome_handlers import OutcomeReadModel
+
+    await builder.on_records_matched(events.matched("CAN", [events.record(2, "a", date(2024, 1, 1)),
+                                                            events.record(3, "b", date(2024, 2, 1))]))
+    await builder.on_beneficiary_event(events.merged("a", ["b"]))
+    value = OutcomeValue(measure="imms_mmr1_24m", measured_on=date(2025, 3, 1), result="yes", positive=True)
+    rows = [LinkedOutcome(row_number=2, individual_ref="b", outcome=value),
+            LinkedOutcome(row_number=3, individual_ref=None, outcome=value),  # a child never reached
+            LinkedOutcome(row_number=4, individual_ref=None, outcome=value, findings=["outcome_bridges_individuals"])]
+    event = OutcomesLinkedV1(upload_id=uuid.uuid4(), provider_id="nhs", source_code="CHIS", chunk_index=0,
+                             records=rows, linked=1, unlinked=1, bridging=1)
+    await OutcomeReadModel(db).on_outcomes_linked(seal(event, producer="matcher", correlation_id="c"))
+    counts = await extract(database_url, tmp_path / "y", "tester")
+    assert counts["outcomes"] == 1
+    assert read(tmp_path / "y" / "outcomes.csv") == [{"individual_ref": "a", "source_code": "CHIS",
+                                                     "measure": "imms_mmr1_24m", "measured_on": "2025-03-01",
+                                                     "result": "yes"}]
+    assert await db.fetchval("SELECT outcomes FROM extract_audit ORDER BY id DESC LIMIT 1") == 1

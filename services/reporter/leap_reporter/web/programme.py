@@ -1,0 +1,70 @@
+"""The programme page: reach over time, engagement depth, outcomes side by side for engaged and not engaged
+children, and the Theory of Change (configured as data by admins) with each indicator's trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from leap_contracts.catalogue import SERVICES
+from leap_contracts.outcomes.catalogue import MEASURES
+
+from leap_reporter.adapters import theory_of_change
+from leap_reporter.domain.outcome_figures import GROUPS, NOT_ENGAGED
+from leap_reporter.domain.tables import Table
+from leap_reporter.web import pages
+from leap_reporter.web.svg import bar_chart
+
+router = APIRouter(include_in_schema=False)
+NAMES = ["reach-by-quarter", "services-per-individual", "outcomes-by-services-engaged", "outcomes-coverage",
+         "outcomes-by-year"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    rate: float | None
+    numerator: object
+    denominator: object
+
+    def __str__(self) -> str:
+        if self.rate is None:
+            return f"– ({self.numerator}/{self.denominator})" if self.denominator not in (0, None) else "–"
+        return f"{self.rate:.1f}% ({self.numerator}/{self.denominator})"
+
+
+def side_by_side(table: Table) -> list[tuple[str, str, dict[str, Cell]]]:
+    """(measure, its name, group -> cell) from outcomes-by-services-engaged."""
+    by: dict[str, dict[str, Cell]] = {}
+    for measure, _key, group, num, den, rate, *_ in table.rows:
+        by.setdefault(measure, {})[group] = Cell(rate, num, den)
+    return [(m, MEASURES[m].name, cells) for m, cells in by.items() if m in MEASURES]
+
+
+def toc_view(document, table: Table) -> list[dict]:
+    """Each programme outcome with its services, indicator and the indicator's rate per year, engaged vs not."""
+    trend: dict[str, dict[str, dict[str, float | None]]] = {}
+    for measure, year, group, _num, _den, rate, *_ in table.rows:
+        trend.setdefault(measure, {}).setdefault(year, {})[group] = rate
+    out = []
+    for outcome in document.outcomes:
+        years = trend.get(outcome.indicator, {})
+        measure = MEASURES[outcome.indicator]
+        out.append({"name": outcome.name, "services": [f"{c} {SERVICES[c].name}" for c in outcome.services],
+                    "indicator": measure.name, "better": "higher" if measure.higher_is_better else "lower",
+                    "years": [(y, g.get("engaged"), g.get(NOT_ENGAGED)) for y, g in sorted(years.items())]})
+    return out
+
+
+def reach_chart(table: Table) -> Markup:
+    rows = [r for r in table.rows if r[0] != "total"]
+    return Markup(bar_chart([str(r[0]) for r in rows], [r[2] for r in rows], title="Reach over time"))
+
+
+@router.get("/programme")
+async def programme_page(request: Request) -> Response:
+    document, saved = await theory_of_change.latest(request.app.state.pool)
+    return await pages._render(request, "programme.html", NAMES, groups=GROUPS, side_by_side=side_by_side,
+                               toc=document, toc_saved=saved, toc_view=toc_view, reach_chart=reach_chart)
