@@ -23,11 +23,13 @@ status:
 install:
 	@bash $(LOCAL)/install.sh
 
-# Tests start what they need (PostgreSQL and Kafka) and never skip for lack of them.
+# Tests start what they need (PostgreSQL and Kafka) and never skip for lack of them. LEAP_TEST_SERVERS picks where
+# (leap_contracts.testing_servers): containers of the project's images (default when the engine answers), or local.
 test: install
 	@$(MAKE) --no-print-directory check-asyncapi
-	@bash $(LOCAL)/postgres.sh start
-	@bash $(LOCAL)/kafka.sh start
+	@servers=$$($(PY) -m leap_contracts.testing_servers) && echo "test servers: $$servers" && \
+	  if [[ $$servers == local ]]; then bash $(LOCAL)/postgres.sh start && bash $(LOCAL)/kafka.sh start; \
+	  else bash deploy/images/build.sh postgres kafka; fi   # built before pytest: no test's timeout pays for it
 	LEAP_REQUIRE_SERVICES=1 $(PY) -m pytest contracts/tests tools/tests \
 	  services/pseudonymiser/tests services/matcher/tests services/uploader/tests services/reporter/tests \
 	  tests/e2e tests/deploy -q
@@ -42,7 +44,7 @@ bench: install ## the whole platform on ROWS generated rows, first POST to the e
 	@bash $(LOCAL)/postgres.sh start
 	@bash $(LOCAL)/kafka.sh start
 	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q -e './tools[bench]'
-	@$(PY) -m leap_tools.benchmark --rows $(ROWS)
+	@LEAP_TEST_SERVERS=local $(PY) -m leap_tools.benchmark --rows $(ROWS)
 
 linkage-quality: ## exact vs tolerant linkage vs Splink against the true persons: make linkage-quality ROWS=100000 [SEED=N] [ERRORS=realistic]
 	@$(PY) -c 'import splink' 2>/dev/null || $(PY) -m pip install -q -e './tools[bench]'
@@ -51,7 +53,7 @@ linkage-quality: ## exact vs tolerant linkage vs Splink against the true persons
 faults: install ## the fault-injection run: make faults SEED=N ROWS=R (restarts the local Kafka and PostgreSQL, leaves them running)
 	@bash $(LOCAL)/postgres.sh start
 	@bash $(LOCAL)/kafka.sh start
-	@$(PY) -m leap_tools.faults --rows $(ROWS) $(if $(SEED),--seed $(SEED)) $(if $(FAULTS),--faults $(FAULTS))
+	@LEAP_TEST_SERVERS=local $(PY) -m leap_tools.faults --rows $(ROWS) $(if $(SEED),--seed $(SEED)) $(if $(FAULTS),--faults $(FAULTS))
 
 generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/leap-data
 	@$(PY) -m leap_tools.generator --rows $(ROWS) --out $(or $(OUT),demo-data)

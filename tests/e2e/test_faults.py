@@ -4,8 +4,10 @@ pseudonymiser killed with SIGKILL, a service started while PostgreSQL is down, t
 POSTed while the downstream services are down), then the final state compared with the same workload run
 undisturbed. The long run is ``make faults SEED=N ROWS=R`` (``python -m leap_tools.faults``).
 
-It restarts the SHARED local Kafka and PostgreSQL: pytest runs tests one at a time, so only this test is
-disturbed, and ``leap_tools.faults.infra.restored`` gives both back whatever happens (checked again here).
+On the container path (``LEAP_TEST_SERVERS=containers``, CI's) it stops, pauses and crashes this test run's own
+Kafka and PostgreSQL containers. On the local path it restarts the SHARED local Kafka and PostgreSQL: pytest runs
+tests one at a time, so only this test is disturbed, and ``leap_tools.faults.infra.restored`` gives both back
+whatever happens (checked again here); never run it there while others use those servers.
 """
 
 from __future__ import annotations
