@@ -1,0 +1,129 @@
+"""SQL of tolerant linkage: records' evidence, the region a change touches, the partition's results,
+the review queue and its audit. Tokens are stored as bytes and handed to the domain as hex."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+
+import asyncpg
+
+from leap_matcher.domain.tolerant import Partition, TolerantRecord
+
+LOCK = 0x1EA918  # one advisory lock: tolerant linking is serialised across matcher instances
+
+
+async def lock(conn: asyncpg.Connection) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK)
+
+
+async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_code: str,
+                       records: Sequence[tuple[TolerantRecord, bool]]) -> list[str]:
+    """Store (record, attended) pairs not stored yet (a redelivered chunk stores nothing); the ids stored."""
+    known = {r[0] for r in await conn.fetch("SELECT record_id FROM tolerant_record WHERE record_id = ANY($1::text[])",
+                                             [r.id for r, _ in records])}
+    new = [(r, attended) for r, attended in records if r.id not in known]
+    await conn.executemany(
+        "INSERT INTO tolerant_record (record_id, upload_id, service_code, beneficiary_type, attended, gender, "
+        "ward_code, tokens, nhs, carers, match_keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        [(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
+          _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True)) for r, attended in new])
+    await conn.executemany(
+        "INSERT INTO tolerant_token (token, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [(bytes.fromhex(t), r.id) for r, _ in new for t in sorted({*r.tokens, *r.match_keys.values()})])
+    return sorted(r.id for r, _ in new)
+
+
+def _bytes(tokens: Iterable[str]) -> list[bytes]:
+    return [bytes.fromhex(t) for t in sorted(tokens)]
+
+
+async def region(conn: asyncpg.Connection, start: Iterable[str]) -> set[str]:
+    """Every record reachable from ``start`` through shared tokens or reviewers' answers."""
+    seen = set(start)
+    frontier = list(seen)
+    while frontier:
+        rows = await conn.fetch(
+            """SELECT DISTINCT o.record_id FROM tolerant_token t JOIN tolerant_token o ON o.token = t.token
+               WHERE t.record_id = ANY($1::text[])
+               UNION
+               SELECT CASE WHEN a = ANY($1::text[]) THEN b ELSE a END FROM review_item
+               WHERE state <> 'pending' AND (a = ANY($1::text[]) OR b = ANY($1::text[]))""", frontier)
+        frontier = [r[0] for r in rows if r[0] not in seen]
+        seen.update(frontier)
+    return seen
+
+
+async def load(conn: asyncpg.Connection, record_ids: Iterable[str]) -> list[TolerantRecord]:
+    rows = await conn.fetch(
+        "SELECT record_id, service_code, beneficiary_type, gender, ward_code, tokens, nhs, carers, match_keys "
+        "FROM tolerant_record WHERE record_id = ANY($1::text[])", list(record_ids))
+    return [TolerantRecord(
+        id=r["record_id"], tokens=frozenset(t.hex() for t in r["tokens"]), nhs=frozenset(t.hex() for t in r["nhs"]),
+        carers=frozenset(t.hex() for t in r["carers"]), match_keys=json.loads(r["match_keys"]),
+        service=r["service_code"], beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"])
+        for r in rows]
+
+
+async def decisions(conn: asyncpg.Connection, record_ids: Iterable[str]) -> dict[tuple[str, str], bool]:
+    rows = await conn.fetch("SELECT a, b, state FROM review_item WHERE state <> 'pending' "
+                            "AND (a = ANY($1::text[]) OR b = ANY($1::text[]))", list(record_ids))
+    return {(r["a"], r["b"]): r["state"] == "accepted" for r in rows}
+
+
+async def save_partition(conn: asyncpg.Connection, region_ids: Sequence[str], result: Partition) -> None:
+    """Replace the region's clusters, fuzzy links and pending review items (answered items stay)."""
+    ids = list(region_ids)
+    await conn.execute(
+        "UPDATE tolerant_record t SET cluster = c.cluster FROM unnest($1::text[], $2::text[]) AS c(id, cluster) "
+        "WHERE t.record_id = c.id AND t.cluster IS DISTINCT FROM c.cluster",
+        list(result.cluster_of), list(result.cluster_of.values()))
+    await conn.execute("DELETE FROM fuzzy_link WHERE a = ANY($1::text[]) OR b = ANY($1::text[])", ids)
+    await conn.executemany("INSERT INTO fuzzy_link (a, b, score, pattern) VALUES ($1, $2, $3, $4)",
+                           [(link.a, link.b, link.score, json.dumps(dict(link.pattern))) for link in result.links])
+    wanted = {(link.a, link.b): link for link in result.review}
+    await conn.execute(
+        "DELETE FROM review_item WHERE state = 'pending' AND (a = ANY($1::text[]) OR b = ANY($1::text[])) "
+        "AND NOT (a, b) IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+        ids, [a for a, _ in wanted], [b for _, b in wanted])
+    await conn.executemany(
+        "INSERT INTO review_item (a, b, score, pattern) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, pattern = excluded.pattern "
+        "WHERE review_item.state = 'pending'",
+        [(link.a, link.b, link.score, json.dumps(dict(link.pattern))) for link in wanted.values()])
+
+
+async def delete_upload(conn: asyncpg.Connection, upload_id: uuid.UUID) -> list[str]:
+    rows = await conn.fetch("DELETE FROM tolerant_record WHERE upload_id = $1 RETURNING record_id", upload_id)
+    ids = [r[0] for r in rows]
+    await conn.execute("DELETE FROM tolerant_token WHERE record_id = ANY($1::text[])", ids)
+    return ids
+
+
+async def review_for_update(conn: asyncpg.Connection, review_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT id, a, b, state FROM review_item WHERE id = $1 FOR UPDATE", review_id)
+
+
+async def set_state(conn: asyncpg.Connection, review_id: int, state: str) -> None:
+    await conn.execute("UPDATE review_item SET state = $2 WHERE id = $1", review_id, state)
+
+
+async def audit(conn: asyncpg.Connection, review_id: int, actor: str, role: str | None, action: str,
+                reason: str, outcome: str) -> None:
+    await conn.execute("INSERT INTO review_audit (review_id, actor, role, action, reason, outcome) "
+                       "VALUES ($1, $2, $3, $4, $5, $6)", review_id, actor, role, action, reason[:500], outcome)
+
+
+async def pending_reviews(conn: asyncpg.Connection, limit: int = 100) -> list[dict]:
+    rows = await conn.fetch(
+        "SELECT i.id, i.score, i.pattern, ra.service_code AS service_a, rb.service_code AS service_b "
+        "FROM review_item i JOIN tolerant_record ra ON ra.record_id = i.a JOIN tolerant_record rb ON rb.record_id = i.b "
+        "WHERE i.state = 'pending' ORDER BY i.score DESC, i.id LIMIT $1", limit)
+    return [{"id": r["id"], "score": r["score"], "pattern": json.loads(r["pattern"]),
+             "services": [r["service_a"], r["service_b"]]} for r in rows]
+
+
+async def tolerant_reach(conn: asyncpg.Connection) -> int:
+    """Individuals with an attended record under tolerant linkage."""
+    return await conn.fetchval("SELECT count(DISTINCT cluster) FILTER (WHERE attended) FROM tolerant_record")

@@ -1,0 +1,114 @@
+"""Tolerant linkage on the real database: fuzzy links made and broken as chunks arrive and uploads are
+withdrawn (same result in any order), each with its score and pattern; the review queue's answers
+audited, allowed or refused."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from leap_contracts.events import (
+    CarerTokens,
+    IdentifierTokens,
+    MatchKeyTokens,
+    PseudonymisedRecord,
+    RecordsPseudonymisedV1,
+)
+from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
+from leap_matcher.adapters import tolerant_store
+from leap_matcher.domain.tolerant import TolerantSettings
+from leap_matcher.domain.tolerant.review import ReviewPolicy
+from leap_matcher.service.tolerant_linking import answer_review, link_chunk, withdraw_upload
+
+pytestmark = pytest.mark.integration
+TOKENISER = Tokeniser(bytes(range(32)), "k1")
+IDENTIFIER, KEYS = RowIdentifier(TOKENISER), MatchKeyMaker(TOKENISER)
+SETTINGS, POLICY = TolerantSettings(), ReviewPolicy()
+UPLOADS = [uuid.UUID(int=i) for i in range(1, 4)]
+
+
+def _child(row: int, service: str, prid: str, first: str, dob: date, carer: str | None, ward="E1") -> PseudonymisedRecord:
+    found = IDENTIFIER.identify(beneficiary_type="child", service_code=service, provider_record_id=prid,
+                                first_name=first, date_of_birth=dob, gender="female", carer_email=carer)
+    return PseudonymisedRecord(
+        row_number=row, beneficiary_type="child", tokens=IdentifierTokens(**found.current.tokens),
+        carer_tokens=CarerTokens(**found.current.carer_tokens), birth_month=dob.strftime("%Y-%m"), gender="female",
+        ward_code=ward, engagement_date=date(2024, 5, 1),
+        match_keys=MatchKeyTokens(**KEYS.make("child", first, dob, carer, None)))
+
+
+def _chunk(upload: uuid.UUID, service: str, records: list[PseudonymisedRecord]) -> RecordsPseudonymisedV1:
+    return RecordsPseudonymisedV1(upload_id=upload, provider_id="p", service_code=service, chunk_index=0,
+                                  spec_version="1", key_id="k1", records=records)
+
+
+DOB = date(2022, 3, 11)
+CHUNKS = [
+    _chunk(UPLOADS[0], "DL", [_child(2, "DL", "1", "Olivia", DOB, "mum@home.net")]),
+    _chunk(UPLOADS[1], "OHP", [_child(2, "OHP", "9", "Oilvia", DOB, "mum@home.net")]),  # a typo: no child key shared
+    _chunk(UPLOADS[2], "NT", [_child(5, "NT", "x", "Olivia", DOB, "dad@home.net")]),    # another carer: grey band
+]
+
+
+async def _clusters(pool) -> dict[str, str]:
+    async with pool.acquire() as conn:
+        return {r[0]: r[1] for r in await conn.fetch("SELECT record_id, cluster FROM tolerant_record")}
+
+
+async def test_fuzzy_links_are_made_with_score_and_pattern_in_any_order(pool):
+    for chunk in CHUNKS:
+        await link_chunk(pool, chunk, SETTINGS)
+    await link_chunk(pool, CHUNKS[1], SETTINGS)  # redelivery: nothing new
+    first = await _clusters(pool)
+    a, b = (f"{u}:2" for u in UPLOADS[:2])
+    assert first[a] == first[b]
+    async with pool.acquire() as conn:
+        link = await conn.fetchrow("SELECT score, pattern FROM fuzzy_link")
+        assert link["score"] >= SETTINGS.link_at and '"mk_name_dob": "agree"' in link["pattern"]
+        assert "mum" not in link["pattern"] and await tolerant_store.tolerant_reach(conn) == 2
+        await conn.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
+    for chunk in reversed(CHUNKS):
+        await link_chunk(pool, chunk, SETTINGS)
+    assert await _clusters(pool) == first
+
+
+async def test_a_withdrawal_breaks_the_links_it_made(pool):
+    async with pool.acquire() as conn:
+        await conn.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
+    for chunk in CHUNKS[:2]:
+        await link_chunk(pool, chunk, SETTINGS)
+    await withdraw_upload(pool, UPLOADS[0], SETTINGS)
+    assert await _clusters(pool) == {f"{UPLOADS[1]}:2": f"{UPLOADS[1]}:2"}
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM fuzzy_link") == 0
+
+
+async def test_review_answers_are_audited_and_an_accepted_pair_is_joined(pool):
+    async with pool.acquire() as conn:
+        await conn.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
+    for chunk in CHUNKS:
+        await link_chunk(pool, chunk, SETTINGS)
+    async with pool.acquire() as conn:
+        queue = await tolerant_store.pending_reviews(conn)
+    assert len(queue) == 1 and queue[0]["pattern"]["carer"] == "disagree" and "NT" in queue[0]["services"]
+    review_id = queue[0]["id"]
+    ask = dict(policy=POLICY, settings=SETTINGS)
+    assert await answer_review(pool, review_id, actor="user:ann", role="analyst", accept=True, reason="same", **ask) \
+        == "not_allowed"
+    assert await answer_review(pool, review_id, actor="user:bob", role="admin", accept=True, reason=" ", **ask) \
+        == "reason_missing"
+    assert await answer_review(pool, review_id, actor="user:bob", role="admin", accept=True,
+                               reason="same child, father's e-mail", **ask) == "accepted"
+    assert await answer_review(pool, review_id, actor="user:bob", role="admin", accept=False, reason="no", **ask) \
+        == "already_decided"
+    assert await answer_review(pool, 10**9, actor="user:bob", role="admin", accept=True, reason="x", **ask) == "not_found"
+    assert len(set((await _clusters(pool)).values())) == 1
+    async with pool.acquire() as conn:
+        trail = [tuple(r) for r in await conn.fetch(
+            "SELECT actor, role, action, outcome FROM review_audit WHERE review_id = $1 ORDER BY id", review_id)]
+        assert await tolerant_store.pending_reviews(conn) == []
+    assert trail == [("user:ann", "analyst", "accept", "not_allowed"), ("user:bob", "admin", "accept", "reason_missing"),
+                     ("user:bob", "admin", "accept", "accepted"), ("user:bob", "admin", "reject", "already_decided")]
