@@ -15,6 +15,7 @@ from leap_matcher import edge, gc_tuning, logs
 from leap_matcher.adapters import database
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher
+from leap_matcher.service.tolerant_handlers import tolerant_messaging
 from leap_matcher.settings import Settings
 
 GROUP_ID = "leap-matcher"
@@ -38,7 +39,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
                                                 (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)),
                                  consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers},
-                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as running:
+                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as running, \
+                    tolerant_messaging(settings, pool, metrics):
                 state.update(pool=pool, messaging=running)
                 yield
         finally:

@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     """An identifier on records with more distinct birth months than this is quarantined as junk."""
     junk_max_providers: int = 10
     """... or on records of more providers than this."""
+    tolerant_linking: bool = False
+    """Also link records tolerantly (issue 18, leap_matcher.service.tolerant_linking): its own consumer group
+    beside the exact path, fuzzy links, the review queue. Off until the reporter shows its count."""
+    tolerant_link_at: float = 2.0
+    """Score (bits) from which a fuzzy link is made (make linkage-quality measures the choice)."""
+    tolerant_review_from: float = -2.0
+    """Scores from here up to tolerant_link_at go to the review queue."""
 
     # Who may read an individual's explanation (leap_matcher.access): nobody unless one of these is set.
     analyst_token: SecretStr | None = None
