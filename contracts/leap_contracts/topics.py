@@ -31,8 +31,9 @@ UPLOAD_VALIDATED = Topic(
     description="An upload's validation outcome: counts and problem codes (no values).",
 )
 RECORDS_VALIDATED = Topic(
-    "restricted.records-validated.v1", 6, "upload_id", restricted=True,
-    description="Validated rows with clear identifiers; restricted zone only.",
+    "restricted.records-validated.v1", 6, "upload_id:chunk_index", restricted=True,
+    description="Validated rows with clear identifiers; restricted zone only. Keyed by chunk, so every "
+    "pseudonymiser consumer works on one upload's chunks at once (each chunk is tokenised on its own).",
 )
 RECORDS_PSEUDONYMISED = Topic(
     "records.pseudonymised.v1", 6, "upload_id:chunk_index",

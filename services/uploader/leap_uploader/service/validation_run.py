@@ -65,10 +65,13 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
     problems, records = CopyWriter(problems_file), CopyWriter(records_file)
     upload_field = cb.uuid_field(upload.upload_id)
     records_topic = cb.text(topics.RECORDS_VALIDATED.full_name(topic_prefix))
-    key = cb.text(str(upload.upload_id))
-
     if at_source is not None:
         records_topic = cb.text(topics.RECORDS_AT_SOURCE.full_name(topic_prefix))
+
+    def chunk_key(index: int) -> bytes:
+        """restricted.records-validated is keyed by chunk (each is tokenised on its own); the at-source topic
+        by upload."""
+        return cb.text(str(upload.upload_id) if at_source is not None else topics.chunk_key(upload.upload_id, index))
 
     def emit_chunk(index: int, chunk: list) -> None:
         if not publish:
@@ -82,12 +85,12 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
             event = RecordsValidatedV1(upload_id=upload.upload_id, provider_id=upload.provider_id,
                                        service_code=upload.service_code, chunk_index=index, records=chunk,
                                        dataset=upload.dataset)
-        records.write_row(records_topic, key, cb.field(encode_sealed(event, producer=PRODUCER,
+        records.write_row(records_topic, chunk_key(index), cb.field(encode_sealed(event, producer=PRODUCER,
                                                                      correlation_id=correlation_id)))
 
     def emit_json_chunk(index: int, chunk: list[bytes]) -> None:
         if publish:
-            records.write_row(records_topic, key, cb.field(encode_validated_chunk(
+            records.write_row(records_topic, chunk_key(index), cb.field(encode_validated_chunk(
                 upload.upload_id, upload.provider_id, upload.service_code, index, chunk,
                 producer=PRODUCER, correlation_id=correlation_id)))
 

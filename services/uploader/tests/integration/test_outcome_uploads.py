@@ -55,7 +55,7 @@ async def test_an_allowed_provider_sends_an_outcome_extract_and_bad_rows_name_ro
                                 "WHERE upload_id = $1 ORDER BY row_number, code", upload_id)
     assert ("result", "invalid_value", "error") in {(p["column_name"], p["code"], p["severity"]) for p in problems}
     assert [p["row_number"] for p in problems if p["code"] == "invalid_value"] == [3]
-    chunks = [open_envelope(e) for k, e in await h.outbox("restricted.records-validated.v1") if k == str(upload_id)]
+    chunks = [open_envelope(e) for k, e in await h.outbox("restricted.records-validated.v1") if k.split(":")[0] == str(upload_id)]
     assert len(chunks) == 1 and isinstance(chunks[0], RecordsValidatedV1) and chunks[0].dataset == "outcomes"
     first = chunks[0].records[0]
     assert (first.beneficiary_type, first.outcome.measure, first.outcome.positive) == ("child", "asq3_communication", True)
@@ -84,3 +84,21 @@ async def test_a_measure_of_another_source_is_an_error_on_its_row(h, pool, servi
     found = await pool.fetch("SELECT row_number, column_name, code FROM upload_problems WHERE upload_id = $1 "
                              "AND severity = 'error'", upload_id)
     assert [(r["row_number"], r["column_name"], r["code"]) for r in found] == [(3, "measure", "wrong_source")]
+
+
+async def test_an_extract_is_completed_once_every_chunk_is_linked(h, pool, services, make_provider) -> None:
+    from leap_contracts.envelope import seal
+    from leap_contracts.events import OutcomesLinkedV1
+    from leap_uploader.service.outcome_completion import OutcomeCompletion
+
+    headers = await make_provider("trust-d", "CAN")
+    await outcome_access.allow(pool, "admin:test", "trust-d", "HV")
+    upload_id = uuid.UUID((await post(h, headers, (HEADER + GOOD).encode())).json()["upload_id"])
+    await services.validation.on_file_received(await h.file_received(upload_id))
+    linked = OutcomesLinkedV1(upload_id=upload_id, provider_id="trust-d", source_code="HV", chunk_index=0,
+                              records=[], linked=0, unlinked=0, bridging=0)
+    envelope = seal(linked, producer="matcher", correlation_id="c")
+    await OutcomeCompletion(pool).on_outcomes_linked(envelope)
+    await OutcomeCompletion(pool).on_outcomes_linked(envelope)  # redelivered: changes nothing
+    row = await h.upload_row(upload_id)
+    assert (row["status"], row["chunks_matched"]) == ("completed", 1)

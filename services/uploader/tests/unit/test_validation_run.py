@@ -44,7 +44,7 @@ def test_accepted_file_spools_chunks_and_problems() -> None:
     assert (outcome.tally.rows_total, outcome.tally.rows_accepted, outcome.tally.chunk_count) == (2501, 2500, 3)
     chunks = read_copy(outcome.records)
     assert [r[0] for r in chunks] == [b"t1." + topics.RECORDS_VALIDATED.name.encode()] * 3
-    assert {r[1] for r in chunks} == {str(ref.upload_id).encode()}
+    assert [r[1] for r in chunks] == [f"{ref.upload_id}:{i}".encode() for i in range(len(chunks))]  # keyed by chunk
     payloads = [orjson.loads(r[2])["payload"] for r in chunks]
     assert [p["chunk_index"] for p in payloads] == [0, 1, 2]
     assert [len(p["records"]) for p in payloads] == [topics.CHUNK_SIZE, topics.CHUNK_SIZE, 500]
