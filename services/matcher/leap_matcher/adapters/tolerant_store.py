@@ -127,3 +127,22 @@ async def pending_reviews(conn: asyncpg.Connection, limit: int = 100) -> list[di
 async def tolerant_reach(conn: asyncpg.Connection) -> int:
     """Individuals with an attended record under tolerant linkage."""
     return await conn.fetchval("SELECT count(DISTINCT cluster) FILTER (WHERE attended) FROM tolerant_record")
+
+
+async def explain(conn: asyncpg.Connection, individual: int) -> dict | None:
+    """The tolerant individual an exact individual belongs to: how many records and exact individuals it
+    joins, and the fuzzy links (score, agreement pattern) that join them; never a token or record id."""
+    cluster = await conn.fetchval(
+        "SELECT t.cluster FROM record r JOIN tolerant_record t ON t.record_id = r.upload_id::text || ':' || r.row_number "
+        "WHERE r.individual_id = (SELECT coalesce(merged_into, id) FROM individual WHERE id = $1) LIMIT 1", individual)
+    if cluster is None:
+        return None
+    members = await conn.fetch(
+        "SELECT t.record_id, r.individual_id FROM tolerant_record t LEFT JOIN record r "
+        "ON t.record_id = r.upload_id::text || ':' || r.row_number WHERE t.cluster = $1", cluster)
+    ids = [m["record_id"] for m in members]
+    links = await conn.fetch("SELECT score, pattern FROM fuzzy_link WHERE a = ANY($1::text[]) AND b = ANY($1::text[]) "
+                             "ORDER BY score DESC", ids)
+    return {"records": len(members), "exact_individuals": len({m["individual_id"] for m in members}),
+            "fuzzy_links": [{"score": round(link["score"], 2), "pattern": json.loads(link["pattern"])}
+                            for link in links]}

@@ -53,6 +53,11 @@ CHUNKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+async def empty(pool):
+    await pool.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
+
+
 async def _clusters(pool) -> dict[str, str]:
     async with pool.acquire() as conn:
         return {r[0]: r[1] for r in await conn.fetch("SELECT record_id, cluster FROM tolerant_record")}
@@ -76,8 +81,6 @@ async def test_fuzzy_links_are_made_with_score_and_pattern_in_any_order(pool):
 
 
 async def test_a_withdrawal_breaks_the_links_it_made(pool):
-    async with pool.acquire() as conn:
-        await conn.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
     for chunk in CHUNKS[:2]:
         await link_chunk(pool, chunk, SETTINGS)
     await withdraw_upload(pool, UPLOADS[0], SETTINGS)
@@ -87,8 +90,6 @@ async def test_a_withdrawal_breaks_the_links_it_made(pool):
 
 
 async def test_review_answers_are_audited_and_an_accepted_pair_is_joined(pool):
-    async with pool.acquire() as conn:
-        await conn.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
     for chunk in CHUNKS:
         await link_chunk(pool, chunk, SETTINGS)
     async with pool.acquire() as conn:

@@ -1,0 +1,90 @@
+"""Tolerant linkage over HTTP (issue 18), analysts and admins only, as the explanation is:
+
+- ``GET /api/v1/tolerant/review``: the pending review items, best score first: score, agreement pattern
+  and the two records' services; never a token, a record id or a clear identifier (the matcher has none).
+- ``POST /api/v1/tolerant/review/{id}`` ``{"accept": bool, "reason": str}``: a reviewer's answer (admins by
+  default); people signed in send their session's CSRF token in ``X-CSRF-Token``. Every answer, allowed or
+  refused, is a row of ``review_audit``.
+- ``GET /api/v1/individuals/{ref}/tolerant-links``: the tolerant individual an individual belongs to and the
+  fuzzy links (score, pattern) that make it; audited and rate-limited like the explanation.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from leap_matcher import explain_api
+from leap_matcher.access import caller
+from leap_matcher.adapters import tolerant_store
+from leap_matcher.adapters.individuals import individual_id
+from leap_matcher.domain.tolerant import TolerantSettings
+from leap_matcher.domain.tolerant.review import ReviewPolicy
+from leap_matcher.service.tolerant_linking import answer_review
+
+router = APIRouter(tags=["tolerant linkage"])
+_STATUS = {"accepted": 200, "rejected": 200, "not_found": 404, "not_allowed": 403, "already_decided": 409,
+           "reason_missing": 422}
+
+
+class Answer(BaseModel):
+    accept: bool
+    reason: str = Field(max_length=500)
+
+
+async def _admitted(request: Request):
+    who = await caller(request)
+    if who.role is None:
+        raise HTTPException(401, "sign in as an analyst or admin (/signin), or send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+@router.get("/api/v1/tolerant/review", responses={401: {}})
+async def review_queue(request: Request) -> list[dict]:
+    await _admitted(request)
+    async with request.app.state.pool_of().acquire() as conn:
+        return await tolerant_store.pending_reviews(conn)
+
+
+@router.post("/api/v1/tolerant/review/{review_id}", responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
+async def answer(request: Request, review_id: int, body: Answer,
+                 x_csrf_token: str | None = Header(default=None)) -> dict:
+    who = await _admitted(request)
+    if who.session is not None and not hmac.compare_digest((x_csrf_token or "").encode(),
+                                                            who.session.csrf_token.encode()):
+        raise HTTPException(403, "send the session's CSRF token in X-CSRF-Token")
+    settings = request.app.state.settings
+    outcome = await answer_review(
+        request.app.state.pool_of(), review_id, actor=who.actor, role=who.role, accept=body.accept,
+        reason=body.reason, policy=ReviewPolicy(),
+        settings=TolerantSettings(link_at=settings.tolerant_link_at, review_from=settings.tolerant_review_from))
+    if _STATUS[outcome] != 200:
+        raise HTTPException(_STATUS[outcome], outcome)
+    return {"id": review_id, "state": outcome}
+
+
+@router.get("/api/v1/individuals/{ref}/tolerant-links", responses={401: {}, 404: {}, 429: {}})
+async def tolerant_links(request: Request, ref: str) -> dict:
+    pool, settings = request.app.state.pool_of(), request.app.state.settings
+    who = await caller(request)
+    address = request.client.host if request.client else "unknown"
+    if await explain_api._recent(pool, who.role, who.actor, address) >= settings.explanations_per_minute:
+        await explain_api._audit(pool, who.actor, who.role, address, ref, 429)
+        raise HTTPException(429, "too many explanations asked for in the last minute: wait a minute",
+                            headers={"Retry-After": "60"})
+    if who.role is None:
+        await explain_api._audit(pool, who.actor, None, address, ref, 401)
+        raise HTTPException(401, "sign in as an analyst or admin (/signin), or send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    asked = individual_id(ref) if explain_api._REF.fullmatch(ref) else None
+    found = None
+    if asked is not None:
+        async with pool.acquire() as conn:
+            found = await tolerant_store.explain(conn, asked)
+    await explain_api._audit(pool, who.actor, who.role, address, ref, 200 if found else 404)
+    if found is None:
+        raise HTTPException(404, "no such individual under tolerant linkage")
+    return {"individual_ref": ref, **found}
