@@ -28,10 +28,12 @@ class PlatformClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def upload(self, path: Path, service: str) -> str:
+    def upload(self, path: Path, service: str, dataset: str = "services") -> str:
+        """``dataset`` outcomes: an outcome extract, ``service`` its source (docs/outcomes-dataset.md)."""
         with path.open("rb") as f:
             response = httpx.post(f"{self.uploader_url}/api/v1/uploads", headers=self._headers(),
-                                  files={"file": (path.name, f)}, data={"service": service}, timeout=self.timeout)
+                                  files={"file": (path.name, f)}, data={"service": service, "dataset": dataset},
+                                  timeout=self.timeout)
         if response.status_code >= 400:
             raise RuntimeError(f"upload of {path.name} refused ({response.status_code}): {response.text}")
         return response.json()["upload_id"]

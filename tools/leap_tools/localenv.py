@@ -54,6 +54,12 @@ def create_provider(env: dict[str, str], provider_id: str, name: str, services: 
     raise RuntimeError("the admin command printed no token")
 
 
+def allow_outcomes(env: dict[str, str], provider_id: str, sources: list[str]) -> None:
+    """An admin allows the provider to send outcome extracts of these sources."""
+    for source in sources:
+        run_module("leap_uploader.admin", "allow-outcomes", "--provider", provider_id, "--source", source, env=env)
+
+
 def ensure_demo_users(env: dict[str, str], provider_id: str) -> dict[str, str]:
     """The demo's page users (an admin, a provider's data officer and an analyst, who also signs in to the
     reporter's dashboard through the uploader), created once; username -> password.

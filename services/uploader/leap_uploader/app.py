@@ -16,6 +16,7 @@ from leap_contracts.http import harden
 from leap_contracts.delivery.health import health_router
 
 from leap_uploader.service.completing import RECEIVE_MATCHED
+from leap_uploader.service.outcome_completion import OutcomeCompletion
 from leap_uploader import bootstrap, logs
 from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
@@ -69,7 +70,8 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                     subscriptions=((topics.FILE_RECEIVED, services.validation.on_file_received),
                                    (topics.RECORDS_MATCHED, services.completion.on_records_matched),
                                    (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected),
-                                   (topics.UPLOAD_REPORTABLE, services.completion.on_upload_reportable)),
+                                   (topics.UPLOAD_REPORTABLE, services.completion.on_upload_reportable),
+                                   (topics.OUTCOMES_LINKED, OutcomeCompletion(pool).on_outcomes_linked)),
                     receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
                     consumers={topics.FILE_RECEIVED.name: settings.validation_consumers},
             ) as running:
