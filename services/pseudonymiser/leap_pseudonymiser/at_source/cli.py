@@ -42,6 +42,8 @@ def pseudonymise(
     service: Annotated[str, typer.Option("--service", "-s", help="Service code the file is for (e.g. DL).")],
     wards: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Postcode-to-ward table, ONS Postcode Directory CSV layout.")],
     ward_names: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="ONS ward names and codes CSV.")] = None,
+    dataset: Annotated[str, typer.Option("--dataset", help="services (a service file) or outcomes (an outcome "
+                                         "extract; --service is then its source, e.g. HV).")] = "services",
 ) -> None:
     """Replace every identifier by its token; keep only non-identifying fields; write a manifest."""
     try:
@@ -62,7 +64,7 @@ def pseudonymise(
         with Progress(*columns, console=console, transient=False) as bar:
             task = bar.add_task("rows", total=_estimate_rows(source))
             summary = pseudonymise_file(source, output, tokeniser=tokeniser, service_code=service, wards=table,
-                                        progress=lambda n: bar.update(task, completed=n))
+                                        progress=lambda n: bar.update(task, completed=n), dataset=dataset)
             bar.update(task, total=summary.rows_read, completed=summary.rows_read)
     except (HeaderProblem, UnreadableFile) as exc:
         console.print(f"[red]cannot read {source.name}: {exc}[/red]")

@@ -14,6 +14,9 @@ from leap_contracts.dataset.at_source import AT_SOURCE_COLUMNS, AtSourceManifest
 from leap_contracts.dataset.columns import read_header
 from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
 
+from leap_contracts.outcomes import read_outcome_header
+
+from leap_pseudonymiser.at_source import outcome_rows
 from leap_pseudonymiser.at_source.reading import read_rows
 from leap_pseudonymiser.at_source.rows import AtSourceRowMaker, Problem, WardTable
 
@@ -36,17 +39,24 @@ class Summary:
 
 
 def pseudonymise_file(source: Path, output: Path, *, tokeniser: Tokeniser, service_code: str, wards: WardTable,
-                      progress: Callable[[int], None] = lambda n: None) -> Summary:
-    """Write ``output`` and ``<output>.manifest.json``; ``progress`` gets the source bytes-ish row count done."""
+                      progress: Callable[[int], None] = lambda n: None, dataset: str = "services") -> Summary:
+    """Write ``output`` and ``<output>.manifest.json``; ``progress`` gets the source bytes-ish row count done.
+    ``dataset`` outcomes: an outcome extract of the source ``service_code`` (docs/outcomes-dataset.md)."""
     rows = read_rows(source)
-    header = read_header(next(rows, []))
-    maker = AtSourceRowMaker(header, service_code, RowIdentifier(tokeniser), wards)
+    columns = AT_SOURCE_COLUMNS
+    if dataset == "outcomes":
+        header = read_outcome_header(next(rows, []))
+        maker = outcome_rows.OutcomeAtSourceRowMaker(header, service_code, RowIdentifier(tokeniser), wards)
+        columns = outcome_rows.COLUMNS
+    else:
+        header = read_header(next(rows, []))
+        maker = AtSourceRowMaker(header, service_code, RowIdentifier(tokeniser), wards)
     summary = Summary(unknown_columns=header.unknown)
     make, findings, errors = maker.make, summary.findings, summary.errors
     written = read = blank = 0
     with output.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(AT_SOURCE_COLUMNS)
+        writer.writerow(columns)
         batch: list[list[str]] = []
         for read, cells in enumerate(rows, start=2):
             if not any(cells):

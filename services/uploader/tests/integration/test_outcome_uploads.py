@@ -102,3 +102,36 @@ async def test_an_extract_is_completed_once_every_chunk_is_linked(h, pool, servi
     await OutcomeCompletion(pool).on_outcomes_linked(envelope)  # redelivered: changes nothing
     row = await h.upload_row(upload_id)
     assert (row["status"], row["chunks_matched"]) == ("completed", 1)
+
+
+async def test_an_outcome_extract_pseudonymised_at_source_goes_on_as_outcome_records(h, pool, services,
+                                                                                    make_provider) -> None:
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    from leap_contracts.events import RecordsPseudonymisedAtSourceV1
+
+    token = "ab" * 32
+    content = ("provider_record_token,beneficiary_type,nhs_number_token,birth_month,gender,engagement_date,"
+               "attended,findings,measure,result\n"
+               f"{token},child,{'cd' * 32},2022-03,female,2024-05-01,true,,asq3_communication,yes\n"
+               f"{token},child,{'cd' * 32},2022-03,female,2024-05-01,true,,eyfsp_gld,yes\n").encode()
+    manifest = {"format": "leap-at-source", "format_version": 1, "spec_version": "1", "key_id": "programme-key-1",
+                "key_check_value": "0123456789ab", "service_code": "HV", "file_name": "hv.csv", "row_count": 2,
+                "sha256": hashlib.sha256(content).hexdigest(), "rows_read": 2, "rows_rejected": 0, "findings": [],
+                "tool_version": "1.0", "created_at": datetime.now(UTC).isoformat()}
+    headers = await make_provider("trust-e", "CLM")
+    await outcome_access.allow(pool, "admin:test", "trust-e", "HV")
+    response = await h.client.post("/api/v1/uploads", headers=headers, data={"service": "HV", "dataset": "outcomes"},
+                                   files={"file": ("hv.csv", content, "text/csv"),
+                                          "manifest": ("hv.csv.manifest.json", json.dumps(manifest).encode(),
+                                                       "application/json")})
+    assert response.status_code == 202, response.text
+    upload_id = uuid.UUID(response.json()["upload_id"])
+    await services.validation.on_file_received(await h.file_received(upload_id))
+    row = await h.upload_row(upload_id)
+    assert (row["rows_accepted"], row["rows_rejected"]) == (1, 1)  # EYFSP is not in a health visiting extract
+    chunks = [open_envelope(e) for _, e in await h.outbox("records.at-source.v1")]
+    assert isinstance(chunks[0], RecordsPseudonymisedAtSourceV1) and chunks[0].dataset == "outcomes"
+    assert chunks[0].records[0].outcome.measure == "asq3_communication"
