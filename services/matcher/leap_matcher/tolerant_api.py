@@ -7,6 +7,7 @@
   refused, is a row of ``review_audit``.
 - ``GET /api/v1/individuals/{ref}/tolerant-links``: the tolerant individual an individual belongs to and the
   fuzzy links (score, pattern) that make it; audited and rate-limited like the explanation.
+- ``GET /api/v1/tolerant/quality``: linkage quality, counts only (see ``quality``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pydantic import BaseModel, Field
 
 from leap_matcher import explain_api
 from leap_matcher.access import caller
-from leap_matcher.adapters import tolerant_store
+from leap_matcher.adapters import tolerant_quality, tolerant_store
 from leap_matcher.adapters.individuals import individual_id
 from leap_matcher.domain.tolerant import TolerantSettings
+from leap_matcher.domain.tolerant.quality import Suppression, reach_comparison
 from leap_matcher.domain.tolerant.review import ReviewPolicy
 from leap_matcher.service.tolerant_linking import answer_review
 
@@ -88,3 +90,25 @@ async def tolerant_links(request: Request, ref: str) -> dict:
     if found is None:
         raise HTTPException(404, "no such individual under tolerant linkage")
     return {"individual_ref": ref, **found}
+
+
+@router.get("/api/v1/tolerant/quality", responses={401: {}})
+async def quality(request: Request) -> dict:
+    """Linkage quality (counts, never a person, small numbers suppressed): exact and tolerant reach side by
+    side with the estimated over-count, per upload and per provider the share of records joined only through
+    a fuzzy link and of records tolerant linkage split off, and two data-quality findings."""
+    await _admitted(request)
+    suppression = Suppression()
+    async with request.app.state.pool_of().acquire() as conn:
+        reach = await tolerant_quality.reach(conn)
+        by = {key: await tolerant_quality.rates(conn, key) for key in ("upload_id", "provider_id")}
+        found = await tolerant_quality.findings(conn)
+    return {
+        "reach": reach_comparison(reach["exact"], reach["tolerant"], reach["pending"], suppression),
+        **{f"by_{key.removesuffix('_id')}": [
+            {key: row["key"], "records": suppression.count(row["records"]),
+             "fuzzy_linked_share": suppression.rate(row["fuzzy_linked"], row["records"]),
+             "split_share": suppression.rate(row["split"], row["records"])} for row in rows]
+           for key, rows in by.items()},
+        "findings": {name: suppression.count(n) for name, n in found.items()},
+    }

@@ -19,16 +19,21 @@ async def lock(conn: asyncpg.Connection) -> None:
 
 
 async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_code: str,
-                       records: Sequence[tuple[TolerantRecord, bool]]) -> list[str]:
-    """Store (record, attended) pairs not stored yet (a redelivered chunk stores nothing); the ids stored."""
+                       records: Sequence[tuple[TolerantRecord, bool]], provider_id: str | None = None,
+                       birth_months: dict[str, str | None] | None = None) -> list[str]:
+    """Store (record, attended) pairs not stored yet (a redelivered chunk stores nothing); the ids stored.
+    ``birth_months``: record id -> YYYY-MM (for the data-quality figures only)."""
+    months = birth_months or {}
     known = {r[0] for r in await conn.fetch("SELECT record_id FROM tolerant_record WHERE record_id = ANY($1::text[])",
                                              [r.id for r, _ in records])}
     new = [(r, attended) for r, attended in records if r.id not in known]
     await conn.executemany(
         "INSERT INTO tolerant_record (record_id, upload_id, service_code, beneficiary_type, attended, gender, "
-        "ward_code, tokens, nhs, carers, match_keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "ward_code, tokens, nhs, carers, match_keys, provider_id, birth_month) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         [(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
-          _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True)) for r, attended in new])
+          _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True), provider_id,
+          months.get(r.id)) for r, attended in new])
     await conn.executemany(
         "INSERT INTO tolerant_token (token, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         [(bytes.fromhex(t), r.id) for r, _ in new for t in sorted({*r.tokens, *r.match_keys.values()})])

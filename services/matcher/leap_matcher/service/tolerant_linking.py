@@ -49,9 +49,10 @@ async def _relink(conn: asyncpg.Connection, start: list[str], settings: Tolerant
 async def link_chunk(pool: asyncpg.Pool, event: RecordsPseudonymisedV1, settings: TolerantSettings) -> int:
     """Store the chunk's records and re-partition what they touch; the region's size."""
     records = [(tolerant_record(event.upload_id, event.service_code, r), r.attended) for r in event.records]
+    months = {f"{event.upload_id}:{r.row_number}": r.birth_month for r in event.records}
     async with pool.acquire() as conn, conn.transaction():
         await store.lock(conn)
-        new = await store.save_records(conn, event.upload_id, event.service_code, records)
+        new = await store.save_records(conn, event.upload_id, event.service_code, records, event.provider_id, months)
         return await _relink(conn, new, settings) if new else 0
 
 

@@ -77,3 +77,43 @@ async def test_only_an_admin_answers_and_every_answer_is_audited(pool, database_
     trail = await pool.fetch("SELECT actor, outcome FROM review_audit WHERE review_id = $1 ORDER BY id", item["id"])
     assert [tuple(r) for r in trail] == [("token:analyst", "not_allowed"), ("token:admin", "accepted"),
                                          ("token:admin", "already_decided")]
+
+
+async def test_linkage_quality_is_counts_with_small_numbers_suppressed(pool, database_url, linked):
+    async with client(pool, database_url) as c:
+        assert (await c.get("/api/v1/tolerant/quality")).status_code == 401
+        figures = (await c.get("/api/v1/tolerant/quality", headers=ANALYST)).json()
+    assert figures["reach"] == {"exact": None, "tolerant": None, "difference": None, "exact_over_count": None,
+                                "exact_over_count_if_reviews_accepted": None, "pending_reviews": None}
+    assert [row["records"] for row in figures["by_upload"]] == [None, None, None]  # 1 record each: suppressed
+    assert figures["by_provider"] == [{"provider_id": "p", "records": None, "fuzzy_linked_share": None,
+                                       "split_share": None}]
+    assert figures["findings"] == {"individuals_with_two_nhs_numbers": 0, "identifiers_across_birth_months": 0}
+
+
+def test_suppression_and_the_over_count_estimate():
+    from leap_matcher.domain.tolerant.quality import Suppression, reach_comparison
+    s = Suppression(threshold=7)
+    assert [s.count(n) for n in (0, 1, 6, 7)] == [0, None, None, 7]
+    assert s.rate(7, 70) == 0.1 and s.rate(3, 70) is None and s.rate(0, 70) == 0.0
+    assert reach_comparison(1_100, 1_000, 50, s) == {
+        "exact": 1_100, "tolerant": 1_000, "difference": 100, "exact_over_count": 0.1,
+        "exact_over_count_if_reviews_accepted": round(150 / 950, 4), "pending_reviews": 50}
+
+
+async def test_linkage_quality_per_upload_when_numbers_are_large_enough(pool, database_url):
+    await pool.execute("TRUNCATE tolerant_record, tolerant_token, fuzzy_link, review_item, review_audit")
+    names = [("Olivia", "Oilvia"), ("Amara", "Aamra"), ("Kwame", "Kawme"), ("Theo", "Teho"), ("Grace", "Garce"),
+             ("Ravi", "Rvai"), ("Ifeoma", "Ifoema"), ("Nadia", "Ndaia")]
+    uploads = (uuid.UUID(int=21), uuid.UUID(int=22))
+    for upload, service, side in ((uploads[0], "DL", 0), (uploads[1], "OHP", 1)):
+        records = [_child(row, service, f"c{row}", pair[side], date(2021, 1, row), f"carer{row}@x.net")
+                   for row, pair in enumerate(names, start=2)]
+        event = _chunk(upload, service, records)
+        await Matcher(pool).on_records_pseudonymised(seal(event, producer="test", correlation_id="t"))
+        await link_chunk(pool, event, TolerantSettings())
+    async with client(pool, database_url) as c:
+        figures = (await c.get("/api/v1/tolerant/quality", headers=ADMIN)).json()
+    assert figures["reach"]["exact"] == 16 and figures["reach"]["tolerant"] == 8
+    assert figures["reach"]["exact_over_count"] == 1.0
+    assert [(r["records"], r["fuzzy_linked_share"], r["split_share"]) for r in figures["by_upload"]] == [(8, 1.0, 0.0)] * 2
