@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leap_contracts.dataset.columns import HeaderProblem
 from leap_contracts.dataset.rules import RowProblem, parse_date
-from leap_contracts.events import CarerTokens, IdentifierTokens, OutcomeValue, PseudonymisedRecord
+from leap_contracts.events import CarerTokens, IdentifierTokens, MatchKeyTokens, OutcomeValue, PseudonymisedRecord
+from leap_contracts.pseudonymisation.match_keys import MATCH_KEYS
 
 FORMAT = "leap-at-source"
 FORMAT_VERSION = 1
@@ -63,6 +64,10 @@ OUTCOME_COLUMNS: tuple[str, ...] = ("measure", "result")
 """Written after AT_SOURCE_COLUMNS for an outcome extract (docs/outcomes-dataset.md): the measurement itself;
 its day is the row's engagement_date."""
 
+MATCH_KEY_COLUMNS: tuple[str, ...] = tuple(f"{key}_token" for key in MATCH_KEYS)
+"""Written after AT_SOURCE_COLUMNS for a services file: the row's match keys (docs/pseudonymisation-spec.md
+3a), for tolerant linkage. Optional: files of earlier tool versions lack them."""
+
 REQUIRED_AT_SOURCE_COLUMNS = ("provider_record_token", "beneficiary_type", "engagement_date")
 
 CLEAR_IDENTIFIER_COLUMNS: frozenset[str] = frozenset({
@@ -102,7 +107,7 @@ def read_at_source_header(cells: list[str]) -> AtSourceHeader:
         if name in CLEAR_IDENTIFIER_COLUMNS:
             raise HeaderProblem(f"column {index + 1} '{name}' holds a clear identifier; an at-source file "
                                 "must carry only the tokens the leap-pseudonymise tool writes")
-        if name not in AT_SOURCE_COLUMNS and name not in OUTCOME_COLUMNS:
+        if name not in AT_SOURCE_COLUMNS and name not in OUTCOME_COLUMNS and name not in MATCH_KEY_COLUMNS:
             raise HeaderProblem(f"column {index + 1} is not an at-source column (expected: "
                                 + ", ".join(AT_SOURCE_COLUMNS) + ")")
         if name in positions:
@@ -138,6 +143,12 @@ class AtSourceRowValidator:
             groups[group][identifier] = token if token and _TOKEN.match(token) else None
         if not values.get("provider_record_token"):
             error("provider_record_token", "missing_value", "provider_record_token is required on every row")
+        keys: dict[str, str | None] = {}
+        for column, key in zip(MATCH_KEY_COLUMNS, MATCH_KEYS, strict=True):
+            token = values.get(column, "")
+            if token and not _TOKEN.match(token):
+                error(column, "invalid_token", f"{column} must be a token of 64 lower-case hex characters")
+            keys[key] = token if token and _TOKEN.match(token) else None
 
         btype = values.get("beneficiary_type", "").lower()
         if btype not in ("child", "adult"):
@@ -184,6 +195,7 @@ class AtSourceRowValidator:
             attended=attended,
             findings=findings,
             outcome=outcome,
+            match_keys=MatchKeyTokens(**keys) if any(c in self._positions for c in MATCH_KEY_COLUMNS) else None,
         ), problems
 
     def _outcome(self, values: dict[str, str], measured: date | None, error) -> OutcomeValue | None:

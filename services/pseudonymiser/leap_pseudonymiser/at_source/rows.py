@@ -37,7 +37,7 @@ class AtSourceRowMaker:
     def __init__(self, header: Header, service_code: str, identifier: RowIdentifier, wards: WardTable,
                  match_keys: MatchKeyMaker | None = None) -> None:
         """With ``match_keys``, every row also gets its match keys (spec §3a), appended in MATCH_KEYS order
-        (not yet part of the at-source file the uploader accepts: issue 18)."""
+        (the file's MATCH_KEY_COLUMNS)."""
         self._match_keys = match_keys
         self._indices = tuple(header.positions.get(c, -1) for c in _READ)
         self._width = max(self._indices) + 1

@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leap_contracts.dataset.at_source import AT_SOURCE_COLUMNS, AtSourceManifest, FindingCount, manifest_name
+from leap_contracts.dataset.at_source import (
+    AT_SOURCE_COLUMNS,
+    MATCH_KEY_COLUMNS,
+    AtSourceManifest,
+    FindingCount,
+    manifest_name,
+)
 from leap_contracts.dataset.columns import read_header
 from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
 
 from leap_contracts.outcomes import read_outcome_header
 
@@ -50,7 +57,8 @@ def pseudonymise_file(source: Path, output: Path, *, tokeniser: Tokeniser, servi
         columns = outcome_rows.COLUMNS
     else:
         header = read_header(next(rows, []))
-        maker = AtSourceRowMaker(header, service_code, RowIdentifier(tokeniser), wards)
+        maker = AtSourceRowMaker(header, service_code, RowIdentifier(tokeniser), wards, MatchKeyMaker(tokeniser))
+        columns = (*AT_SOURCE_COLUMNS, *MATCH_KEY_COLUMNS)
     summary = Summary(unknown_columns=header.unknown)
     make, findings, errors = maker.make, summary.findings, summary.errors
     written = read = blank = 0
