@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import os
 import re
 import socket
@@ -125,10 +126,12 @@ class ServerContainers:
         return settings
 
     # --- databases: what deploy/local/postgres.sh create-test-db/drop-test-db do on the local cluster
-    def psql(self, *args: str, sql: str | None = None) -> str:
-        """psql as the superuser inside the PostgreSQL container (its socket; password from its secret file)."""
+    def psql(self, *args: str, sql: tuple[str, ...] = ()) -> str:
+        """psql as the superuser inside the PostgreSQL container (its socket; password from its secret file);
+        each of ``sql`` a ``-c`` of its own (its own transaction)."""
+        commands = [arg for statement in sql for arg in ("-c", statement)]
         command = ["bash", "-c", f'PGPASSWORD=$(<{SECRETS}/postgres) exec psql -X -q -v ON_ERROR_STOP=1 -h /tmp '
-                   '-U postgres "$@"', "psql", *args, *(["-c", sql] if sql else [])]
+                   '-U postgres "$@"', "psql", *args, *commands]
         code, output = self.postgres.get_wrapped_container().exec_run(command, user="postgres")
         if code != 0:
             raise RuntimeError(f"psql in the test PostgreSQL failed ({code}): {output.decode(errors='replace')[-2000:]}")
@@ -136,13 +139,13 @@ class ServerContainers:
 
     def bootstrap_database(self, name: str) -> None:
         _check_name(name)
-        self.psql("-d", "postgres", sql=f'SET client_min_messages = warning; DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.psql("-d", "postgres", sql=("SET client_min_messages = warning", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         variables = [f"-v{s}_password={self.passwords[s]}" for s in ("uploader", "pseudonymiser", "matcher", "reporter")]
         self.psql("-d", "postgres", f"-vdbname={name}", *variables, "-f", "/opt/leap/db-bootstrap.sql")
 
     def drop_database(self, name: str) -> None:
         _check_name(name)
-        self.psql("-d", "postgres", sql=f'SET client_min_messages = warning; DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.psql("-d", "postgres", sql=("SET client_min_messages = warning", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     # --- readiness
     def wait_postgres(self, timeout: float = READY_TIMEOUT) -> None:
@@ -165,13 +168,22 @@ class ServerContainers:
             finally:
                 await admin.close()
 
-        _wait(lambda: _in_thread(answers), "the test Kafka", self.kafka, timeout)
+        quiet = logging.getLogger("aiokafka")
+        level, quiet.level = quiet.level, logging.CRITICAL  # "Unable connect" until the broker listens
+        try:
+            _wait(lambda: _in_thread(answers), "the test Kafka", self.kafka, timeout)
+        finally:
+            quiet.setLevel(level)
 
     # --- faults (tests/e2e/test_faults.py through leap_tools.faults.infra): the containers, never the local servers
     def _container(self, which: str):
         container = (self.kafka if which == "kafka" else self.postgres).get_wrapped_container()
         container.reload()
         return container
+
+    def status(self, which: str) -> str:
+        """``running``, ``paused``, ``exited``...: the container ``which`` (``kafka`` or ``postgres``) now."""
+        return self._container(which).status
 
     def kafka_stop(self) -> None:
         self.kafka_resume()

@@ -29,7 +29,7 @@ async def test_a_crashed_postgres_comes_back_at_its_address_with_what_was_commit
     connection = await asyncpg.connect(database_url)
     await connection.execute("CREATE TABLE svc.survives (id int); INSERT INTO svc.survives VALUES (7)")
     await asyncio.to_thread(running.postgres_crash)
-    assert running.postgres.get_wrapped_container().status != "running"
+    assert running.status("postgres") == "exited"
     with pytest.raises((OSError, asyncpg.PostgresError, asyncpg.InterfaceError)):
         await connection.fetchval("SELECT 1")
     await asyncio.to_thread(running.postgres_start)
@@ -56,7 +56,7 @@ async def test_a_stopped_and_a_paused_kafka_come_back_with_their_messages(runnin
     finally:
         await producer.stop()
     await asyncio.to_thread(running.kafka_pause)
-    assert running.kafka.get_wrapped_container().status == "paused"
+    assert running.status("kafka") == "paused"
     await asyncio.to_thread(running.kafka_stop)  # resumes first: a paused broker would not hear SIGTERM
     await asyncio.to_thread(running.kafka_start)
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=running.kafka_bootstrap, auto_offset_reset="earliest",
