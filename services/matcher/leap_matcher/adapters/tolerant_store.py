@@ -27,16 +27,15 @@ async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_c
     known = {r[0] for r in await conn.fetch("SELECT record_id FROM tolerant_record WHERE record_id = ANY($1::text[])",
                                              [r.id for r, _ in records])}
     new = [(r, attended) for r, attended in records if r.id not in known]
-    await conn.executemany(
-        "INSERT INTO tolerant_record (record_id, upload_id, service_code, beneficiary_type, attended, gender, "
-        "ward_code, tokens, nhs, carers, match_keys, provider_id, birth_month) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        [(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
-          _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True), provider_id,
-          months.get(r.id)) for r, attended in new])
-    await conn.executemany(
-        "INSERT INTO tolerant_token (token, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        [(bytes.fromhex(t), r.id) for r, _ in new for t in sorted({*r.tokens, *r.match_keys.values()})])
+    await conn.copy_records_to_table(
+        "tolerant_record", columns=["record_id", "upload_id", "service_code", "beneficiary_type", "attended", "gender",
+                                    "ward_code", "tokens", "nhs", "carers", "match_keys", "provider_id", "birth_month"],
+        records=[(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
+                  _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True), provider_id,
+                  months.get(r.id)) for r, attended in new])
+    await conn.copy_records_to_table(
+        "tolerant_token", columns=["token", "record_id"],
+        records=[(bytes.fromhex(t), r.id) for r, _ in new for t in sorted({*r.tokens, *r.match_keys.values()})])
     return sorted(r.id for r, _ in new)
 
 
