@@ -22,7 +22,7 @@ from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
 from leap_uploader.settings import Settings
-from leap_uploader.web import pages_admin, pages_auth, pages_sso, pages_uploads
+from leap_uploader.web import pages_admin, pages_auth, pages_outcome_access, pages_sso, pages_uploads
 from leap_uploader.web.deps import Redirect
 
 _STATIC = __import__("pathlib").Path(__file__).parent / "web" / "static"
@@ -85,7 +85,7 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
                   description="Providers upload files of the standard reach dataset and follow their validation.")
     app.include_router(router)
     install_error_handlers(app)
-    for pages in (pages_auth, pages_sso, pages_uploads, pages_admin):
+    for pages in (pages_auth, pages_sso, pages_uploads, pages_admin, pages_outcome_access):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 

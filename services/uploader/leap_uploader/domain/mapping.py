@@ -23,7 +23,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from leap_contracts.dataset import COLUMNS
+from leap_contracts.dataset import COLUMNS as SERVICE_COLUMNS
+from leap_contracts.outcomes import OUTCOME_COLUMNS
+
+COLUMNS = frozenset(SERVICE_COLUMNS) | frozenset(OUTCOME_COLUMNS)
+"""Columns a mapping may produce: the standard dataset's, and the outcomes dataset's (docs/outcomes-dataset.md)."""
 
 Rows = Iterator[tuple[int, list[str]]]
 
@@ -35,7 +39,7 @@ def _key(name: str) -> str:
 def _standard(column: str) -> str:
     name = _key(column)
     if name not in COLUMNS:
-        raise ValueError(f"'{column}' is not a column of the standard dataset")
+        raise ValueError(f"'{column}' is not a column of the standard dataset (nor of the outcomes dataset)")
     return name
 
 

@@ -11,6 +11,7 @@ import asyncpg
 from pydantic import ValidationError
 
 from leap_contracts.catalogue import SERVICES
+from leap_contracts.outcomes.catalogue import SOURCES
 
 from leap_uploader.adapters import audit, mappings, providers
 from leap_uploader.adapters.file_readers import workbook_problem
@@ -66,12 +67,13 @@ def parse_mapping(text: str) -> Mapping:
 async def save_mapping(pool: asyncpg.Pool, actor: str, provider_id: str, service_code: str, text: str) -> int:
     mapping = parse_mapping(text)
     code = service_code.strip().upper()
-    if code not in SERVICES:
+    if code not in SERVICES and code not in SOURCES:
         raise InvalidCommand(f"unknown service code {code}")
     async with pool.acquire() as conn, conn.transaction():
         row = await providers.by_id(conn, provider_id)
-        if row is None or code not in row["services"]:
-            raise InvalidCommand(f"provider {provider_id} does not deliver service {code}")
+        if row is None or code not in (*row["services"], *row["outcome_sources"]):
+            raise InvalidCommand(f"provider {provider_id} does not deliver service {code} "
+                                 "(nor may it send outcome data of that source)")
         version = await mappings.save(conn, provider_id, code, json.loads(text or "{}"), actor)
         await audit.record(conn, actor, "mapping.saved", target=f"mapping:{provider_id}/{code}", version=version,
                            normalised=mapping.model_dump())
@@ -89,7 +91,8 @@ async def dry_run(pool: asyncpg.Pool, actor: str, provider_id: str, service_code
         raise InvalidCommand(str(exc)) from None
     if file_format == "xlsx" and (problem := workbook_problem(source, max_xlsx_expanded_bytes)):
         raise InvalidCommand(problem)
-    ref = UploadRef(uuid.uuid4(), provider_id, service_code.strip().upper(), file_format)
+    code = service_code.strip().upper()
+    ref = UploadRef(uuid.uuid4(), provider_id, code, file_format, "outcomes" if code in SOURCES else "services")
     outcome = await asyncio.to_thread(
         run_validation, source, ref, correlation_id="dry-run", topic_prefix="", max_rejected_share=0.5,
         max_xlsx_expanded_bytes=max_xlsx_expanded_bytes, temp_dir=temp_dir, mapping=mapping, publish=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from leap_contracts.catalogue import SERVICES
+from leap_contracts.outcomes.catalogue import SOURCES
 
 from leap_uploader.adapters import accounts as accounts_sql
 from leap_uploader.adapters import audit, mappings, providers, throttle
@@ -26,7 +27,7 @@ async def _overview(request: Request, user, **extra):
                 users=await accounts_sql.list_users(pool), tokens=await providers.tokens(pool),
                 mappings=await mappings.list_all(pool), audit=await audit.recent(pool, 50),
                 alerts=await throttle.recent_alerts(pool),
-                services=sorted(SERVICES), roles=accounts.ROLES, **extra)
+                services=sorted(SERVICES), roles=accounts.ROLES, outcome_sources=list(SOURCES), **extra)
 
 
 @router.get("")
