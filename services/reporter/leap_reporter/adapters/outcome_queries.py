@@ -84,9 +84,9 @@ async def coverage(conn: asyncpg.Connection | asyncpg.Pool, derived: Sequence[Me
 
 async def linkage_by_source(conn: asyncpg.Connection | asyncpg.Pool) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """SELECT o.source_code,
+        """SELECT o.upload_id::text AS upload_id, o.source_code,
                   count(*) FILTER (WHERE o.individual_ref IS NOT NULL)::int AS linked,
                   count(*) FILTER (WHERE o.individual_ref IS NULL AND NOT o.excluded)::int AS unlinked,
                   count(*) FILTER (WHERE 'outcome_bridges_individuals' = ANY(o.findings))::int AS bridging,
                   count(*) FILTER (WHERE 'outcome_unlinkable' = ANY(o.findings))::int AS unlinkable
-             FROM outcome_record o GROUP BY 1 ORDER BY 1""")
+             FROM outcome_record o GROUP BY 1, 2 ORDER BY 2, 1""")

@@ -66,11 +66,11 @@ async def coverage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
 
 
 async def linkage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
-    rows = tuple((r["source_code"], *(disclosure.count(r[k]) for k in ("linked", "unlinked", "bridging",
-                                                                        "unlinkable")))
+    rows = tuple((r["upload_id"], r["source_code"], *(disclosure.count(r[k]) for k in ("linked", "unlinked",
+                                                                                         "bridging", "unlinkable")))
                  for r in await outcome_queries.linkage_by_source(pool))
-    return Table("outcomes-linkage", "Outcome records by linkage, per source",
-                 ("Source", "Linked", "Unlinked", "Bridging two individuals (not linked)", "Unlinkable"), rows,
+    return Table("outcomes-linkage", "Outcome records by linkage, per upload (data-quality findings)",
+                 ("Upload", "Source", "Linked", "Unlinked", "Bridging two individuals (not linked)", "Unlinkable"), rows,
                  note="A record bridging two individuals never merges them; it counts in no figure.",
                  suppressed=disclosure.enabled)
 

@@ -60,7 +60,7 @@ async def test_outcomes_are_stored_apart_counted_and_withdrawn(builder, db, even
     coverage = {row[0]: row for row in (await outcome_tables.coverage(db, EXACT)).rows}
     assert coverage["eyfsp_gld"][1:3] == (2, 2)
     linkage = (await outcome_tables.linkage(db, EXACT)).rows
-    assert linkage == (("EDU", 2, 2, 1, 0),)
+    assert linkage == ((str(extract), "EDU", 2, 2, 1, 0),)
     suppressed = await outcome_tables.by_services(db, Disclosure())
     assert all(row[3] in ("*", 0) and row[4] in ("*", 0) and row[5] is None for row in suppressed.rows)
 
