@@ -67,7 +67,8 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("uploader", "GET", "/admin"): each(303, 303, 303, 403, 403, 200),
     **{("uploader", "POST", p): each(303, 303, 303, 403, 403, 422)
        for p in ("/admin/providers", "/admin/providers/remove-service", "/admin/tokens", "/admin/tokens/revoke",
-                 "/admin/users", "/admin/users/change", "/admin/sessions/end-all", "/admin/mappings")},
+                 "/admin/users", "/admin/users/change", "/admin/sessions/end-all", "/admin/mappings",
+                 "/admin/outcomes/allow", "/admin/outcomes/disallow")},
     ("uploader", "GET", "/admin/mappings/edit"): each(303, 303, 303, 403, 403, 422),
     ("uploader", "POST", "/admin/mappings/dry-run"): each(303, 303, 303, 403, 403, 400),
     ("uploader", "GET", "/static"): everyone(307),  # a folder (to /static/): only its files are served
@@ -84,7 +85,10 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("reporter", "GET", "/api/v1/figures"): ALL_200,  # the catalogue of figure names: no figure in it
     ("reporter", "GET", "/api/v1/figures/{name}"): PEOPLE_ONLY,
     **{("reporter", "GET", p): each(303, 303, 303, 303, 200, 200)
-       for p in ("/", "/engagement", "/quality", "/quality/{upload}")},
+       for p in ("/", "/engagement", "/quality", "/quality/{upload}", "/programme")},
+    # the Theory of Change (configured as data): read by analysts and admins, replaced by admins (no body: 422)
+    ("reporter", "GET", "/api/v1/theory-of-change"): PEOPLE_ONLY,
+    ("reporter", "PUT", "/api/v1/theory-of-change"): each(401, 401, 401, 401, 403, 422),
     ("reporter", "GET", "/signin"): everyone(303),
     ("reporter", "GET", "/signin/callback"): everyone(401),
     ("reporter", "POST", "/signin"): everyone(422),  # no token sent (the form is off with single sign-on: 404)
