@@ -9,7 +9,7 @@ import asyncpg
 from leap_contracts.catalogue import SERVICES, STRANDS
 from leap_contracts.outcomes.catalogue import MEASURES, derived_measures
 
-from leap_reporter.adapters import outcome_queries
+from leap_reporter.adapters import outcome_queries, read_model_state
 from leap_reporter.domain import outcome_figures as of
 from leap_reporter.domain.disclosure import SUPPRESSED, Disclosure
 from leap_reporter.domain.tables import Table
@@ -21,10 +21,21 @@ _NOTE = ("Outcome records link to the people the programme reached and never cou
          "differences are computed from the published counts.")
 
 
+_LAST: dict[int, object] = {}
+"""The counts of the last read-model version asked for: a page asks for several outcome tables at once."""
+
+
 async def _counts(pool: asyncpg.Pool):
-    rows = await outcome_queries.grouped_records(pool, derived_measures())
-    return of.cells((of.Tallied(r["measure"], r["positive"], tuple(r["codes"]), r["ward_name"], r["year"], r["n"])
-                     for r in rows), _STRAND_OF)
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        version = await read_model_state.version(conn)
+        if version in _LAST:
+            return _LAST[version]
+        rows = await outcome_queries.grouped_records(conn, derived_measures())
+    counts = of.cells((of.Tallied(r["measure"], r["positive"], tuple(r["codes"]), r["ward_name"], r["year"],
+                                  r["n"]) for r in rows), _STRAND_OF)
+    _LAST.clear()
+    _LAST[version] = counts
+    return counts
 
 
 def _table(name: str, title: str, rows: list[of.Row], disclosure: Disclosure) -> Table:
