@@ -35,7 +35,8 @@ async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_c
                   months.get(r.id)) for r, attended in new])
     await conn.copy_records_to_table(
         "tolerant_token", columns=["token", "record_id"],
-        records=[(bytes.fromhex(t), r.id) for r, _ in new for t in sorted({*r.tokens, *r.match_keys.values()})])
+        records=[(bytes.fromhex(t), r.id) for r, _ in new
+                 for t in sorted({*r.tokens, *r.match_keys.values(), *r.carers})])
     return sorted(r.id for r, _ in new)
 
 

@@ -25,7 +25,7 @@ def record_sets(draw) -> list[TolerantRecord]:
         keys = {k: f"{k}:{draw(st.integers(0, 3))}" for k in KEYS if draw(st.booleans())}
         records.append(TolerantRecord(
             id=f"r{i:02d}", tokens=tokens | nhs, nhs=nhs, match_keys=keys,
-            carers=frozenset(draw(st.sets(st.sampled_from(["c1", "c2"]), max_size=1))),
+            carers=frozenset(draw(st.sets(st.sampled_from(["c1", "c2", "t1", "t2"]), max_size=1))),
             service=draw(st.sampled_from(["A", "B", "C", "D", None])),
             beneficiary_type=draw(st.sampled_from(["child", "child", "adult"])),
             gender=draw(st.sampled_from(["female", "male", None])), ward=draw(st.sampled_from(["W1", "W2", None]))))
@@ -196,3 +196,19 @@ def test_only_a_reviewer_answers_once_with_a_reason():
         with pytest.raises(ReviewRefused) as refused:
             decide(state, role, True, reason, policy)
         assert refused.value.code == code
+
+
+def test_a_carer_contact_counts_as_the_adult_holding_it():
+    """The mother's old and new e-mail are one adult (her records share a mobile), so two records of her
+    child that name one address each agree on the carer."""
+    mum = [TolerantRecord(id="m1", tokens=frozenset({"e-new", "mob"}), beneficiary_type="adult", service="EPEC"),
+           TolerantRecord(id="m2", tokens=frozenset({"e-old", "mob"}), beneficiary_type="adult", service="PC")]
+    keys = {"mk_name_dob": "nd", "mk_prefix_dob_swap": "ps"}
+    a = _child("a", "DL", carers=("e-new",), ward=None, **keys)
+    b = _child("b", "OHP", carers=("e-old",), ward=None, **keys)
+    with_mum = partition([a, b, *mum])
+    assert with_mum.cluster_of["b"] == "a"
+    (link,) = [link for link in with_mum.links if link.a == "a"]
+    assert link.pattern["carer"] == "agree"
+    alone = partition([a, b])  # without her records the addresses are two carers
+    assert alone.cluster_of["b"] == "b"

@@ -29,8 +29,11 @@ class IncrementalLinker:
 
     @staticmethod
     def _tokens(record: TolerantRecord) -> Iterable[str]:
+        """Every token through which records influence each other (carers: a child's carer contact is
+        compared as the adult individual holding it)."""
         yield from record.tokens
         yield from record.match_keys.values()
+        yield from record.carers
 
     def add(self, chunk: Iterable[TolerantRecord]) -> set[str]:
         """Store the chunk's records; returns the ids of the records whose individual was recomputed."""

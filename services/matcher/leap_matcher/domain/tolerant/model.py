@@ -46,6 +46,8 @@ class TolerantSettings:
     """Same carer e-mail and date of birth, first names that do not sound alike (twins)."""
     carer_conflict: float = -3.0
     """Both record carer contacts, and none agrees."""
+    carer_agree: float = 2.0
+    """A carer contact (or the adult individual holding it) in common."""
     gender_agree: float = 0.5
     gender_disagree: float = -8.0
     ward_agree: float = 1.5

@@ -73,6 +73,9 @@ def exact_individuals(records: Iterable[TolerantRecord]) -> tuple[dict[str, Indi
             ind.genders.add(record.gender)
         if record.ward:
             ind.wards.add(record.ward)
+    owner = {token: label_of[record.id] for record in records for token in record.tokens}
+    for ind in individuals.values():  # a carer contact stands for the adult individual holding it, if any
+        ind.carers = {owner.get(token, token) for token in ind.carers}
     return individuals, label_of
 
 

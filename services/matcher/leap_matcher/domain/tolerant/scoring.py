@@ -51,6 +51,8 @@ def score(a: Individual, b: Individual, holders: Mapping[str, int],
     pattern["carer"] = _compare(a.carers, b.carers)
     if pattern["carer"] == "disagree":
         total += settings.carer_conflict
+    elif pattern["carer"] == "agree":
+        total += settings.carer_agree
     pattern["gender"] = _compare(a.genders, b.genders)
     total += {"agree": settings.gender_agree, "disagree": settings.gender_disagree}.get(pattern["gender"], 0.0)
     pattern["ward"] = _compare(a.wards, b.wards)
