@@ -1,3 +1,4 @@
+from leap_contracts.delivery.processes import shared_metrics
 from leap_contracts.http.edge import serve
 
 from leap_matcher import workers
@@ -11,7 +12,7 @@ def main() -> None:
     if settings.workers == 1:
         serve(create_app(settings), **where)
     else:
-        with workers.shared_metrics():
+        with shared_metrics("matcher"):
             serve("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **where)
 
 

@@ -1,4 +1,5 @@
-"""create_app(settings): the reporter's process (event consumers, reporting API, health)."""
+"""create_app(settings): the reporter's process (reporting API, health), with the read-model builder (event
+consumers, outbox relay) in a process of its own or in this one (``leap_reporter.read_model_builder``)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from prometheus_client import Histogram
 
-from leap_contracts import topics
-from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
 from leap_reporter import api, api_figures, api_programme, edge, logs
@@ -18,8 +17,8 @@ from leap_reporter.web import pages, programme
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.adapters.lag import LagWatch
-from leap_reporter.service.handlers import RECEIVE_MATCHED, ReadModelBuilder
-from leap_reporter.service.outcome_handlers import OutcomeReadModel
+from leap_reporter.builder_process import BuilderProcess
+from leap_reporter.read_model_builder import TOPICS_READ, building
 from leap_reporter.service.reportable import keep_publishing
 from leap_reporter.settings import Settings
 
@@ -31,6 +30,24 @@ class Metrics(DeliveryMetrics):
                                        registry=self.registry)
 
 
+@contextlib.asynccontextmanager
+async def _read_model_builder(settings: Settings, pool, metrics: DeliveryMetrics,
+                              group_id: str) -> AsyncIterator[object]:
+    """What builds the read model while the app runs: its own process (watched), or this one's messaging."""
+    if not settings.builder_process:
+        async with building(settings, pool, metrics, group_id) as running:
+            yield running
+        return
+    process = BuilderProcess()
+    task = asyncio.create_task(process.run(), name="read-model-builder")
+    try:
+        yield process
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings) -> FastAPI:
     logs.configure()
     metrics = Metrics()
@@ -40,24 +57,11 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await database.create_pool(settings.database_url.get_secret_value())
         await database.migrate(pool)
         group_id = await consumer_state.group_id(pool)
-        builder, outcomes = ReadModelBuilder(pool), OutcomeReadModel(pool)
-        subscriptions = ((topics.RECORDS_MATCHED, builder.on_records_matched),
-                         (topics.BENEFICIARIES_V2, builder.on_individuals_changed),
-                         (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
-                         (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
-                         (topics.FILE_RECEIVED, builder.on_upload_lifecycle),
-                         (topics.UPLOAD_WITHDRAWN, builder.on_upload_lifecycle),
-                         (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle),
-                         (topics.OUTCOMES_LINKED, outcomes.on_outcomes_linked))
         index = app.state.reach_index
-        index.lag = LagWatch.of(settings.kafka_bootstrap, settings.topic_prefix + group_id,
-                                [topic for topic, _ in subscriptions], settings.topic_prefix)
+        index.lag = LagWatch.of(settings.kafka_bootstrap, settings.topic_prefix + group_id, TOPICS_READ,
+                                settings.topic_prefix)
         try:
-            async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
-                                 group_id=group_id, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
-                                 subscriptions=subscriptions,
-                                 receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
-                                 consumers={topics.RECORDS_MATCHED.name: settings.consumers}) as running:
+            async with _read_model_builder(settings, pool, metrics, group_id) as running:
                 app.state.pool, app.state.messaging, app.state.group_id = pool, running, group_id
                 tasks = [asyncio.create_task(index.watch(pool), name="reach-index-watch"),
                          asyncio.create_task(index.lag.run(), name="consumer-lag-watch"),

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8004
     max_attempts: int = 3
+    builder_process: bool = True
+    """The read-model builder (consumers, outbox relay) in a process of its own, so it never holds up an
+    answer (``leap_reporter.builder_process``); false: inside the API's process."""
     consumers: int = Field(2, ge=1)
     """Kafka consumers of matching.records-matched (up to its partitions): one chunk's decoding overlaps
     another's database writes. Chunks of one upload share a partition, so they still apply in order."""
