@@ -70,3 +70,10 @@ def test_the_effect_of_engagement_is_known_and_shows():
     assert p_positive("eyfsp_gld", 3) > p_positive("eyfsp_gld", 1) > p_positive("eyfsp_gld", 0)
     assert p_positive("dental_decay_5", 2) < p_positive("dental_decay_5", 0)
     assert p_positive("eyfsp_gld", 7) == p_positive("eyfsp_gld", 3)
+
+
+def test_the_same_seed_writes_the_same_extracts(with_outcomes, tmp_path):
+    generate(ROWS, tmp_path, seed=5, formats="csv", outcomes=True)
+    for path in with_outcomes.glob("outcomes-*.csv"):
+        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+    assert _truth(tmp_path)["outcomes"] == _truth(with_outcomes)["outcomes"]
