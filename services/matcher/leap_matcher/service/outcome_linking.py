@@ -1,12 +1,15 @@
 """An outcome upload's chunk: link each record to the individual its tokens name, inside the caller's
 transaction, and say so with OutcomesLinkedV1. Nothing about individuals changes (no individual, token,
-record or merge is written), so no reach, engagement or quality figure can move."""
+record or merge is written), so no reach, engagement or quality figure can move. The chunk is kept
+(``outcome_chunk``) so that ``relink`` can work its links out again once later service files are matched."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import asyncpg
+import orjson
 
 from leap_contracts import topics
 from leap_contracts.envelope import sealed
@@ -17,36 +20,66 @@ from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 
 PRODUCER = "matcher"
+Message = tuple[str, str, bytes]
 
 
 async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix: str,
-                             correlation_id: str) -> list[tuple[str, str, bytes]]:
+                             correlation_id: str) -> list[Message]:
     """``event``: a RecordsPseudonymisedV1 payload (plain Struct) of dataset outcomes."""
     await individuals.hold_upload(conn, event.upload_id, exclusive=False)
     if await individuals.is_withdrawn(conn, event.upload_id):
         return []  # a late chunk of a withdrawn extract: nothing of it may count
-    per_record = [linking_tokens(r) for r in event.records]
-    owner = await outcome_tokens.owners(conn, [t for tokens in per_record for t in tokens])
-    out, counts = [], {"linked": 0, "unlinked": 0, "bridging": 0}
-    for r, tokens in zip(event.records, per_record):
+    records, tokens = [], []
+    for r in event.records:
         if r.outcome is None:
             raise PoisonMessage(f"row {r.row_number} of an outcome upload carries no outcome")
-        found = link(tokens, owner)
-        counts["bridging" if found.finding == BRIDGES else "linked" if found.individual_id else "unlinked"] += 1
         o = r.outcome
-        out.append({
-            "row_number": r.row_number,
-            "individual_ref": individuals.reference(found.individual_id) if found.individual_id else None,
-            "subject_ref": _subject(r),
-            "outcome": {"measure": o.measure, "measured_on": o.measured_on, "result": o.result,
-                        "positive": o.positive},
-            "birth_month": r.birth_month, "gender": r.gender, "ward_code": r.ward_code, "ward_name": r.ward_name,
-            "findings": [*r.findings, found.finding] if found.finding else list(r.findings),
-        })
-    payload = {"upload_id": str(event.upload_id), "provider_id": event.provider_id,
-               "source_code": event.service_code, "chunk_index": event.chunk_index, "records": out, **counts}
+        records.append({"row_number": r.row_number, "subject_ref": _subject(r),
+                        "outcome": {"measure": o.measure, "measured_on": o.measured_on.isoformat(),
+                                    "result": o.result, "positive": o.positive},
+                        "birth_month": r.birth_month, "gender": r.gender, "ward_code": r.ward_code,
+                        "ward_name": r.ward_name, "findings": list(r.findings)})
+        tokens.append([t.hex() for t in linking_tokens(r)])
+    await conn.execute(
+        """INSERT INTO outcome_chunk (upload_id, chunk_index, provider_id, source_code, records, tokens)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
+           ON CONFLICT (upload_id, chunk_index) DO UPDATE SET records = excluded.records, tokens = excluded.tokens""",
+        event.upload_id, event.chunk_index, event.provider_id, event.service_code,
+        orjson.dumps(records).decode(), orjson.dumps(tokens).decode())
+    return [await _linked(conn, event.upload_id, event.provider_id, event.service_code, event.chunk_index, records,
+                          tokens, topic_prefix, correlation_id)]
+
+
+async def relink(conn: asyncpg.Connection, upload_id: uuid.UUID, chunk_index: int, topic_prefix: str,
+                 correlation_id: str) -> list[Message]:
+    """The chunk's links worked out again against today's individuals (its OutcomesLinkedV1 once more)."""
+    await individuals.hold_upload(conn, upload_id, exclusive=False)
+    if await individuals.is_withdrawn(conn, upload_id):
+        await conn.execute("DELETE FROM outcome_chunk WHERE upload_id = $1", upload_id)
+        return []
+    row = await conn.fetchrow("SELECT provider_id, source_code, records::text, tokens::text FROM outcome_chunk "
+                              "WHERE upload_id = $1 AND chunk_index = $2", upload_id, chunk_index)
+    if row is None:
+        return []
+    return [await _linked(conn, upload_id, row["provider_id"], row["source_code"], chunk_index,
+                          orjson.loads(row["records"]), orjson.loads(row["tokens"]), topic_prefix, correlation_id)]
+
+
+async def _linked(conn: asyncpg.Connection, upload_id, provider_id: str, source: str, chunk_index: int,
+                  records: list[dict], tokens: list[list[str]], topic_prefix: str, correlation_id: str) -> Message:
+    per_record = [[bytes.fromhex(t) for t in found] for found in tokens]
+    owner = await outcome_tokens.owners(conn, [t for found in per_record for t in found])
+    out, counts = [], {"linked": 0, "unlinked": 0, "bridging": 0}
+    for record, found_tokens in zip(records, per_record, strict=True):
+        found = link(found_tokens, owner)
+        counts["bridging" if found.finding == BRIDGES else "linked" if found.individual_id else "unlinked"] += 1
+        out.append({**record,
+                    "individual_ref": individuals.reference(found.individual_id) if found.individual_id else None,
+                    "findings": [*record["findings"], found.finding] if found.finding else record["findings"]})
+    payload = {"upload_id": str(upload_id), "provider_id": provider_id, "source_code": source,
+               "chunk_index": chunk_index, "records": out, **counts}
     value = sealed(OutcomesLinkedV1, payload, producer=PRODUCER, correlation_id=correlation_id)
-    return [(topics.OUTCOMES_LINKED.full_name(topic_prefix), str(event.upload_id), value)]
+    return (topics.OUTCOMES_LINKED.full_name(topic_prefix), str(upload_id), value)
 
 
 def _subject(record) -> str | None:

@@ -75,3 +75,31 @@ async def test_a_withdrawn_extract_links_no_late_chunk(pool) -> None:
     await matcher.on_upload_withdrawn(withdrawal(extract, provider="la", service="EDU"))
     await matcher.on_records_pseudonymised(outcome_chunk(extract, 0, [(2, {"nhs_number": "n-x"}, True)]))
     assert await events(pool, "OutcomesLinkedV1") == []
+
+
+async def test_relinking_finds_the_individuals_of_service_files_matched_after_the_extract(pool) -> None:
+    from leap_matcher.relink_outcomes import relink_all
+
+    matcher, extract = Matcher(pool), uuid.uuid4()
+    await matcher.on_records_pseudonymised(outcome_chunk(extract, 0, [(2, {"nhs_number": "n-dee"}, True),
+                                                                      (3, {"nhs_number": "n-eve"}, False)]))
+    first = (await events(pool, "OutcomesLinkedV1"))[-1].payload["records"]
+    assert [r["individual_ref"] for r in first] == [None, None]
+    services = uuid.uuid4()  # Dee is engaged only later
+    await matcher.on_records_pseudonymised(chunk(services, 0, [record(2, {"nhs_number": "n-dee",
+                                                                          "provider_record_id": "p1"}, kind="child")]))
+    before = await state(pool)
+    assert await relink_all(pool, "") >= 1
+    again = [e for e in await events(pool, "OutcomesLinkedV1")
+             if e.payload["upload_id"] == str(extract)][-1].payload
+    assert [r["individual_ref"] for r in again["records"]] == [await ref_of(pool, services, 2), None]
+    assert again["chunk_index"] == 0 and again["records"][0]["outcome"]["measure"] == "eyfsp_gld"
+    assert await state(pool) == before  # relinking changes no individual either
+
+    await matcher.on_upload_withdrawn(withdrawal(extract, provider="la", service="EDU"))
+    def of_extract(found):
+        return [e for e in found if e.payload["upload_id"] == str(extract)]
+    count = len(of_extract(await events(pool, "OutcomesLinkedV1")))
+    await relink_all(pool, "")
+    assert len(of_extract(await events(pool, "OutcomesLinkedV1"))) == count  # a withdrawn extract is not relinked
+    assert await pool.fetchval("SELECT count(*) FROM outcome_chunk WHERE upload_id = $1", extract) == 0

@@ -1,0 +1,60 @@
+"""Ops command: work out every stored outcome chunk's links again, against today's individuals.
+
+    python -m leap_matcher.relink_outcomes        # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
+
+An outcome record links to the individuals known when its chunk was matched. Run this after service files
+that arrived later than an outcome extract have been matched: each chunk's OutcomesLinkedV1 is queued again
+(one transaction per chunk, through the outbox the running matcher relays), and the reporter replaces the
+chunk's records with the new links. It changes no individual; withdrawn extracts are skipped (and forgotten).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+
+import asyncpg
+import structlog
+
+from leap_matcher import logs
+from leap_matcher.adapters import database, outbox
+from leap_matcher.service.outcome_linking import relink
+from leap_matcher.settings import Settings
+
+log = structlog.get_logger()
+
+
+async def relink_all(pool: asyncpg.Pool, topic_prefix: str) -> int:
+    """Chunks queued again; each in its own transaction with its outbox row."""
+    correlation_id = f"relink-{uuid.uuid4()}"
+    chunks = await pool.fetch("SELECT upload_id, chunk_index FROM outcome_chunk ORDER BY upload_id, chunk_index")
+    queued = 0
+    for chunk in chunks:
+        async with pool.acquire() as conn, conn.transaction():
+            messages = await relink(conn, chunk["upload_id"], chunk["chunk_index"], topic_prefix, correlation_id)
+            await outbox.add(conn, messages)
+            queued += len(messages)
+    log.info("outcomes.relinked", chunks=queued)
+    return queued
+
+
+async def _run() -> int:
+    settings = Settings()
+    pool = await database.create_pool(settings.database_url.get_secret_value())
+    try:
+        await database.migrate(pool)
+        queued = await relink_all(pool, settings.topic_prefix)
+    finally:
+        await pool.close()
+    print(f"outcome chunks relinked: {queued}", file=sys.stderr)
+    return 0
+
+
+def main() -> int:
+    logs.configure()
+    return asyncio.run(_run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
