@@ -113,7 +113,7 @@ async def history(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str | No
     return await conn.fetch(
         """SELECT upload_id, provider_id, service_code, file_format, size_bytes, status, rows_total, rows_accepted,
                   rows_rejected, chunk_count, chunks_matched, rejection_reason, replaces, replaced_by,
-                  mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at, reportable_at
+                  mapping_version, at_source IS NOT NULL AS at_source, created_at, updated_at, reportable_at, dataset
              FROM uploads WHERE ($1::text IS NULL OR provider_id = $1) ORDER BY created_at DESC LIMIT $2""",
         provider_id, limit)
 

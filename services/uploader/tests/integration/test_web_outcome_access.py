@@ -49,5 +49,8 @@ async def test_admin_allows_outcome_data_and_dry_runs_an_outcome_mapping(app, po
     try:
         await officer.sign_in("officer.o")
         assert "outcomes:EDU" not in (await officer.http.get("/uploads")).text
+        from leap_uploader.service import outcome_access
+        await outcome_access.allow(pool, "admin:test", "county", "EDU")
+        assert '<option value="outcomes:EDU">EDU outcomes</option>' in (await officer.http.get("/uploads")).text
     finally:
         await officer.close()

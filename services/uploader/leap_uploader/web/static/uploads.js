@@ -48,7 +48,7 @@
       tr.dataset.upload = u.upload_id;
       tr.append(cell(u.created_at.slice(0, 16).replace("T", " ")));
       if (showProvider) tr.append(cell(u.provider_id));
-      tr.append(cell(u.service_code));
+      tr.append(cell(u.dataset === "outcomes" ? `${u.service_code} outcomes` : u.service_code));
       const status = cell(u.status); status.className = "status status-" + u.status; tr.append(status);
       tr.append(cell(u.reportable_at ? u.reportable_at.slice(0, 16).replace("T", " ") : ""));
       tr.append(cell(u.rows_total), cell(u.rows_accepted), cell(u.rows_rejected));
