@@ -51,6 +51,12 @@ async def test_admin_allows_outcome_data_and_dry_runs_an_outcome_mapping(app, po
         assert "outcomes:EDU" not in (await officer.http.get("/uploads")).text
         from leap_uploader.service import outcome_access
         await outcome_access.allow(pool, "admin:test", "county", "EDU")
-        assert '<option value="outcomes:EDU">EDU outcomes</option>' in (await officer.http.get("/uploads")).text
+        page = await officer.http.get("/uploads")
+        assert '<option value="outcomes:EDU">EDU outcomes</option>' in page.text
+        sent = await officer.http.post("/uploads/new", data={"service": "outcomes:EDU", "csrf_token": csrf(page.text)},
+                                       files={"file": ("edu.csv", EXTRACT, "text/csv")})
+        assert sent.status_code == 202, sent.text
+        assert await pool.fetchval("SELECT dataset FROM uploads WHERE upload_id = $1",
+                                   __import__("uuid").UUID(sent.json()["upload_id"])) == "outcomes"
     finally:
         await officer.close()
