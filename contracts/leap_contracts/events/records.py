@@ -88,6 +88,9 @@ class KeyedTokens(Part):
     key_id: str
     tokens: IdentifierTokens
     carer_tokens: CarerTokens = Field(default_factory=CarerTokens)
+    match_keys: MatchKeyTokens | None = Field(
+        default=None, description="The record's match keys under this key (spec 3a), so fuzzy evidence crosses a "
+        "key rotation as identifiers do.")
 
 
 class PseudonymisedRecord(Part):

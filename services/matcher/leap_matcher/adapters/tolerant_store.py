@@ -31,13 +31,20 @@ async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_c
         "tolerant_record", columns=["record_id", "upload_id", "service_code", "beneficiary_type", "attended", "gender",
                                     "ward_code", "tokens", "nhs", "carers", "match_keys", "provider_id", "birth_month"],
         records=[(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
-                  _bytes(r.nhs), _bytes(r.carers), json.dumps(dict(r.match_keys), sort_keys=True), provider_id,
+                  _bytes(r.nhs), _bytes(r.carers), _keys_json(r), provider_id,
                   months.get(r.id)) for r, attended in new])
     await conn.copy_records_to_table(
         "tolerant_token", columns=["token", "record_id"],
         records=[(bytes.fromhex(t), r.id) for r, _ in new
-                 for t in sorted({*r.tokens, *r.match_keys.values(), *r.carers})])
+                 for t in sorted({*r.tokens, *(t for _, t in r.key_tokens()), *r.carers})])
     return sorted(r.id for r, _ in new)
+
+
+def _keys_json(record: TolerantRecord) -> str:
+    keys: dict[str, list[str]] = {}
+    for name, token in record.key_tokens():
+        keys.setdefault(name, []).append(token)
+    return json.dumps(keys, sort_keys=True)
 
 
 def _bytes(tokens: Iterable[str]) -> list[bytes]:
@@ -66,7 +73,7 @@ async def load(conn: asyncpg.Connection, record_ids: Iterable[str]) -> list[Tole
         "FROM tolerant_record WHERE record_id = ANY($1::text[])", list(record_ids))
     return [TolerantRecord(
         id=r["record_id"], tokens=frozenset(t.hex() for t in r["tokens"]), nhs=frozenset(t.hex() for t in r["nhs"]),
-        carers=frozenset(t.hex() for t in r["carers"]), match_keys=json.loads(r["match_keys"]),
+        carers=frozenset(t.hex() for t in r["carers"]), match_keys={k: frozenset(v) for k, v in json.loads(r["match_keys"]).items()},
         service=r["service_code"], beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"])
         for r in rows]
 

@@ -24,17 +24,21 @@ IDENTITY = ("nhs_number", "email", "mobile", "provider_record_id")
 
 
 def tolerant_record(upload_id: uuid.UUID, service_code: str, record: PseudonymisedRecord) -> TolerantRecord:
-    """A pseudonymised record as tolerant linkage reads it (previous keys' tokens count as identity too)."""
+    """A pseudonymised record as tolerant linkage reads it; during a key rotation the previous keys' tokens
+    count too (identity tokens, child keys and match keys alike)."""
     sets = [record.tokens, *(keyed.tokens for keyed in record.linking_tokens)]
     tokens = {t for s in sets for t in (getattr(s, k) for k in IDENTITY) if t}
     nhs = {s.nhs_number for s in sets if s.nhs_number}
     carers = {t for t in (record.carer_tokens.email, record.carer_tokens.mobile) if t}
-    keys = {k: v for k, v in (record.match_keys.model_dump() if record.match_keys else {}).items() if v}
-    if record.tokens.child_key:
-        keys["child_key"] = record.tokens.child_key
+    keys: dict[str, set[str]] = {}
+    for identifiers, made in ((record.tokens, record.match_keys),
+                              *((keyed.tokens, keyed.match_keys) for keyed in record.linking_tokens)):
+        for name, token in ((made.model_dump() if made else {}) | {"child_key": identifiers.child_key}).items():
+            if token:
+                keys.setdefault(name, set()).add(token)
     return TolerantRecord(
         id=f"{upload_id}:{record.row_number}", tokens=frozenset(tokens), nhs=frozenset(nhs), carers=frozenset(carers),
-        match_keys=keys, service=service_code, beneficiary_type=record.beneficiary_type,
+        match_keys={name: frozenset(tokens) for name, tokens in keys.items()}, service=service_code, beneficiary_type=record.beneficiary_type,
         gender=record.gender if record.gender in ("female", "male", "other") else None, ward=record.ward_code)
 
 

@@ -212,3 +212,32 @@ def test_a_carer_contact_counts_as_the_adult_holding_it():
     assert link.pattern["carer"] == "agree"
     alone = partition([a, b])  # without her records the addresses are two carers
     assert alone.cluster_of["b"] == "b"
+
+
+def test_a_record_tokenised_during_a_rotation_links_fuzzily_to_one_made_before_it():
+    from datetime import date
+    from uuid import UUID
+
+    from leap_contracts.events import CarerTokens, IdentifierTokens, KeyedTokens, MatchKeyTokens, PseudonymisedRecord
+    from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
+    from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
+    from leap_matcher.service.tolerant_linking import tolerant_record
+
+    old, new = Tokeniser(bytes(range(32)), "k1"), Tokeniser(bytes(range(1, 33)), "k2")
+
+    def made(keys, first, service):
+        found = RowIdentifier(keys[0], keys[1:]).identify(
+            beneficiary_type="child", service_code=service, provider_record_id="1", first_name=first,
+            date_of_birth=date(2022, 3, 11), gender="female", carer_email="mum@home.net")
+        return PseudonymisedRecord(
+            row_number=2, beneficiary_type="child", tokens=IdentifierTokens(**found.current.tokens),
+            carer_tokens=CarerTokens(**found.current.carer_tokens), gender="female", engagement_date=date(2024, 5, 1),
+            match_keys=MatchKeyTokens(**MatchKeyMaker(keys[0]).make("child", first, date(2022, 3, 11), "mum@home.net")),
+            linking_tokens=[KeyedTokens(
+                key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens),
+                match_keys=MatchKeyTokens(**MatchKeyMaker(k).make("child", first, date(2022, 3, 11), "mum@home.net")))
+                for t, k in zip(found.linking, keys[1:], strict=True)])
+
+    before = tolerant_record(UUID(int=1), "DL", made([old], "Olivia", "DL"))
+    during = tolerant_record(UUID(int=2), "OHP", made([new, old], "Oilvia", "OHP"))
+    assert partition([before, during]).cluster_of[during.id] == before.id

@@ -70,7 +70,10 @@ def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIden
             record.beneficiary_type, record.first_name, record.date_of_birth, record.primary_carer_email,
             record.primary_carer_mobile)),
         linking_tokens=[
-            KeyedTokens(key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens))
-            for t in found.linking
+            KeyedTokens(key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens),
+                        match_keys=MatchKeyTokens(**MatchKeyMaker(previous).make(
+                            record.beneficiary_type, record.first_name, record.date_of_birth,
+                            record.primary_carer_email, record.primary_carer_mobile)))
+            for t, previous in zip(found.linking, identifier.previous, strict=True)
         ],
     )

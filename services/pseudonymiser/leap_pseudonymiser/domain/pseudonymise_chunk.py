@@ -68,6 +68,7 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
     prefix_memo, child_memo, prid_memo = memos.name_prefix, memos.child_key, memos.provider_record_id
     key_ids = memos.key_ids
     match_keys = memos.match_keys.make
+    previous_keys = memos.previous_match_keys
     out = []
     for r in records:
         # RowIdentifier.tokenise's rules, in its order (so the findings come in the same order)
@@ -113,8 +114,11 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
             "engagement_type": r.engagement_type,
             "attended": r.attended,
             "findings": findings,
-            "linking_tokens": [_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index)
-                               for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
+            "linking_tokens": [
+                {**_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index),
+                 "match_keys": previous_keys[index - 1].make(r.beneficiary_type, r.first_name, dob,
+                                                             r.primary_carer_email, r.primary_carer_mobile)}
+                for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
             "outcome": _outcome(r.outcome),
             "match_keys": match_keys(r.beneficiary_type, r.first_name, dob, r.primary_carer_email,
                                      r.primary_carer_mobile),

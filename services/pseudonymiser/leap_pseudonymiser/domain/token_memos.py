@@ -65,4 +65,6 @@ class TokenMemos:
         self.provider_record_id = _Memo(lambda parts: tuple(k.provider_record_id(*parts) for k in keys), limit)
         """(service code, provider record id) -> tokens."""
         self.match_keys = MatchKeyMaker(current, limit)
-        """A row's match keys (spec §3a), under the current key only."""
+        """A row's match keys (spec §3a) under the current key."""
+        self.previous_match_keys = [MatchKeyMaker(k, limit) for k in previous]
+        """... and under each previous key, in ``key_ids`` order."""

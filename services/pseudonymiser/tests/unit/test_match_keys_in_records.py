@@ -37,3 +37,14 @@ def test_the_chunk_path_gives_the_same_match_keys():
     reference = [pseudonymise(r, "DL", RowIdentifier(CURRENT, [PREVIOUS]), {}).model_dump(mode="json") for r in records]
     assert [r["match_keys"] for r in fast] == [r["match_keys"] for r in reference]
     assert fast[2]["match_keys"] == dict.fromkeys(fast[2]["match_keys"])  # an adult without name or date: none
+
+
+def test_during_a_rotation_the_previous_keys_match_keys_travel_with_the_linking_tokens():
+    record = pseudonymise(_child(), "DL", RowIdentifier(CURRENT, [PREVIOUS]), {})
+    (linking,) = record.linking_tokens
+    want = reference_match_keys(bytes(range(1, 33)), "child", "Oilvia", "2022-11-03", " Mum@Family.org.uk ",
+                                "07700 900123")
+    assert linking.key_id == "k1" and linking.match_keys.model_dump() == want
+    assert want != record.match_keys.model_dump()
+    fast = pseudonymise_chunk([_child()], "DL", TokenMemos(CURRENT, [PREVIOUS]), RowIdentifier(CURRENT, [PREVIOUS]), {})
+    assert fast[0]["linking_tokens"][0]["match_keys"] == want

@@ -32,7 +32,7 @@ class IncrementalLinker:
         """Every token through which records influence each other (carers: a child's carer contact is
         compared as the adult individual holding it)."""
         yield from record.tokens
-        yield from record.match_keys.values()
+        yield from (token for _, token in record.key_tokens())
         yield from record.carers
 
     def add(self, chunk: Iterable[TolerantRecord]) -> set[str]:

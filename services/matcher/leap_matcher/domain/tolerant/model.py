@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 KEY_NAMES = ("child_key", "mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
@@ -19,8 +19,9 @@ class TolerantRecord:
     """Stable identity of the record (e.g. upload id and row number); also orders ties."""
     tokens: frozenset[str]
     """Identity tokens (NHS number, e-mail, mobile, provider record): a shared one links, always."""
-    match_keys: Mapping[str, str] = field(default_factory=dict)
-    """Evidence for a scored link, never a link alone: the child key and the match keys (spec §3a)."""
+    match_keys: Mapping[str, str | frozenset[str]] = field(default_factory=dict)
+    """Evidence for a scored link, never a link alone: the child key and the match keys (spec §3a); a key
+    may hold several tokens (under the current and previous keys during a key rotation)."""
     nhs: frozenset[str] = frozenset()
     """The NHS number tokens among ``tokens``: two different ones never join."""
     carers: frozenset[str] = frozenset()
@@ -31,6 +32,14 @@ class TolerantRecord:
     gender: str | None = None
     """female, male or other (unknown: None)."""
     ward: str | None = None
+
+    def key_tokens(self) -> Iterator[tuple[str, str]]:
+        """(key name, token) for every token of every key."""
+        for name, value in self.match_keys.items():
+            if isinstance(value, str):
+                yield name, value
+            else:
+                yield from ((name, token) for token in sorted(value))
 
 
 @dataclass(frozen=True, slots=True)

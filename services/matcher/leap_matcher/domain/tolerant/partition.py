@@ -62,7 +62,7 @@ def exact_individuals(records: Iterable[TolerantRecord]) -> tuple[dict[str, Indi
         ind = individuals.get(label)
         if ind is None:
             ind = individuals[label] = Individual(label)
-        for name, token in record.match_keys.items():
+        for name, token in record.key_tokens():
             ind.keys.setdefault(name, set()).add(token)
         ind.nhs |= record.nhs
         ind.carers |= record.carers
