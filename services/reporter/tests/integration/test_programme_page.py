@@ -47,3 +47,14 @@ async def test_the_programme_page_shows_reach_depth_outcomes_and_the_theory_of_c
                  'id="theory-of-change"', "Children talk", "MIR Making it REAL", "ASQ-3 at 2-2½ years: communication"):
         assert part in page.text
     assert (await client.get("/programme")).status_code in (303, 307)  # sign-in first
+
+
+@pytest.mark.parametrize("name", ["outcomes-by-services-engaged", "outcomes-by-strand", "outcomes-by-service",
+                                  "outcomes-by-ward", "outcomes-by-year", "outcomes-coverage", "outcomes-linkage"])
+async def test_outcome_figures_export_as_today(client, name):
+    for fmt, kind in (("json", "application/json"), ("csv", "text/csv"),
+                      ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        response = await client.get(f"/api/v1/figures/{name}", params={"format": fmt}, headers=bearer(ANALYST))
+        assert response.status_code == 200 and response.headers["content-type"].startswith(kind), (name, fmt)
+    listed = (await client.get("/api/v1/figures")).json()["figures"]
+    assert name in listed
