@@ -104,7 +104,7 @@ def test_every_outcome_figure_equals_the_truth(run):
 
 def test_coverage_and_linkage_equal_the_truth(run):
     truth, *_, get = run
-    coverage = {r[0]: (r[1], r[2]) for r in get("outcomes-coverage")["rows"]}
+    coverage = {r[0]: (r[2], r[3]) for r in get("outcomes-coverage")["rows"]}
     assert coverage == {m: (c["children"], c["of"]) for m, c in truth["outcomes"]["coverage"].items()}
     linkage = get("outcomes-linkage")["rows"]
     totals = [sum(r[i] for r in linkage) for i in (2, 3, 4, 5)]

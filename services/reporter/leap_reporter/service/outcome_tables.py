@@ -69,9 +69,10 @@ async def coverage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
     for measure, covered in by_measure.items():
         shown = disclosure.count(covered)
         share = None if SUPPRESSED in (shown, children) or not children else round(100 * int(shown) / int(children), 1)
-        rows.append((measure, shown, children, share))
+        name = MEASURES[measure].name if measure in MEASURES else "Any outcome record"
+        rows.append((measure, name, shown, children, share))
     return Table("outcomes-coverage", "Coverage: engaged children with an outcome record",
-                 ("Measure", "Engaged children with a record", "Engaged children", "Coverage %"), tuple(rows),
+                 ("key", "Measure", "Engaged children with a record", "Engaged children", "Coverage %"), tuple(rows),
                  note="Engaged children: individuals reached whose attended contacts are all child records.",
                  suppressed=disclosure.enabled)
 

@@ -58,7 +58,7 @@ async def test_outcomes_are_stored_apart_counted_and_withdrawn(builder, db, even
     assert (groups["1"][3], groups["1"][4]) == (0, 1)  # IND-3 merged into IND-2: one service (CAN)
     assert (groups["2"][3], groups["2"][4]) == (1, 1)
     coverage = {row[0]: row for row in (await outcome_tables.coverage(db, EXACT)).rows}
-    assert coverage["eyfsp_gld"][1:3] == (2, 2)
+    assert coverage["eyfsp_gld"][1:4] == ("EYFSP good level of development", 2, 2)
     linkage = (await outcome_tables.linkage(db, EXACT)).rows
     assert linkage == ((str(extract), "EDU", 2, 2, 1, 0),)
     suppressed = await outcome_tables.by_services(db, Disclosure())
