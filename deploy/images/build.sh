@@ -28,7 +28,7 @@ kafka_context() {   # the broker's jars (deploy/local/kafka.sh resolves them fro
 
 wanted=("$@")
 start=$SECONDS
-while IFS=$'\t' read -r name tag dockerfile context; do
+while IFS=$'\t' read -r name tag dockerfile context args; do
   [[ -z $name || $name == \#* ]] && continue
   ((${#wanted[@]})) && [[ " ${wanted[*]} " != *" $name "* ]] && continue
   case $context in
@@ -36,8 +36,10 @@ while IFS=$'\t' read -r name tag dockerfile context; do
     kafka) ctx=$(kafka_context) ;;
     *) ctx=$ROOT/$context ;;
   esac
+  build_args=()
+  for arg in ${args:-}; do build_args+=(--build-arg "$arg"); done   # images.tsv's NAME=VALUE words (no spaces)
   t0=$SECONDS
-  $DOCKER build -q -f "$ROOT/$dockerfile" -t "$tag" --secret "id=ca_bundle,src=$CA" \
+  $DOCKER build -q -f "$ROOT/$dockerfile" -t "$tag" --secret "id=ca_bundle,src=$CA" "${build_args[@]}" \
     --build-arg "PYTHON_BASE=${BASE[python]}" --build-arg "PYTHON_BUILD_BASE=${BASE[python-build]}" \
     --build-arg "JRE_BASE=${BASE[jre]}" --build-arg "POSTGRES_BASE=${BASE[postgres]}" \
     "$ctx" >"$LOGS/image-$name.log" 2>&1 || { show_tail "$LOGS/image-$name.log" 40; die "image $name failed"; }
