@@ -6,6 +6,8 @@ of ``matcher.explanation_audit``; a caller (or, refused, an address) asking more
 ``MATCHER_EXPLANATIONS_PER_MINUTE`` in a minute gets 429, so references cannot be walked either.
 
 Admins see the whole explanation, upload ids and row numbers included (to trace a provider's row).
+Both see, under ``tolerant``, the tolerant individual it belongs to and each fuzzy link's score and
+agreement pattern (issue 18; null when tolerant linkage has not seen the individual).
 Analysts see what small-number suppression allows of one person: which identifier TYPES joined which of
 the records, each record's service, merges and relationships by reference; no attributes (birth month,
 gender, ward, ethnicity, language), no engagement dates, no upload ids or row numbers.
@@ -19,7 +21,8 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, Request
 
 from leap_matcher.access import caller
-from leap_matcher.adapters import explanation
+from leap_matcher.adapters import explanation, tolerant_store
+from leap_matcher.adapters.individuals import individual_id
 
 router = APIRouter(tags=["explanation"])
 _REF = re.compile(r"IND-[0-9]{1,18}", re.ASCII)
@@ -52,6 +55,7 @@ def for_analysts(found: dict) -> dict:
                        "records": [number.get((x["upload_id"], x["row_number"])) for x in link["records"]]}
                       for link in found["joined_by"]],
         "relationships": found["relationships"],
+        "tolerant": found.get("tolerant"),
         "withheld": WITHHELD_FROM_ANALYSTS,
     }
 
@@ -76,6 +80,8 @@ async def explain(request: Request, ref: str) -> dict:
     if _REF.fullmatch(ref):
         async with pool.acquire() as conn:
             found = await explanation.explain(conn, ref)
+            if found is not None:  # tolerant linkage (issue 18): the fuzzy links' scores and patterns
+                found["tolerant"] = await tolerant_store.explain(conn, individual_id(ref))
     await _audit(pool, who.actor, who.role, address, ref, 200 if found else 404)
     if found is None:
         raise HTTPException(404, "no such individual")

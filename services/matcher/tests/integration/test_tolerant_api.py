@@ -117,3 +117,11 @@ async def test_linkage_quality_per_upload_when_numbers_are_large_enough(pool, da
     assert figures["reach"]["exact"] == 16 and figures["reach"]["tolerant"] == 8
     assert figures["reach"]["exact_over_count"] == 1.0
     assert [(r["records"], r["fuzzy_linked_share"], r["split_share"]) for r in figures["by_upload"]] == [(8, 1.0, 0.0)] * 2
+
+
+async def test_the_explanation_shows_the_fuzzy_links_score_and_pattern(pool, database_url, linked):
+    async with client(pool, database_url) as c:
+        for headers in (ANALYST, ADMIN):
+            tolerant = (await c.get(f"/api/v1/individuals/{linked}/explanation", headers=headers)).json()["tolerant"]
+            assert tolerant["records"] == 2 and tolerant["exact_individuals"] == 2
+            assert tolerant["fuzzy_links"][0]["pattern"]["mk_name_dob"] == "agree"
