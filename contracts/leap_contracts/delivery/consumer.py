@@ -114,12 +114,15 @@ def subscribe(
     async def to_dead_letter(msg: KafkaMessage, error: str) -> None:
         raw = msg.raw_message
         # Recorded in a transaction that commits only once the dead letter is sent: a database or broker
-        # lost on the way leaves neither half, and the redelivery does not dead-letter the message twice.
+        # lost on the way leaves no record, and the redelivery dead-letters the message then. A message
+        # recorded already (the process died before its offset was committed) is not recorded or sent again.
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                "INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, error) VALUES ($1, $2, $3, $4)",
-                name, raw.partition, raw.offset, error[:2000],
-            )
+            if not await conn.fetchval(
+                    """INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, error) VALUES ($1, $2, $3, $4)
+                       ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING RETURNING true""",
+                    name, raw.partition, raw.offset, error[:2000]):
+                log.info("message.dead_lettered_before", topic=name, partition=raw.partition, offset=raw.offset)
+                return
             await producer.send_and_wait(
                 dead_letter_topic, raw.value, key=name.encode(),
                 headers=[("error", error[:500].encode()), ("group_id", group_id.encode()),

@@ -33,7 +33,7 @@ async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]
 async def _migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]:
     delivery = resources.files("leap_contracts.delivery")
     scripts = [(f"000_delivery_{name}", delivery.joinpath(name).read_text())
-               for name in ("messaging.sql", "outbox_compression.sql")] + sorted(
+               for name in ("messaging.sql", "outbox_compression.sql", "dead_letter_once.sql")] + sorted(
         (f.name, f.read_text()) for f in resources.files(package).iterdir() if f.name.endswith(".sql")
     )
     applied: list[str] = []

@@ -139,6 +139,22 @@ async def test_the_relay_resumes_after_its_connection_is_killed(pool, database_u
     assert running.relay.state == "stopped"
 
 
+async def offsets_dead_lettered(bootstrap: str, topic: str, until_offset: bytes, timeout: float = 60.0) -> list[bytes]:
+    """The source offsets (header ``offset``) of the dead letters on ``topic``, read until ``until_offset``."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        offsets: list[bytes] = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        while until_offset not in offsets and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            offsets += [dict(m.headers)["offset"] for messages in batch.values() for m in messages]
+        return offsets
+    finally:
+        await consumer.stop()
+
+
 async def test_a_consumer_waits_out_a_lost_database_and_dead_letters_nothing(pool, database_url, database_admin,
                                                                             prefix, kafka_bootstrap):
     handled: list[uuid.UUID] = []
@@ -181,3 +197,30 @@ async def test_a_consumer_waits_out_a_lost_database_and_dead_letters_nothing(poo
         await until(ready, "ready again")
         assert await pool.fetchval("SELECT count(*) FROM dead_letter") == 0
         assert not metrics.registry.get_sample_value("dead_letters_total", {"topic": FAULTS.name})
+
+
+async def test_a_message_dead_lettered_before_a_crash_is_not_dead_lettered_again(pool, prefix, kafka_bootstrap):
+    """The process died after recording a poison message's dead letter and before committing its offset: the
+    message comes again, and neither the record nor the dead-letter topic gets it twice."""
+    topic, dead_letters = FAULTS.full_name(prefix), topics.dead_letter_for(FAULTS).full_name(prefix)
+    await pool.execute("INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, error) VALUES ($1, 0, 0, $2)",
+                       topic, "undecodable message (recorded before the crash)")
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"not an envelope", key=b"first")   # offset 0: recorded already
+        await producer.send_and_wait(topic, b"not one either", key=b"second")   # offset 1: new
+    finally:
+        await producer.stop()
+
+    async def nothing(_event) -> None:
+        raise AssertionError("a poison message reached the handler")
+
+    metrics = DeliveryMetrics()
+    async with messaging(bootstrap=kafka_bootstrap, topic_prefix=prefix, group_id="leap-faults", pool=pool,
+                         subscriptions=((FAULTS, nothing),), metrics=metrics, max_attempts=2, relay=False):
+        # Sent in order on one partition: offset 0's dead letter, had it been sent again, would come first.
+        assert await offsets_dead_lettered(kafka_bootstrap, dead_letters, until_offset=b"1") == [b"1"]
+        rows = await pool.fetch("SELECT kafka_offset FROM dead_letter WHERE topic = $1 ORDER BY 1", topic)
+        assert [r["kafka_offset"] for r in rows] == [0, 1]
+        assert metrics.registry.get_sample_value("dead_letters_total", {"topic": FAULTS.name}) == 1
