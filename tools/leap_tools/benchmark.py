@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
 from datetime import datetime
@@ -63,7 +64,7 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
         client = PlatformClient(platform.url("uploader"), platform.url("reporter"), token,
                                 reporter_token=platform.env["REPORTER_ADMIN_TOKEN"], timeout=600)
         clock = StageClock(platform.env["UPLOADER_KAFKA_BOOTSTRAP"], platform.prefix)
-        cpu_before = process_cpu(platform)
+        cpu_before, load_before = process_cpu(platform), os.getloadavg()[0]
         with ReachProbe(platform.url("reporter"), platform.env["REPORTER_ADMIN_TOKEN"]) as probe:
             t0 = time.time()
             uploads = [client.upload(data / f["file"], f["service"]) for f in manifest["files"]]
@@ -75,6 +76,7 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
                        if client.status(u)["status"] == "completed"]  # a file rejected whole never counts
             reportable_at = max(datetime.fromisoformat(s["reportable_at"]).timestamp() for s in counted)
             cpu = {name: after - cpu_before.get(name, 0.0) for name, after in process_cpu(platform).items()}
+            load = (load_before, os.getloadavg()[0])
             latency = probe.latency(t0, exact_at)
             wrong = probe.current_but_wrong(posted, truth["unique_beneficiaries"])
             early = sum(1 for a in probe.answers if t0 <= a.at < exact_at and a.up_to_date)
@@ -99,7 +101,8 @@ def run(rows: int, seed: int, workers: int, deadline_s: float, splink: bool = Tr
             "top_up_reportable_seconds": top_up_reportable,
             "splink_seconds": splink, "splink": splink_note,
             "ratio_to_splink": (exact_at - t0) / splink if splink else None,
-            "unique_beneficiaries": truth["unique_beneficiaries"]}
+            "unique_beneficiaries": truth["unique_beneficiaries"],
+            "load_average": load, "cores": os.cpu_count()}
 
 
 def report(result: dict) -> None:
@@ -115,6 +118,11 @@ def report(result: dict) -> None:
     table.add_row("end-to-end rate", f"{result['rows'] / result['exact_seconds']:,.0f} rows/s")
     for name, seconds in sorted(result["cpu_seconds"].items()):
         table.add_row(f"CPU: {name}", f"{seconds:.1f} s")
+    table.add_row(f"CPU: all of these, share of the {result['cores']} cores until every upload was reportable",
+                  f"{sum(result['cpu_seconds'].values()) / result['all_reportable_seconds'] / result['cores']:.0%}")
+    table.add_row("machine load average at the first POST / the exact figure (others' work too: above the "
+                  "core count, the times are not the platform's alone)",
+                  " / ".join(f"{x:.1f}" for x in result["load_average"]))
     lat = result["reach_latency_ms"]
     if lat.get("answers"):
         table.add_row("reach during the load (default consistency)",
