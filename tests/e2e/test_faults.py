@@ -1,8 +1,8 @@
 """The fault-injection run, short (issue 15): ~20k rows from several providers (CSV and XLSX, a replacement and a
-withdrawal), six faults drawn from a fixed seed (PostgreSQL restarted in immediate mode, a matcher and a
-pseudonymiser killed with SIGKILL, a service started while PostgreSQL is down, the broker restarted, an upload
+withdrawal), six faults drawn from a fixed seed (PostgreSQL restarted in immediate mode, a matcher killed with
+SIGKILL, a service started while PostgreSQL is down, the broker restarted, a poison message planted, an upload
 POSTed while the downstream services are down), then the final state compared with the same workload run
-undisturbed. The long run is ``make faults SEED=N ROWS=R`` (``python -m leap_tools.faults``).
+undisturbed: equal, and exactly one dead letter, the poison's. The long run is ``make faults SEED=N ROWS=R`` (``python -m leap_tools.faults``).
 
 On the container path (``LEAP_TEST_SERVERS=containers``, CI's) it stops, pauses and crashes this test run's own
 Kafka and PostgreSQL containers. On the local path it restarts the SHARED local Kafka and PostgreSQL: pytest runs
@@ -28,5 +28,6 @@ def test_the_final_state_under_faults_equals_the_undisturbed_run():
         infra.restore()  # never leave the shared servers stopped or paused, even when the run failed
     report(result)
     assert len(result["faults"]) == 6
+    assert result["poisoned"] == 1
     assert result["differences"] == []
-    assert not any(result["dead_letters"].values())
+    assert result["dead_letters"] == {"uploader": 0, "pseudonymiser": 0, "matcher": 1, "reporter": 0}

@@ -39,7 +39,8 @@ def fault_run(*, seed: int, rows: int, faults: int, gap: tuple[float, float] = (
     print(f"faults: reference done in {reference.seconds:.1f}s; faulted run: {len(kinds)} faults", flush=True)
     faulted = run.run(plan, seed=seed, faults=kinds, gap=gap, matcher_workers=matcher_workers,
                       deadline_s=deadline_s)
-    differences = faulted.state.differences(reference.state) + reference.state.differences(reference.state)
+    differences = (faulted.state.differences(reference.state, poisoned=faulted.poisoned)
+                   + reference.state.differences(reference.state))
     differences += [f"service {e}" for e in faulted.exited]
     return {"seed": seed, "rows": rows, "uploads": len(plan.uploads),
             "individuals": len(faulted.state.partition), "reference_seconds": reference.seconds,
@@ -48,6 +49,7 @@ def fault_run(*, seed: int, rows: int, faults: int, gap: tuple[float, float] = (
             "by_kind": dict(Counter(f.kind.split(":")[0] if f.kind.startswith("kill") else f.kind
                                     for f in faulted.faults)),
             "redelivered_events": faulted.state.redelivered, "dead_letters": faulted.state.dead_letters,
+            "poisoned": faulted.poisoned,
             "differences": differences}
 
 
@@ -66,7 +68,7 @@ def report(result: dict) -> None:
             print(f"    - {d[:400]}")
     else:
         print("  OK: final state equals the undisturbed run's (uploads, partition, figures, consumer's copy); "
-              "no dead letters")
+              f"dead letters: exactly the {result['poisoned']} poison message(s) planted")
 
 
 def main() -> None:

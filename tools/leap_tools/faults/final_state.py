@@ -58,8 +58,9 @@ class FinalState:
     reporter_relationships_differ: int = 0
     """Links the reporter's read model holds (resolved through merges) and the matcher does not, or the reverse."""
 
-    def differences(self, reference: FinalState) -> list[str]:
-        """What differs from the undisturbed run, and what is wrong in this one on its own."""
+    def differences(self, reference: FinalState, *, poisoned: int = 0) -> list[str]:
+        """What differs from the undisturbed run, and what is wrong in this one on its own (``poisoned``: the
+        poison messages planted, each of which must be the matcher's dead letter, once)."""
         found = []
         for label in sorted(set(self.uploads) | set(reference.uploads)):
             if self.uploads.get(label) != reference.uploads.get(label):
@@ -81,8 +82,9 @@ class FinalState:
                          f" reference: {sorted(set(reference.relationships) - set(self.relationships))[:5]}")
         if self.reporter_relationships_differ:
             found.append(f"{self.reporter_relationships_differ} carer-child links differ between matcher and reporter")
-        if any(self.dead_letters.values()):
-            found.append(f"dead letters: {self.dead_letters}")
+        expected = {service: poisoned if service == "matcher" else 0 for service in self.dead_letters}
+        if self.dead_letters != expected:
+            found.append(f"dead letters: {self.dead_letters}, expected {expected} ({poisoned} poison planted)")
         return found
 
 

@@ -4,11 +4,15 @@ and the database running), but the platform is not waited for: the next fault ma
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaProducer
+
+from leap_contracts import topics
 from leap_tools.faults import infra
 from leap_tools.faults.processes import Services
 from leap_tools.throwaway import SERVICES
@@ -18,9 +22,13 @@ SESSION_TIMEOUT_S = 10.0
 """The consumers' session timeout (FastStream's default, 10 s): a broker paused longer than this makes the
 group coordinator's view and the consumers' diverge, so they must rejoin."""
 
+POISONED = topics.RECORDS_PSEUDONYMISED
+"""Where the planted poison message goes (undecodable bytes): the matcher must dead-letter it exactly once,
+whatever else happens to it meanwhile."""
+
 # In order of priority: a short run takes the first ones (each kind of fault once), a long one all of them and
-# then more kills.
-COVERAGE = ("postgres-restart", "kill:matcher", "start-while-postgres-down", "kafka-restart",
+# then more kills. A poison message is planted once at most (EXTRA has none).
+COVERAGE = ("postgres-restart", "kill:matcher", "start-while-postgres-down", "kafka-restart", "poison",
             "upload-while-downstream-down", "kill:pseudonymiser", "kafka-pause", "start-while-kafka-down",
             "kill:uploader", "kill:reporter")
 EXTRA = ("kill:uploader", "kill:pseudonymiser", "kill:matcher", "kill:reporter", "kill:matcher",
@@ -49,6 +57,8 @@ class Nemesis:
                  post_one: Callable[[], str | None]) -> None:
         self.services, self.rng, self.t0, self.post_one = services, rng, t0, post_one
         self.faults: list[Fault] = []
+        self.poisoned = 0
+        """Poison messages planted: the run must end with exactly this many dead letters (the matcher's)."""
         self.exited: list[str] = []
         """Services found exited by themselves (e.g. failing to start): a bug, restarted and reported."""
 
@@ -114,6 +124,10 @@ class Nemesis:
             finally:
                 (infra.kafka_start if server == "kafka" else infra.postgres_start)()
             return f"{service} started, {server} back after {down:.1f}s"
+        if kind == "poison":
+            asyncio.run(self._plant_poison())
+            self.poisoned += 1
+            return f"an undecodable message on {POISONED.name}"
         if kind == "upload-while-downstream-down":
             for service in DOWNSTREAM:
                 self.services.kill(service)
@@ -123,3 +137,12 @@ class Nemesis:
                 self.services.start(service)
             return f"posted {label or 'nothing (all posted)'}, downstream down {down:.1f}s"
         raise ValueError(f"unknown fault {kind}")
+
+    async def _plant_poison(self) -> None:
+        platform = self.services.platform
+        producer = AIOKafkaProducer(bootstrap_servers=platform.env["MATCHER_KAFKA_BOOTSTRAP"])
+        await producer.start()
+        try:
+            await producer.send_and_wait(POISONED.full_name(platform.prefix), b"\x00 not an envelope", key=b"poison")
+        finally:
+            await producer.stop()

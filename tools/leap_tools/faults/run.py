@@ -23,6 +23,7 @@ class Outcome:
     state: FinalState
     faults: list[Fault] = field(default_factory=list)
     exited: list[str] = field(default_factory=list)
+    poisoned: int = 0
     seconds: float = 0.0
     converged_s: float = 0.0
     """From the end of the last fault (or the start, undisturbed) to every upload final and reportable and the
@@ -89,7 +90,7 @@ def _drive(platform: Platform, services: Services, workload: Workload, rng: rand
     nemesis.check_exited()
     services.wait_ready(deadline_s=60)
     state = final_state.read(platform, poster.ids, states)
-    return Outcome(state, nemesis.faults, nemesis.exited, time.monotonic() - t0, converged)
+    return Outcome(state, nemesis.faults, nemesis.exited, nemesis.poisoned, time.monotonic() - t0, converged)
 
 
 def _wait_up_to_date(platform: Platform, deadline_s: float) -> None:
