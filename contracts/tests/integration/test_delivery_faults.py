@@ -224,3 +224,37 @@ async def test_a_message_dead_lettered_before_a_crash_is_not_dead_lettered_again
         rows = await pool.fetch("SELECT kafka_offset FROM dead_letter WHERE topic = $1 ORDER BY 1", topic)
         assert [r["kafka_offset"] for r in rows] == [0, 1]
         assert metrics.registry.get_sample_value("dead_letters_total", {"topic": FAULTS.name}) == 1
+
+
+async def test_a_batch_published_again_by_the_next_relay_is_handled_once(pool, prefix, kafka_bootstrap):
+    """A relay published a batch and died before deleting it (killed mid-batch): the next relay publishes the
+    same events again, and the consumer, which sees each of them twice, applies each once (its inbox)."""
+    topic = FAULTS.full_name(prefix)
+    sent = [envelope(n) for n in range(5)]
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, [(topic, f"k{n}", e) for n, e in enumerate(sent)])
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:  # what the dead relay got out before it could delete: every row, still in the outbox
+        for row in await pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id"):
+            await producer.send_and_wait(row["topic"], row["value"], key=row["key"].encode())
+    finally:
+        await producer.stop()
+
+    delivered: list[uuid.UUID] = []
+    applied: list[uuid.UUID] = []
+
+    async def handler(event) -> None:
+        delivered.append(event.event_id)
+        async with pool.acquire() as conn, conn.transaction():
+            if await inbox.claim(conn, event.event_id, FAULTS.name):
+                applied.append(event.event_id)
+
+    async with messaging(bootstrap=kafka_bootstrap, topic_prefix=prefix, group_id="leap-faults", pool=pool,
+                         subscriptions=((FAULTS, handler),), metrics=DeliveryMetrics(), max_attempts=3):
+        async def every_event_seen_twice() -> bool:
+            return len(delivered) == 2 * len(sent)
+
+        await until(every_event_seen_twice, "each event delivered twice (the dead relay's and the next one's)")
+        assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
+    assert sorted(applied) == sorted(e.event_id for e in sent)
