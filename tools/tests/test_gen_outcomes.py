@@ -77,3 +77,16 @@ def test_the_same_seed_writes_the_same_extracts(with_outcomes, tmp_path):
     for path in with_outcomes.glob("outcomes-*.csv"):
         assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
     assert _truth(tmp_path)["outcomes"] == _truth(with_outcomes)["outcomes"]
+
+
+def test_the_rules_fast_path_agrees_with_the_checked_rules_on_every_row(with_outcomes):
+    """OutcomeRowValidator reads clean rows on a memoised fast path: same record, same (no) problems."""
+    for name, expected in _truth(with_outcomes)["outcomes"]["files"].items():
+        with (with_outcomes / name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        validator = OutcomeRowValidator(read_outcome_header(rows[0]), expected["source"])
+        for n, cells in enumerate(rows[1:], 2):
+            fast, fast_problems = validator.validate(n, cells)
+            slow, slow_problems = validator._checked(n, cells)
+            assert fast_problems == slow_problems, (name, n)
+            assert (fast.model_dump() if fast else None) == (slow.model_dump() if slow else None), (name, n)

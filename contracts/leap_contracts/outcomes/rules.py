@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from leap_contracts.dataset.rules import RowProblem, parse_date
+from leap_contracts.dataset.rules import _INVALID, RowProblem, _construct, _Memo, parse_date
 from leap_contracts.events import OutcomeValue, ValidatedRecord
 from leap_contracts.outcomes.catalogue import MEASURES, Measure
 from leap_contracts.outcomes.columns import OUTCOME_COLUMNS, OutcomeHeader
@@ -39,15 +39,83 @@ def age_in_months(born: date, on: date) -> int:
 
 
 class OutcomeRowValidator:
-    """Validates the rows of one outcome extract from ``source`` (an outcome source code)."""
+    """Validates the rows of one outcome extract from ``source`` (an outcome source code).
+
+    Hot path (a whole area's extract): a row with no problem at all is read with memoised checks and built
+    without re-validation (``_clean``); any other row takes the rules below (``_checked``), which name every
+    problem. The two agree on every row (tested on the generator's extracts)."""
 
     def __init__(self, header: OutcomeHeader, source: str) -> None:
         self._source = source
         blank = max(header.positions.values(), default=-1) + 1
         self._width = blank
         self._index = tuple(header.positions.get(c, blank) for c in OUTCOME_COLUMNS)
+        self._dates = _Memo(parse_date)
+        self._genders = _Memo(normalise_gender)
+        self._checks = {column: _Memo(check) for column, check in _WARN_CHECKS}
+        self._results: dict[tuple[str, str], tuple | bool] = {}
 
     def validate(self, row_number: int, cells: list[str]) -> tuple[ValidatedRecord | None, list[RowProblem]]:
+        clean = self._clean(row_number, cells)
+        return (clean, []) if clean is not None else self._checked(row_number, cells)
+
+    def _clean(self, row_number: int, cells: list[str]) -> ValidatedRecord | None:
+        """The record of a row without any problem (error or warning); None for any other row."""
+        width = self._width
+        row = [*cells[:width], *([""] * (width + 1 - min(len(cells), width)))]
+        (prid, nhs, first, _last, dob_text, gender_text, carer_email, carer_mobile, postcode, measure_text,
+         measured_text, result_text) = [row[i].strip() for i in self._index]
+        if not prid or len(prid) > 64 or not dob_text or not measured_text:
+            return None
+        born, measured = self._dates[dob_text], self._dates[measured_text]
+        if born is _INVALID or measured is _INVALID or measured < born:
+            return None
+        gender = None
+        if gender_text:
+            gender = self._genders[gender_text]
+            if isinstance(gender, NormalisationFinding):
+                return None
+        checks = self._checks
+        for column, text in (("nhs_number", nhs), ("primary_carer_email", carer_email),
+                             ("primary_carer_mobile", carer_mobile), ("postcode", postcode)):
+            if text:
+                found = checks[column][text]
+                if found is _INVALID or isinstance(found, NormalisationFinding):
+                    return None
+        if not nhs and not (carer_email and first and gender_text):
+            return None
+        read = self._results.get((measure_text, result_text))
+        if read is None:
+            if len(self._results) > 100_000:
+                self._results.clear()
+            read = self._results[(measure_text, result_text)] = self._read(measure_text, result_text)
+        if read is False:
+            return None
+        measure, canonical, positive = read
+        low, high = measure.age_months
+        if not low <= age_in_months(born, measured) < high:
+            return None
+        return _construct({
+            "row_number": row_number, "provider_record_id": prid, "beneficiary_type": "child",
+            "nhs_number": nhs or None, "first_name": first or None, "date_of_birth": born, "gender": gender,
+            "email": None, "mobile": None, "primary_carer_email": carer_email or None,
+            "primary_carer_mobile": carer_mobile or None, "postcode": postcode or None, "ethnicity": None,
+            "first_language": None, "engagement_date": measured, "engagement_type": None, "attended": True,
+            "outcome": OutcomeValue.model_construct(measure=measure.code, measured_on=measured, result=canonical,
+                                                    positive=positive),
+        })
+
+    def _read(self, measure_text: str, result_text: str) -> tuple | bool:
+        """(measure, canonical result, positive), or False when either would be an error."""
+        def refuse(*_args) -> None:
+            nonlocal ok
+            ok = False
+        ok = True
+        measure = find_measure(measure_text, self._source, refuse)
+        read = read_result(measure, result_text, refuse) if measure is not None else None
+        return (measure, *read) if ok and read is not None else False
+
+    def _checked(self, row_number: int, cells: list[str]) -> tuple[ValidatedRecord | None, list[RowProblem]]:
         padded = [*cells[:self._width], *([""] * (self._width + 1 - min(len(cells), self._width)))]
         v = dict(zip(OUTCOME_COLUMNS, (padded[i].strip() for i in self._index), strict=True))
         problems: list[RowProblem] = []
