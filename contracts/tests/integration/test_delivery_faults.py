@@ -16,6 +16,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from fastapi import FastAPI
 
 from leap_contracts import topics
@@ -258,3 +259,38 @@ async def test_a_batch_published_again_by_the_next_relay_is_handled_once(pool, p
         await until(every_event_seen_twice, "each event delivered twice (the dead relay's and the next one's)")
         assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
     assert sorted(applied) == sorted(e.event_id for e in sent)
+
+
+async def test_the_outbox_backs_up_while_kafka_refuses_writes_and_drains_afterwards(pool, prefix, kafka_bootstrap):
+    """The broker answers but refuses the relay's messages (the topic takes none this large): the rows stay in
+    the outbox, the relay says so (not ready while it backs off) and publishes every one, in order, once the
+    broker takes them again."""
+    topic = FAULTS.full_name(prefix)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+
+    async def max_message_bytes(value: str) -> None:
+        await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {"max.message.bytes": value})])
+
+    try:
+        await max_message_bytes("64")  # no envelope is this small
+        async with messaging(bootstrap=kafka_bootstrap, topic_prefix=prefix, group_id="leap-faults", pool=pool,
+                             subscriptions=(), metrics=DeliveryMetrics(), max_attempts=3) as running:
+            async with pool.acquire() as conn, conn.transaction():
+                await outbox.add(conn, [(topic, f"refused-{n}", envelope(n)) for n in range(3)])
+
+            async def backing_off() -> bool:
+                return running.relay.state == "backing off"
+
+            await until(backing_off, "the relay backs off while the broker refuses its messages")
+            assert await pool.fetchval("SELECT count(*) FROM outbox") == 3
+            await max_message_bytes(str(1024 * 1024))
+
+            async def drained() -> bool:
+                return await pool.fetchval("SELECT count(*) FROM outbox") == 0
+
+            await until(drained, "the outbox drained once the broker takes the messages")
+        keys = await keys_on(kafka_bootstrap, topic, b"refused-2")
+        assert keys == [b"refused-0", b"refused-1", b"refused-2"]
+    finally:
+        await admin.close()
