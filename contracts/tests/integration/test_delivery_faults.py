@@ -84,20 +84,25 @@ def envelope(n: int):
     return seal(event, producer="test", correlation_id="c")
 
 
-async def keys_on(bootstrap: str, topic: str, wanted: bytes, timeout: float = 60.0) -> list[bytes]:
-    """The keys of the messages on ``topic``, read until ``wanted`` is among them (or ``timeout`` passed)."""
+async def messages_on(bootstrap: str, topic: str, enough, timeout: float = 60.0) -> list:
+    """The messages on ``topic`` from its start, read until ``enough(messages)`` (or ``timeout`` passed)."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     try:
-        keys: list[bytes] = []
+        found: list = []
         deadline = asyncio.get_running_loop().time() + timeout
-        while wanted not in keys and asyncio.get_running_loop().time() < deadline:
+        while not enough(found) and asyncio.get_running_loop().time() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
-            keys += [m.key for messages in batch.values() for m in messages]
-        return keys
+            found += [m for messages in batch.values() for m in messages]
+        return found
     finally:
         await consumer.stop()
+
+
+async def keys_on(bootstrap: str, topic: str, wanted: bytes) -> list[bytes]:
+    """The keys of the messages on ``topic``, read until ``wanted`` is among them."""
+    return [m.key for m in await messages_on(bootstrap, topic, lambda found: any(m.key == wanted for m in found))]
 
 
 async def test_the_relay_resumes_after_its_connection_is_killed(pool, database_url, database_admin, prefix,
@@ -140,20 +145,12 @@ async def test_the_relay_resumes_after_its_connection_is_killed(pool, database_u
     assert running.relay.state == "stopped"
 
 
-async def offsets_dead_lettered(bootstrap: str, topic: str, until_offset: bytes, timeout: float = 60.0) -> list[bytes]:
+async def offsets_dead_lettered(bootstrap: str, topic: str, until_offset: bytes) -> list[bytes]:
     """The source offsets (header ``offset``) of the dead letters on ``topic``, read until ``until_offset``."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
-    await consumer.start()
-    try:
-        offsets: list[bytes] = []
-        deadline = asyncio.get_running_loop().time() + timeout
-        while until_offset not in offsets and asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            offsets += [dict(m.headers)["offset"] for messages in batch.values() for m in messages]
-        return offsets
-    finally:
-        await consumer.stop()
+    def offset(message) -> bytes:
+        return dict(message.headers)["offset"]
+
+    return [offset(m) for m in await messages_on(bootstrap, topic, lambda found: until_offset in map(offset, found))]
 
 
 async def test_a_consumer_waits_out_a_lost_database_and_dead_letters_nothing(pool, database_url, database_admin,
