@@ -14,8 +14,10 @@ at most once per ``min_interval``), ``as_of`` the last moment nothing was on its
 - no index yet, one older than ``max_staleness`` seconds, or ``current_only`` (``?consistency=current``)
   with a stale index: answered by SQL (exactly the same counts), up to date, ``as_of`` now.
 
-``watch`` looks at the version every 10 s even when nobody asks, so new data is indexed without a
-request having to notice it first, and a quiet spell does not count against the staleness cap.
+``watch`` looks at the version every 2 s even when nobody asks, so new data is indexed without a
+request having to notice it first, and a quiet spell does not count against the staleness cap. A rebuild that
+finishes stale while nothing is on its way starts the next one at once: the complete figures (and so the
+uploads' "reportable" time) do not wait for the next look.
 
 A rebuild swaps the new index in with one assignment (no await in between), so a request sees the old
 snapshot or the new one, never a mixture; requests already answering keep the one they pinned.
@@ -163,7 +165,7 @@ class ReachIndex:
             return View(None, now, True)
         return View(snapshot.index, known_current_at, False)
 
-    async def watch(self, pool: asyncpg.Pool, every: float = 10.0) -> None:
+    async def watch(self, pool: asyncpg.Pool, every: float = 2.0) -> None:
         """Look at the read-model version every ``every`` seconds, without waiting for a request: new data
         starts a rebuild at once (the first page after an upload finds the index ready), and a quiet
         read model keeps the index known complete (so the staleness cap counts from the first write)."""
@@ -191,5 +193,9 @@ class ReachIndex:
             rows = await pool.fetchval("SELECT reltuples::bigint FROM pg_class WHERE oid = 'engagement'::regclass")
             if any_size or self.min_engagements <= 0 or rows >= self.min_engagements:  # an estimate is enough
                 await self.refresh(pool)
+                version, pending = await progress.version_and_pending(pool)
+                if version != self.snapshot.index.version and pending.uploads == 0 and self._events_waiting() == 0:
+                    self._last_start = time.monotonic()  # stale already, and complete: the next one at once
+                    self._task = asyncio.create_task(self._rebuild_if_large(pool, any_size=True))
         except Exception as exc:  # the last index (or SQL) keeps answering; try again after min_interval
             log.warning("reach_index.failed", error=type(exc).__name__)

@@ -155,3 +155,33 @@ async def test_the_watch_indexes_new_data_without_waiting_for_a_request(builder,
         assert index.current is not None and index.current.version == await read_model_state.version(db)
     finally:
         watch.cancel()
+
+
+async def test_a_rebuild_that_ends_stale_while_nothing_is_pending_starts_the_next_at_once(builder, events, db,
+                                                                                            monkeypatch):
+    """A write lands while the index is being built: the finished index is stale at once, and the next rebuild
+    starts without waiting for a request or the watch (so the complete figures, and 'reportable', come soon)."""
+    import asyncio
+    import time
+
+    from leap_reporter.adapters import read_model_state, reach_index
+
+    await random_read_model(builder, events, random.Random(6))
+    loads, load = [], reach_index.load
+
+    async def load_then_a_write_lands(pool):
+        snapshot = await load(pool)
+        loads.append(snapshot.index.version)
+        if len(loads) == 1:
+            async with pool.acquire() as conn, conn.transaction():
+                await read_model_state.bump(conn)
+        return snapshot
+
+    monkeypatch.setattr(reach_index, "load", load_then_a_write_lands)
+    index = ReachIndex(min_engagements=0, min_interval=3600)  # no second rebuild by the interval
+    index._maybe_rebuild(db, urgent=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(loads) < 2:
+        await asyncio.sleep(0.05)  # poll until the second build, bounded by the deadline
+    await index._task
+    assert loads[1] == loads[0] + 1 and index.current.version == await read_model_state.version(db)
