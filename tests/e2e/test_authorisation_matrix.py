@@ -89,6 +89,7 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     # the Theory of Change (configured as data): read by analysts and admins, replaced by admins (no body: 422)
     ("reporter", "GET", "/api/v1/theory-of-change"): PEOPLE_ONLY,
     ("reporter", "PUT", "/api/v1/theory-of-change"): each(401, 401, 401, 401, 403, 422),
+    ("reporter", "POST", "/programme/theory-of-change"): everyone(403),  # admins signed in, with the form's token
     ("reporter", "GET", "/signin"): everyone(303),
     ("reporter", "GET", "/signin/callback"): everyone(401),
     ("reporter", "POST", "/signin"): everyone(422),  # no token sent (the form is off with single sign-on: 404)

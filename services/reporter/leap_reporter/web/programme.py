@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import hmac
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import MEASURES
 
+from leap_reporter import auth
 from leap_reporter.adapters import theory_of_change
+from leap_reporter.domain.theory_of_change import TheoryOfChange
 from leap_reporter.domain.outcome_figures import GROUPS, NOT_ENGAGED
 from leap_reporter.domain.tables import Table
 from leap_reporter.web import pages
@@ -64,7 +69,26 @@ def reach_chart(table: Table) -> Markup:
 
 
 @router.get("/programme")
-async def programme_page(request: Request) -> Response:
+async def programme_page(request: Request, toc_error: str | None = None) -> Response:
     document, saved = await theory_of_change.latest(request.app.state.pool)
     return await pages._render(request, "programme.html", NAMES, groups=GROUPS, side_by_side=side_by_side,
-                               toc=document, toc_saved=saved, toc_view=toc_view, reach_chart=reach_chart)
+                               toc=document, toc_saved=saved, toc_view=toc_view, reach_chart=reach_chart,
+                               toc_json=document.model_dump_json(indent=2), toc_error=toc_error)
+
+
+@router.post("/programme/theory-of-change")
+async def save_theory_of_change(request: Request, csrf_token: str = Form("", max_length=64),
+                                document: str = Form("", max_length=65536)) -> Response:
+    """An admin signed in to the dashboard replaces the Theory of Change (the form on the programme page)."""
+    who = await auth.caller(request)
+    if who.session is None or who.role != "admin" or not hmac.compare_digest(csrf_token, who.session.csrf_token):
+        raise HTTPException(status_code=403, detail="only an admin signed in to the dashboard can change the Theory "
+                                                    "of Change (reload the page if the form has expired)")
+    try:
+        parsed = TheoryOfChange.model_validate_json(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        return await programme_page(request, toc_error=f"{where}: {first['msg']}")
+    await theory_of_change.save(request.app.state.pool, parsed, who.session.username)
+    return RedirectResponse("/programme#theory-of-change", status_code=303)

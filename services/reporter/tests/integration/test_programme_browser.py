@@ -48,12 +48,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+ROLE = {"role": "analyst"}
+"""Who the stand-in vouches for (a test may sign in an admin)."""
+
+
 def _stand_in_uploader() -> FastAPI:
     app, key = FastAPI(), identity.load_private_key(PRIVATE)
 
     @app.get("/sso/reporter")
     async def sso(return_to: str):
-        assertion = identity.issue(key, user_id=1, username="ana.lyst", role="analyst", audience="reporter")
+        role = ROLE["role"]
+        assertion = identity.issue(key, user_id=1 if role == "analyst" else 2, username=f"{role}.one", role=role,
+                                   audience="reporter")
         return RedirectResponse(f"{return_to}&assertion={assertion}", status_code=303)
     return app
 
@@ -115,5 +121,34 @@ async def test_analyst_opens_the_programme_page(dashboard):
             assert await toc.count() == 6  # the default view until an admin saves the programme's own
             ready = toc.filter(has_text="Children are ready for school")
             assert "2025: 66.7% / 66.7%" in await ready.inner_text()
+            assert await page.locator("#toc-form").count() == 0  # analysts read it; admins configure it
         finally:
             await browser.close()
+
+
+async def test_an_admin_configures_the_theory_of_change_on_the_page(dashboard):
+    async_playwright = _require_browser()
+    ROLE["role"] = "admin"
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = await browser.new_page()
+                await page.goto(dashboard + "/programme")
+                await page.wait_for_url("**/programme**")
+                await page.fill("#toc-document", '{"outcomes": [{"name": "Ready for school", "services": ["XX"], '
+                                                 '"indicator": "eyfsp_gld"}]}')
+                await page.click("#toc-form button")
+                assert "unknown service code(s) XX" in await page.locator("#toc-form [role=alert]").inner_text()
+                await page.fill("#toc-document", '{"outcomes": [{"name": "Ready for school", "services": ["CAN"], '
+                                                 '"indicator": "eyfsp_gld"}]}')
+                await page.click("#toc-form button")
+                await page.wait_for_url("**/programme#theory-of-change")
+                rows = page.locator("#theory-of-change tr.toc-outcome")
+                assert await rows.count() == 1
+                assert "CAN Community Activity & Nutrition" in await rows.inner_text()
+                assert "Configured by admin.one" in await page.locator("#theory-of-change").inner_text()
+            finally:
+                await browser.close()
+    finally:
+        ROLE["role"] = "analyst"
