@@ -2,6 +2,7 @@
 
     .state/venv/bin/python services/reporter/benchmarks/reach_latency.py            # 1M / 5M, ~3-4 min
     .state/venv/bin/python services/reporter/benchmarks/reach_latency.py --individuals 100000 --engagements 500000
+    ... --sql-rounds 0 --while-rebuilding --switch-interval 5    # answers during rebuilds, at Python's default
 
 Creates a throw-away database on the local cluster (superuser over the unix
 socket, or LEAP_TEST_ADMIN_DSN), fills the read model set-based with
@@ -22,6 +23,7 @@ import logging
 import os
 import secrets
 import statistics
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -165,8 +167,32 @@ def options(description: str, *, rounds: int, sql_rounds: int, sql_help: str) ->
     return parser
 
 
+async def measure_while_rebuilding(index, pool: asyncpg.Pool, client: httpx.AsyncClient, rounds: int) -> None:
+    """The same requests while the index is rebuilt again and again (as during a load: answered from the last
+    index, labelled not up to date), at this process's GIL switch interval (``--switch-interval``)."""
+    async def rebuild_forever() -> None:
+        while True:
+            await index.refresh(pool)
+
+    rebuilding = asyncio.create_task(rebuild_forever())
+    try:
+        print(f"reach index, while it is rebuilt (switch interval {sys.getswitchinterval() * 1000:g} ms):")
+        await measure(client, rounds)
+    finally:
+        rebuilding.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await rebuilding
+
+
 async def main() -> None:
-    args = options(__doc__, rounds=20, sql_rounds=3, sql_help="rounds for the (slow) SQL path").parse_args()
+    parser = options(__doc__, rounds=20, sql_rounds=3, sql_help="rounds for the (slow) SQL path")
+    parser.add_argument("--while-rebuilding", action="store_true",
+                        help="also measure while the index is rebuilt in the background, as during a load")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="the GIL switch interval in ms (the reporter runs at 1; Python's default is 5)")
+    args = parser.parse_args()
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval / 1000)
     async with filled_app(args.admin_dsn, args.individuals, args.engagements) as (app, pool, client):
         index = app.state.reach_index
         if args.sql_rounds:
@@ -181,6 +207,8 @@ async def main() -> None:
                   f"({index.describe()})")
             print("reach index:")
             await measure(client, args.rounds)
+            if args.while_rebuilding:
+                await measure_while_rebuilding(index, pool, client, args.rounds)
             pages = []
             for params in ({}, {"service": "CAN"}, {"ward": "Stockwell", "period": "month"}, {"gender": "male"}):
                 started = time.perf_counter()
