@@ -58,9 +58,13 @@ class BuilderProcess:
         backoff = Backoff()
         try:
             while True:
-                code = await self._run_once(backoff)
+                try:
+                    ended = f"exit code {await self._run_once(backoff)}"
+                except Exception as exc:  # noqa: BLE001 (not started, or not understood: stopped, started again)
+                    ended = type(exc).__name__
+                    await self._stop()
                 delay = backoff.next_delay()
-                log.warning("read_model_builder.exited", code=code, restart_in_s=round(delay, 2))
+                log.warning("read_model_builder.ended", how=ended, restart_in_s=round(delay, 2))
                 await asyncio.sleep(delay)
         finally:
             await self._stop()
