@@ -90,6 +90,15 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("reporter", "GET", "/api/v1/theory-of-change"): PEOPLE_ONLY,
     ("reporter", "PUT", "/api/v1/theory-of-change"): each(401, 401, 401, 401, 403, 422),
     ("reporter", "POST", "/programme/theory-of-change"): everyone(403),  # admins signed in, with the form's token
+    # published returns (issue 17): analysts and admins publish (no body: 422) and read (no such return: 404);
+    # the page's form needs a dashboard session and its CSRF token
+    ("reporter", "POST", "/api/v1/publications"): each(401, 401, 401, 401, 422, 422),
+    ("reporter", "GET", "/api/v1/publications"): PEOPLE_ONLY,
+    **{("reporter", "GET", p): each(401, 401, 401, 401, 404, 404)
+       for p in ("/api/v1/publications/{publication_id}", "/api/v1/publications/{publication_id}/return.csv",
+                 "/api/v1/publications/{publication_id}/return.xlsx")},
+    ("reporter", "GET", "/publications"): each(303, 303, 303, 303, 200, 200),
+    ("reporter", "POST", "/publications"): everyone(403),
     ("reporter", "GET", "/signin"): everyone(303),
     ("reporter", "GET", "/signin/callback"): everyone(401),
     ("reporter", "POST", "/signin"): everyone(422),  # no token sent (the form is off with single sign-on: 404)
@@ -213,7 +222,7 @@ def upload_of_a(platform, callers) -> str:
 
 def test_each_caller_gets_the_expected_answer_from_every_route(platform, callers, upload_of_a):
     values = {"upload_id": upload_of_a, "upload": upload_of_a, "name": "reach-by-service",
-              "ref": "IND-9999999999"}
+              "ref": "IND-9999999999", "publication_id": str(uuid.UUID(int=0))}
     wrong = []
     for (service, method, path), expected in sorted(EXPECTED.items()):
         url = platform.url(service) + re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from leap_contracts import identity
@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # While a newer read model is being indexed, answers come from the last index if it held everything
     # at most this many seconds ago (each says as_of / up_to_date); older than that, SQL answers.
     reach_index_max_staleness: float = 300.0
+    # The code's version as deployed (a git commit or release tag), recorded in every published return's
+    # manifest beside the package version; REPORTER_CODE_VERSION or LEAP_CODE_VERSION (unset: package only).
+    code_version: str | None = Field(
+        None, validation_alias=AliasChoices("code_version", "REPORTER_CODE_VERSION", "LEAP_CODE_VERSION"))
 
     @field_validator("identity_public_key")
     @classmethod

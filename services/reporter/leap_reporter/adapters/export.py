@@ -21,7 +21,7 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def _visible(table: Table) -> tuple[list[str], list[list]]:
+def visible(table: Table) -> tuple[list[str], list[list]]:
     keep = [i for i, c in enumerate(table.columns) if c != "key"]
     header = [safe_cell(table.columns[i]) for i in keep]
     return header, [[safe_cell(row[i]) for i in keep] for row in table.rows]
@@ -37,7 +37,7 @@ def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM, so Excel reads the accents and symbols right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header, rows = _visible(table)
+    header, rows = visible(table)
     writer.writerow(header)
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode()
@@ -46,7 +46,7 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name[:31])
-    header, rows = _visible(table)
+    header, rows = visible(table)
     sheet.append(header)
     for row in rows:
         sheet.append(row)

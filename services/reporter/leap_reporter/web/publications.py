@@ -1,0 +1,79 @@
+"""The "Published returns" page: every published return with its manifest's essentials and download links,
+and (for analysts and admins signed in to the dashboard) a form to publish one."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from leap_reporter import auth
+from leap_reporter.access import disclosure_for
+from leap_reporter.adapters import publications
+from leap_reporter.api_publications import links
+from leap_reporter.domain.publication import InvalidReturn, NotUpToDate, return_request
+from leap_reporter.service.publish import Publisher, publish
+from leap_reporter.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _page(request: Request, *, problems: list[str] = (), form: dict | None = None,
+                status_code: int = 200) -> Response:
+    who = await auth.caller(request)
+    if who.role is None:
+        return RedirectResponse(f"/signin?{urlencode({'next': request.url.path})}", status_code=303)
+    found = await publications.listed(request.app.state.pool)
+    html = templates.get_template("publications.html").render(
+        request=request, role=who.role, page="publications", query="", freshness="", problems=list(problems),
+        returns=[{**row, "links": links(str(row["publication_id"]))} for row in found], form=form or {},
+        published=request.query_params.get("published", ""), can_publish=who.session is not None,
+        csrf_token=who.session.csrf_token if who.session else "")
+    return HTMLResponse(html, status_code=status_code)
+
+
+@router.get("/publications")
+async def publications_page(request: Request) -> Response:
+    return await _page(request)
+
+
+def _day(field: str, value: str, problems: list[str]) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(f"{field}: '{value[:20]}' is not a date; use YYYY-MM-DD")
+        return None
+
+
+@router.post("/publications")
+async def publish_from_page(request: Request, csrf_token: str = Form("", max_length=64),
+                            name: str = Form("", max_length=400), period_from: str = Form("", alias="from"),
+                            period_to: str = Form("", alias="to"), accept_as_of: str = Form("")) -> Response:
+    """Publish from the page's form (a signed-in analyst or admin, with the form's CSRF token)."""
+    who = await auth.caller(request)
+    if who.session is None or who.role not in auth.PEOPLE_ROLES:
+        raise HTTPException(status_code=403, detail="only an analyst or admin signed in to the dashboard can "
+                                                    "publish here (scripts: POST /api/v1/publications)")
+    if not hmac.compare_digest(csrf_token, who.session.csrf_token):
+        raise HTTPException(status_code=403, detail="the form has expired: reload the page and try again")
+    form = {"name": name, "from": period_from, "to": period_to, "accept_as_of": bool(accept_as_of)}
+    problems: list[str] = []
+    start, end = _day("from", period_from, problems), _day("to", period_to, problems)
+    if problems:
+        return await _page(request, problems=problems, form=form, status_code=422)
+    settings = request.app.state.settings
+    try:
+        manifest = await publish(request.app.state.pool, request.app.state.reach_index,
+                                 return_request(name, start, end, None, bool(accept_as_of)),
+                                 disclosure_for(settings, who.role, None),  # type: ignore[arg-type]
+                                 Publisher(who.session.username, who.role), settings.code_version)
+    except InvalidReturn as exc:
+        return await _page(request, problems=[f"{p.field}: {p.message}" for p in exc.problems], form=form,
+                           status_code=422)
+    except NotUpToDate as exc:
+        return await _page(request, problems=[f"Not published: {exc}"], form=form, status_code=409)
+    return RedirectResponse(f"/publications?{urlencode({'published': manifest['publication_id']})}",
+                            status_code=303)
