@@ -35,6 +35,9 @@ class LagWatch:
     checked_at: datetime | None = None
     caught_up_at: datetime | None = None
     """The start of the last check that found nothing behind: every event published before it is applied."""
+    applied: dict[str, int] | None = None
+    """At the last check: per partition (``topic[partition]``), the offset up to which every event is applied
+    (the group's committed offset). A published return records it: which events its figures include."""
 
     @classmethod
     def of(cls, bootstrap: str, group_id: str, topics: list[Topic], prefix: str) -> LagWatch:
@@ -73,9 +76,10 @@ class LagWatch:
         partitions = list(self.partitions)
         end = await ends.end_offsets(partitions)
         committed = await admin.list_consumer_group_offsets(self.group_id, partitions=partitions)
-        behind = sum(max(0, end[tp] - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0))
-                     for tp in partitions)
+        applied = {tp: committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0 for tp in partitions}
+        behind = sum(max(0, end[tp] - applied[tp]) for tp in partitions)
         self.behind, self.checked_at = behind, started
+        self.applied = {f"{tp.topic}[{tp.partition}]": offset for tp, offset in applied.items()}
         if behind == 0:
             self.caught_up_at = started
 

@@ -68,3 +68,9 @@ async def uploads_counted_at(conn: asyncpg.Connection | asyncpg.Pool, version: i
             WHERE counted_at IS NOT NULL AND closed IS NULL AND counted_version <= $1
             ORDER BY counted_version, upload_id""", version)
     return [dict(r) for r in rows]
+
+
+async def events_applied(conn: asyncpg.Connection | asyncpg.Pool) -> dict[str, int]:
+    """Per topic, how many events the read model has applied (one inbox row each)."""
+    return {r["topic"]: r["n"] for r in await conn.fetch(
+        "SELECT topic, count(*)::int AS n FROM inbox GROUP BY topic ORDER BY topic")}

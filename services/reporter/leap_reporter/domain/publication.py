@@ -113,6 +113,9 @@ class Watermark:
     waiting_uploads: int
     waiting_events: int | None
     uploads: tuple[dict, ...]  # upload_id, provider_id, service_code, records, counted_version
+    events_applied: dict[str, int]  # per topic, the events the read model had applied (its inbox)
+    offsets: dict[str, int] | None = None  # per partition, the group's committed offset at the last lag check
+    offsets_checked_at: datetime | None = None  # that check (None: no broker watched, as in tests)
 
 
 def manifest(*, publication_id: uuid.UUID, request: ReturnRequest, published_at: datetime, published_by: str,
@@ -135,6 +138,10 @@ def manifest(*, publication_id: uuid.UUID, request: ReturnRequest, published_at:
             "not_yet_counted": {"uploads": watermark.waiting_uploads, "events": watermark.waiting_events},
             "as_of_label": label,
             "uploads_counted": list(watermark.uploads),
+            "events_applied": watermark.events_applied,
+            "event_offsets": {"applied": watermark.offsets,
+                              "checked_at": watermark.offsets_checked_at.isoformat()
+                              if watermark.offsets_checked_at else None},
         },
         "code": code,
         "suppression": {"enabled": disclosure.enabled, "threshold": disclosure.threshold,

@@ -48,9 +48,12 @@ async def publish(pool: asyncpg.Pool, index: ReachIndex, request: ReturnRequest,
     if view.index is None and await read_model_state.version(pool) != version and not request.accept_as_of:
         raise NotUpToDate("new data arrived while the return was being made, so its figures may mix two moments: "
                           "publish again")
+    lag = index.lag
     watermark = Watermark(version, await consumer_state.group_id(pool), "sql" if view.index is None else "index",
                           view.as_of, view.up_to_date, view.waiting.uploads, view.waiting.events,
-                          tuple(await publications.uploads_counted_at(pool, version)))
+                          tuple(await publications.uploads_counted_at(pool, version)),
+                          await publications.events_applied(pool), lag.applied if lag else None,
+                          lag.checked_at if lag else None)
     publication_id, published_at = uuid.uuid4(), datetime.now(UTC)
     titled = [(part, table.title) for part, table in zip(parts, tables, strict=True)]
 

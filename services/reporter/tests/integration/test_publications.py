@@ -75,6 +75,8 @@ async def test_publish_list_and_read_the_manifest(make_client, builder, events, 
     assert mark["consumer_group"] == "leap-reporter" and mark["up_to_date"] is True
     assert mark["not_yet_counted"] == {"uploads": 0, "events": 0} and mark["as_of_label"] is None
     assert len(mark["uploads_counted"]) == 2
+    assert mark["events_applied"] == {"matching.records-matched.v1": 2}
+    assert mark["event_offsets"] == {"applied": None, "checked_at": None}  # no broker watched in this test
     assert {u["service_code"] for u in mark["uploads_counted"]} == {"CAN", "MIR"}
     assert manifest["code"] == {"package": "leap-reporter", "version": "0.1.0", "commit": "abc1234"}
     assert manifest["suppression"] == {"enabled": True, "threshold": 7, "rounding_base": 5}
