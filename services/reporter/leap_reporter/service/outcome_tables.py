@@ -18,7 +18,8 @@ MEASURE_CODES = tuple(MEASURES)
 _STRAND_OF = {s.code: s.strand for s in SERVICES.values()}
 _NOTE = ("Outcome records link to the people the programme reached and never count as reach. Group 0 (not engaged) "
          "is the comparison group: records of children with no attended contact. Rates, 95% Wilson intervals and "
-         "differences are computed from the published counts.")
+         "differences are computed from the published counts. The reach slicers do not apply: the slices are the "
+         "rows.")
 
 
 _LAST: dict[int, object] = {}
