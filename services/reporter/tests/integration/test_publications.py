@@ -193,6 +193,14 @@ async def test_only_analysts_and_admins_publish_and_read(make_client):
     assert (await nobody.post("/api/v1/publications", json=Q4)).status_code == 401
     assert (await nobody.get("/api/v1/publications")).status_code == 401
     assert (await (await make_client("a-provider-token")).get("/api/v1/publications")).status_code == 401
+    assert (await nobody.post("/api/v1/publications")).status_code == 401  # who first, then the body
+    analyst = await make_client()
+    assert (await analyst.post("/api/v1/publications")).status_code == 422
+    nothing = f"/api/v1/publications/{uuid.UUID(int=0)}"
+    assert [(await analyst.get(nothing + tail)).status_code for tail in ("", "/return.csv", "/return.xlsx")] == \
+        [404, 404, 404]
+    assert (await analyst.get("/publications")).status_code == 200
+    assert (await analyst.post("/publications")).status_code == 403  # the page's form: a session and its token
     open_demo = await make_client(None, admin_token=None, analyst_token=None)  # no tokens: the local demo
     refused = await open_demo.post("/api/v1/publications", json=Q4)
     assert refused.status_code == 403 and "analyst or an admin" in refused.json()["detail"]
