@@ -59,8 +59,7 @@ def mode() -> str:
     chosen = os.environ.get(MODE_ENV, "").strip().lower()
     if chosen and chosen not in MODES:
         raise ValueError(f"{MODE_ENV}={chosen!r}: use one of {', '.join(MODES)} (or leave it unset)")
-    # Until the container path is the default everywhere: unset means the local servers.
-    return chosen or "local"
+    return chosen or ("containers" if engine_answers() else "local")
 
 
 def with_database(dsn: str, database: str) -> str:

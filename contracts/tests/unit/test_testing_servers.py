@@ -19,9 +19,11 @@ def test_an_unknown_choice_is_refused_saying_what_is_allowed(monkeypatch):
         testing_servers.mode()
 
 
-def test_unset_means_the_local_servers_for_now(monkeypatch):
+def test_unset_means_containers_only_when_the_engine_answers(monkeypatch):
     monkeypatch.delenv("LEAP_TEST_SERVERS", raising=False)
     monkeypatch.setattr(testing_servers, "engine_answers", lambda: True)
+    assert testing_servers.mode() == "containers"
+    monkeypatch.setattr(testing_servers, "engine_answers", lambda: False)
     assert testing_servers.mode() == "local"
 
 
