@@ -76,6 +76,12 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("pseudonymiser", "GET", "/key-check"): ALL_200,
     # --- matcher: person-level explanations, analysts and admins only (the reference asked for does not exist)
     ("matcher", "GET", "/api/v1/individuals/{ref}/explanation"): each(401, 401, 401, 401, 404, 404),
+    # ... and tolerant linkage (issue 18): the review queue, quality, an individual's fuzzy links; answers need a
+    # body (so 422 here) and are the admins' (an analyst's answer is refused inside, audited)
+    ("matcher", "GET", "/api/v1/tolerant/review"): PEOPLE_ONLY,
+    ("matcher", "POST", "/api/v1/tolerant/review/{review_id}"): each(401, 401, 401, 401, 422, 422),
+    ("matcher", "GET", "/api/v1/tolerant/quality"): PEOPLE_ONLY,
+    ("matcher", "GET", "/api/v1/individuals/{ref}/tolerant-links"): each(401, 401, 401, 401, 404, 404),
     ("matcher", "GET", "/signin"): everyone(303),
     ("matcher", "GET", "/signin/callback"): everyone(401),
     ("matcher", "GET", "/signout"): ALL_200,
@@ -222,7 +228,7 @@ def upload_of_a(platform, callers) -> str:
 
 def test_each_caller_gets_the_expected_answer_from_every_route(platform, callers, upload_of_a):
     values = {"upload_id": upload_of_a, "upload": upload_of_a, "name": "reach-by-service",
-              "ref": "IND-9999999999", "publication_id": str(uuid.UUID(int=0))}
+              "ref": "IND-9999999999", "publication_id": str(uuid.UUID(int=0)), "review_id": "1"}
     wrong = []
     for (service, method, path), expected in sorted(EXPECTED.items()):
         url = platform.url(service) + re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from leap_matcher import explain_api
@@ -52,9 +52,9 @@ async def review_queue(request: Request) -> list[dict]:
 
 
 @router.post("/api/v1/tolerant/review/{review_id}", responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-async def answer(request: Request, review_id: int, body: Answer,
+async def answer(request: Request, review_id: int, body: Answer, who=Depends(_admitted),
                  x_csrf_token: str | None = Header(default=None)) -> dict:
-    who = await _admitted(request)
+    """Who is asking is settled first (a dependency): a caller who may not answer gets 401, not the body's 422."""
     if who.session is not None and not hmac.compare_digest((x_csrf_token or "").encode(),
                                                             who.session.csrf_token.encode()):
         raise HTTPException(403, "send the session's CSRF token in X-CSRF-Token")
