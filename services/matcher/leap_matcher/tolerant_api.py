@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
 from leap_matcher import explain_api
@@ -33,7 +34,10 @@ _STATUS = {"accepted": 200, "rejected": 200, "not_found": 404, "not_allowed": 40
 
 class Answer(BaseModel):
     accept: bool
-    reason: str = Field(max_length=500)
+    reason: str = Field(max_length=500, pattern=r"^[^\x00]*$", description="Why (plain text; no NUL).")
+
+
+ReviewId = Annotated[int, Path(ge=1, le=2 ** 63 - 1, description="The review item's id.")]
 
 
 async def _admitted(request: Request):
@@ -52,7 +56,7 @@ async def review_queue(request: Request) -> list[dict]:
 
 
 @router.post("/api/v1/tolerant/review/{review_id}", responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-async def answer(request: Request, review_id: int, body: Answer, who=Depends(_admitted),
+async def answer(request: Request, review_id: ReviewId, body: Answer, who=Depends(_admitted),
                  x_csrf_token: str | None = Header(default=None)) -> dict:
     """Who is asking is settled first (a dependency): a caller who may not answer gets 401, not the body's 422."""
     if who.session is not None and not hmac.compare_digest((x_csrf_token or "").encode(),

@@ -47,6 +47,10 @@ class ReturnRequest:
     accept_as_of: bool = False
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""A period's dates must lie within these years (quarters are counted up to the period's end)."""
+
+
 def return_request(name: str, period_from: date, period_to: date, slicers: list[str] | None = None,
                    accept_as_of: bool = False) -> ReturnRequest:
     """Check what the analyst asked for; raises :class:`InvalidReturn` naming every problem."""
@@ -56,6 +60,11 @@ def return_request(name: str, period_from: date, period_to: date, slicers: list[
         problems.append(Problem("name", "give the return a name, e.g. 'Q4 2025/26 funder return'"))
     elif len(name) > 200:
         problems.append(Problem("name", f"{len(name)} characters: at most 200"))
+    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problems.append(Problem("name", "a control character (such as NUL): type the name as plain text"))
+    for field, day in (("from", period_from), ("to", period_to)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            problems.append(Problem(field, f"{day} is outside {FIRST_YEAR}-{LAST_YEAR}: give the period's real dates"))
     if period_from > period_to:
         problems.append(Problem("from", f"'from' ({period_from}) is after 'to' ({period_to}); the period is "
                                         "inclusive"))
