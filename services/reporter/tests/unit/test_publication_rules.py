@@ -29,6 +29,11 @@ def test_every_problem_of_a_request_is_named():
     assert [p.field for p in caught.value.problems] == ["name", "from", "slicers"]
     with pytest.raises(InvalidReturn, match="at most 200"):
         return_request("x" * 201, date(2026, 1, 1), date(2026, 1, 2))
+    with pytest.raises(InvalidReturn, match="control character"):  # PostgreSQL and XLSX refuse them
+        return_request("Q4\x00 return", date(2026, 1, 1), date(2026, 1, 2))
+    with pytest.raises(InvalidReturn) as caught:  # quarters are counted to the end: no year 10000
+        return_request("Q4", date(1, 1, 1), date(9999, 12, 31))
+    assert [p.field for p in caught.value.problems] == ["from", "to"]
 
 
 def test_not_up_to_date_is_refused_unless_an_as_of_label_is_accepted():
