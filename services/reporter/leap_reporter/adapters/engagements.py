@@ -14,6 +14,14 @@ _COLUMNS = ("row_number", "individual_ref", "engagement_date", "beneficiary_type
 _CLEAR = "DELETE FROM engagement WHERE upload_id = $1 AND row_number = ANY($2::int[])"
 
 
+# A split applied before this chunk (beneficiaries.events.v2 is read apart from this topic) moved some of its
+# records: they take the split's reference, newer than the chunk's (split_record, migration 012).
+_SPLIT_ALREADY = """
+UPDATE engagement e SET individual_ref = s.individual_ref FROM split_record s
+ WHERE s.upload_id = $1 AND s.row_number = ANY($2::int[]) AND e.upload_id = $1 AND e.row_number = s.row_number
+"""
+
+
 # A ward is inserted once and renamed only when its name changes: an upsert would lock every ward the chunk
 # names until commit (ON CONFLICT DO UPDATE locks the row even when its WHERE is false), and the
 # reporter's consumers, whose chunks name the same wards, would take turns. Codes in order: no deadlock.
@@ -39,5 +47,6 @@ async def upsert_chunk(conn: asyncpg.Connection, event: RecordsMatchedV1) -> int
     head = (event.upload_id, event.provider_id, event.service_code)
     await conn.copy_records_to_table("engagement", columns=("upload_id", "provider_id", "service_code", *_COLUMNS),
                                      records=[head + row for row in zip(*columns)])
+    await conn.execute(_SPLIT_ALREADY, event.upload_id, columns[0])
     await conn.execute(_WARDS, columns[_COLUMNS.index("ward_code")], columns[_COLUMNS.index("ward_name")])
     return len(records)

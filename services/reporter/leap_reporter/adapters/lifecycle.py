@@ -47,6 +47,7 @@ async def withdraw(conn: asyncpg.Connection, event: RecordsWithdrawnV1) -> int:
     """The upload's engagements and match outcomes leave the read model; returns engagements removed."""
     status = await conn.execute("DELETE FROM engagement WHERE upload_id = $1", event.upload_id)
     await conn.execute("DELETE FROM match_outcome WHERE upload_id = $1", event.upload_id)
+    await conn.execute("DELETE FROM split_record WHERE upload_id = $1", event.upload_id)
     return int(status.split()[-1])
 
 
@@ -62,6 +63,12 @@ async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
         """UPDATE engagement e SET individual_ref = p.ref
              FROM unnest($1::text[], $2::uuid[], $3::int[]) AS p(ref, upload_id, row_number)
             WHERE e.upload_id = p.upload_id AND e.row_number = p.row_number""", refs, uploads, rows)
+    # Kept for a chunk applied after this split (the topics are read independently): see split_record.
+    await conn.execute(
+        """INSERT INTO split_record (upload_id, row_number, individual_ref)
+           SELECT upload_id, row_number, ref FROM unnest($1::text[], $2::uuid[], $3::int[]) AS p(ref, upload_id, row_number)
+           ON CONFLICT (upload_id, row_number) DO UPDATE SET individual_ref = excluded.individual_ref""",
+        refs, uploads, rows)
     # A part's new reference is its own individual again, even if it was once merged away.
     await conn.execute("DELETE FROM individual_alias WHERE ref = ANY($1::text[])",
                        [p.individual_ref for p in event.parts])

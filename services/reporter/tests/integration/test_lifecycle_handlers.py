@@ -35,6 +35,22 @@ async def test_a_split_moves_the_listed_records_to_the_new_reference(builder, db
     assert [(r["row_number"], r["individual_ref"]) for r in rows] == [(2, "a"), (3, "a2")]
 
 
+async def test_a_split_applied_before_the_chunk_holding_its_records_still_moves_them(builder, db, events):
+    """beneficiaries.events.v2 and matching.records-matched are read apart: the split may come first. The chunk,
+    matched before the split, carries the older reference; its moved record takes the split's."""
+    upload = uuid.uuid4()
+    await builder.on_beneficiary_event(sealed(IndividualSplitV1(
+        individual_ref="a", reason="upload_withdrawn", upload_id=uuid.uuid4(),
+        parts=[SplitPart(individual_ref="a2", records=[RecordRef(upload_id=upload, row_number=3)])])))
+    await builder.on_records_matched(events.matched("CAN", [events.record(2, "a", date(2024, 1, 1)),
+                                                            events.record(3, "a", date(2024, 2, 1))], upload_id=upload))
+    rows = await db.fetch("SELECT row_number, individual_ref FROM engagement ORDER BY row_number")
+    assert [(r["row_number"], r["individual_ref"]) for r in rows] == [(2, "a"), (3, "a2")]
+    withdrawn = sealed(RecordsWithdrawnV1(upload_id=upload, provider_id="prov-1", service_code="CAN", records=2))
+    await builder.on_records_matched(withdrawn)
+    assert await db.fetchval("SELECT count(*) FROM split_record WHERE upload_id = $1", upload) == 0
+
+
 async def test_relationships_and_quarantined_identifiers_are_recorded(builder, db):
     upload = uuid.uuid4()
     await builder.on_beneficiary_event(sealed(RelationshipLinkedV1(child_ref="k", carer_ref="c", via=["email"])))
