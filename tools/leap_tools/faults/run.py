@@ -85,6 +85,9 @@ def _drive(platform: Platform, services: Services, workload: Workload, rng: rand
         poster.post(upload, deadline_s=deadline_s)
     nemesis.check_exited()
     states = poster.wait_final(workload.uploads, reportable=True, deadline_s=deadline_s)
+    # An original is final ("completed") before its correction is: read it again until the correction shows.
+    replaced = [u for u in workload.uploads if u.label in {c.replaces for c in workload.corrections}]
+    states.update(poster.wait_final(replaced, replaced_only=True, deadline_s=deadline_s))
     _wait_up_to_date(platform, deadline_s)
     converged = time.monotonic() - quiet
     nemesis.check_exited()

@@ -143,14 +143,16 @@ class Poster:
                 return None
         return None
 
-    def wait_final(self, uploads: list[Upload], *, reportable: bool = False, deadline_s: float = 900.0) -> dict:
-        """label -> final state (and, with ``reportable``, every accepted one in the published figures)."""
+    def wait_final(self, uploads: list[Upload], *, reportable: bool = False, replaced_only: bool = False,
+                   deadline_s: float = 900.0) -> dict:
+        """label -> final state (and, with ``reportable``, every accepted one in the published figures; with
+        ``replaced_only``, the state "replaced", which an upload a correction replaces or withdraws ends in)."""
         deadline, done = time.monotonic() + deadline_s, {}
         pending = {u.label: u for u in uploads}
         while pending:
             for label, upload in list(pending.items()):
                 state = self.status(label, upload)
-                if state and state["status"] in FINAL and (
+                if state and state["status"] in ({"replaced"} if replaced_only else FINAL) and (
                         not reportable or state["status"] != "completed" or state.get("reportable_at")):
                     done[label] = state
                     del pending[label]
