@@ -19,8 +19,11 @@ VOLATILE = ("as_of", "up_to_date", "not_yet_counted", "elapsed_ms", "source")
 
 def reach_now(client, get) -> dict:
     reach = {k: v for k, v in client.reach(suppression="off", consistency="current").items() if k not in VOLATILE}
-    tables = {name: get(name)["rows"] for name in ("reach-by-strand", "reach-by-ward", "reach-by-service",
-                                                   "services-per-individual", "overlap", "families")}
+    # consistency=current: every table from the whole read model, never from an index built before it was
+    # complete (by default a busy reporter answers from its last index, labelled not up to date).
+    tables = {name: get(name, consistency="current")["rows"]
+              for name in ("reach-by-strand", "reach-by-ward", "reach-by-service", "services-per-individual",
+                           "overlap", "families")}
     return {"reach": reach, **tables}
 
 
