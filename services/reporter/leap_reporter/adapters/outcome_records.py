@@ -6,24 +6,12 @@ import uuid
 
 import asyncpg
 
+from leap_reporter.adapters import progress
+
 _EXCLUDING = ("outcome_bridges_individuals", "outcome_unlinkable")
 _COLUMNS = ["upload_id", "row_number", "individual_ref", "subject_ref", "source_code", "provider_id", "measure",
             "measured_on", "result", "positive", "birth_month", "gender", "ward_code", "ward_name", "excluded",
             "findings"]
-
-# As progress._RECOUNT, for an outcome upload: counted once every announced chunk is applied.
-_RECOUNT = """
-UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
-       counted_at = CASE WHEN m.complete THEN coalesce(p.counted_at, now()) ELSE p.counted_at END,
-       counted_version = CASE WHEN m.complete
-                              THEN coalesce(p.counted_version, $2)
-                              ELSE p.counted_version END
-  FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records,
-               count(*) >= (SELECT chunk_count FROM upload_progress WHERE upload_id = $1
-                             AND closed IS NULL) AS complete
-          FROM outcome_chunk WHERE upload_id = $1) m
- WHERE p.upload_id = $1
-"""
 
 
 async def store_chunk(conn: asyncpg.Connection, event) -> int:
@@ -57,7 +45,7 @@ async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider
 
 async def recount(conn: asyncpg.Connection, upload_id: uuid.UUID, version: int) -> None:
     """``version``: the read-model version the caller's transaction commits (``read_model_state.bump``)."""
-    await conn.execute(_RECOUNT, upload_id, version)
+    await progress.recount(conn, upload_id, version, chunks="outcome_chunk")
 
 
 async def withdraw(conn: asyncpg.Connection, upload_id: uuid.UUID) -> int:

@@ -14,8 +14,9 @@ from datetime import datetime
 
 import asyncpg
 
-# The chunks applied so far (a re-matched chunk replaces its match_outcome row, so none counts twice), and
-# counted once validated with every announced chunk applied (a chunk_count of 0: nothing to wait for).
+# The chunks applied so far (a re-applied chunk replaces its row in the chunks table, so none counts twice), and
+# counted once validated with every announced chunk applied (a chunk_count of 0: nothing to wait for). The chunks
+# table: match_outcome for service files, outcome_chunk for outcome extracts.
 _RECOUNT = """
 UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
        counted_at = CASE WHEN m.complete THEN coalesce(p.counted_at, now()) ELSE p.counted_at END,
@@ -25,9 +26,19 @@ UPDATE upload_progress p SET chunks_applied = m.chunks, records = m.records,
   FROM (SELECT count(*)::int AS chunks, coalesce(sum(records), 0)::int AS records,
                count(*) >= (SELECT chunk_count FROM upload_progress WHERE upload_id = $1
                              AND closed IS NULL) AS complete
-          FROM match_outcome WHERE upload_id = $1) m
+          FROM {chunks} WHERE upload_id = $1) m
  WHERE p.upload_id = $1
 """
+_CHUNK_TABLES = ("match_outcome", "outcome_chunk")
+
+
+async def recount(conn: asyncpg.Connection, upload_id: uuid.UUID, version: int, *,
+                  chunks: str = "match_outcome") -> None:
+    """Count the upload's applied chunks; ``version``: the read-model version the caller's transaction commits
+    (``read_model_state.bump``), stamped when this completes the upload."""
+    if chunks not in _CHUNK_TABLES:
+        raise ValueError(f"not a chunks table: {chunks}")
+    await conn.execute(_RECOUNT.format(chunks=chunks), upload_id, version)
 
 
 async def received(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str,
@@ -47,7 +58,7 @@ async def validated(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id:
            ON CONFLICT (upload_id) DO UPDATE SET chunk_count = excluded.chunk_count,
                closed = coalesce(upload_progress.closed, excluded.closed)""",
         upload_id, provider_id, service_code, chunk_count, "rejected" if rejected else None)
-    await conn.execute(_RECOUNT, upload_id, version)
+    await recount(conn, upload_id, version)
 
 
 async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, service_code: str, *,
@@ -55,7 +66,7 @@ async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider
     await conn.execute(
         """INSERT INTO upload_progress (upload_id, provider_id, service_code) VALUES ($1, $2, $3)
            ON CONFLICT (upload_id) DO NOTHING""", upload_id, provider_id, service_code)
-    await conn.execute(_RECOUNT, upload_id, version)
+    await recount(conn, upload_id, version)
 
 
 async def close(conn: asyncpg.Connection, upload_id: uuid.UUID, state: str) -> None:
