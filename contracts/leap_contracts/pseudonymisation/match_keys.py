@@ -74,7 +74,8 @@ def dob_unordered(dob: date) -> str:
     return f"{dob.year:04d}-{low:02d}-{high:02d}"
 
 
-def _canonical(normalise, raw: str | None) -> str | None:
+def canonical(normalise, raw: str | None) -> str | None:
+    """``raw`` normalised, or None when it is empty or does not normalise (a finding, not a value)."""
     if not raw:
         return None
     try:
@@ -111,8 +112,8 @@ class MatchKeyMaker:
         letters = name_letters(first_name) if first_name else ""
         code = soundex(letters)
         prefix = letters[:3] or None
-        email = _canonical(normalise_email, carer_email)
-        mobile = _canonical(normalise_mobile, carer_mobile)
+        email = canonical(normalise_email, carer_email)
+        mobile = canonical(normalise_mobile, carer_mobile)
         iso = dob.isoformat() if dob else None
         token = self._token
         return {

@@ -12,9 +12,8 @@ from pathlib import Path
 from leap_contracts.dataset.columns import HeaderProblem, read_header
 from leap_contracts.dataset.rules import RowValidator
 from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
-from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker, name_letters
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker, canonical, name_letters
 from leap_contracts.pseudonymisation.normalise import (
-    NormalisationFinding,
     normalise_email,
     normalise_mobile,
     normalise_nhs_number,
@@ -43,15 +42,6 @@ class ServiceRecord:
     ward: str | None = None
     clear: dict[str, str | None] = field(default_factory=dict)
     """Clear normalised values, for Splink's upper bound only (synthetic data)."""
-
-
-def _canonical(normalise, raw: str | None) -> str | None:
-    if not raw:
-        return None
-    try:
-        return normalise(raw)
-    except NormalisationFinding:
-        return None
 
 
 class _Reader:
@@ -87,7 +77,7 @@ class _Reader:
                 record.match_keys[name] = token
         if rec.gender in ("female", "male", "other"):
             record.gender = record.gender or rec.gender
-        postcode = _canonical(normalise_postcode, rec.postcode)
+        postcode = canonical(normalise_postcode, rec.postcode)
         if postcode and postcode in self.wards:
             record.ward = record.ward or self.wards[postcode]
         self._clear(record, rec)
@@ -99,11 +89,11 @@ class _Reader:
             "first_name": name_letters(rec.first_name) if rec.first_name else None,
             "dob": rec.date_of_birth.isoformat() if rec.date_of_birth else None,
             "gender": record.gender, "ward": record.ward,
-            "nhs": _canonical(normalise_nhs_number, rec.nhs_number),
-            "email": _canonical(normalise_email, rec.email) if rec.beneficiary_type == "adult" else None,
-            "mobile": _canonical(normalise_mobile, rec.mobile) if rec.beneficiary_type == "adult" else None,
-            "carer_email": _canonical(normalise_email, rec.primary_carer_email),
-            "carer_mobile": _canonical(normalise_mobile, rec.primary_carer_mobile),
+            "nhs": canonical(normalise_nhs_number, rec.nhs_number),
+            "email": canonical(normalise_email, rec.email) if rec.beneficiary_type == "adult" else None,
+            "mobile": canonical(normalise_mobile, rec.mobile) if rec.beneficiary_type == "adult" else None,
+            "carer_email": canonical(normalise_email, rec.primary_carer_email),
+            "carer_mobile": canonical(normalise_mobile, rec.primary_carer_mobile),
         }
         for name, value in values.items():
             if value and not clear.get(name):
