@@ -91,6 +91,17 @@ OUTCOMES_LINKED = Topic(
     description="Each outcome record of a chunk with the individual it links to, if any. Outcome records never "
     "create, merge or engage an individual (docs/outcomes-dataset.md); pseudonymous references only.",
 )
+TOLERANT_RELINKED = Topic(
+    "matching.tolerant-records-relinked.v1", 3, "upload_id",
+    description="Records whose tolerant individual (typo-tolerant linkage, docs/tolerant-linkage.md) changed, each "
+    "with its pseudonymous tolerant reference and a version from one sequence: a consumer keeps the newest "
+    "version per record, so the order of delivery does not matter. No tokens.",
+)
+LINKAGE_QUALITY = Topic(
+    "matching.linkage-quality-measured.v1", 1, "matcher",
+    description="The matcher's linkage-quality figures (aggregate counts only, never a person or a reference), "
+    "measured again whenever tolerant linkage changed.",
+)
 
 ALL: tuple[Topic, ...] = (
     FILE_RECEIVED,
@@ -108,6 +119,8 @@ ALL: tuple[Topic, ...] = (
     BENEFICIARIES_V2,
     UPLOAD_REPORTABLE,
     OUTCOMES_LINKED,
+    TOLERANT_RELINKED,
+    LINKAGE_QUALITY,
 )
 
 CHUNK_SIZE = 1000

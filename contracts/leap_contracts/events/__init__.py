@@ -8,6 +8,7 @@ their docstring and carry clear personal data; every other model carries none.
 
 from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part  # noqa: F401 (re-exported)
 from leap_contracts.events.beneficiaries import *  # noqa: F403
+from leap_contracts.events.linkage import *  # noqa: F403
 from leap_contracts.events.outcomes import *  # noqa: F403
 from leap_contracts.events.records import *  # noqa: F403
 from leap_contracts.events.reporting import *  # noqa: F403
