@@ -53,8 +53,8 @@ class LinkageQualityMeasuredV1(Event):
     TOPIC: ClassVar[topics.Topic] = topics.LINKAGE_QUALITY
 
     measured_at: datetime
-    version: int = Field(ge=0, description="The last tolerant assignment version the figures include: keep the "
-                                           "highest.")
+    version: int = Field(ge=0, description="Grows with every change of tolerant linkage the figures include: "
+                                           "keep the highest.")
     exact_individuals: int = Field(ge=0, description="Exact individuals with an attended record.")
     tolerant_individuals: int = Field(ge=0, description="Tolerant individuals with an attended record.")
     pending_reviews: int = Field(ge=0, description="Grey-band pairs waiting for a reviewer.")

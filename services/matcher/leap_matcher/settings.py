@@ -33,11 +33,15 @@ class Settings(BaseSettings):
     """... or on records of more providers than this."""
     tolerant_linking: bool = False
     """Also link records tolerantly (issue 18, leap_matcher.service.tolerant_linking): its own consumer group
-    beside the exact path, fuzzy links, the review queue. Off until the reporter shows its count."""
+    beside the exact path, fuzzy links, the review queue; its results go to the reporter (tolerant references,
+linkage-quality figures). Set REPORTER_TOLERANT_LINKING to the same value."""
     tolerant_link_at: float = 2.0
     """Score (bits) from which a fuzzy link is made (make linkage-quality measures the choice)."""
     tolerant_review_from: float = -2.0
     """Scores from here up to tolerant_link_at go to the review queue."""
+    tolerant_quality_interval: float = Field(10.0, gt=0)
+    """Seconds between looks at whether tolerant linkage changed; when it did, the linkage-quality figures are
+    measured again and published (LinkageQualityMeasuredV1)."""
 
     # Who may read an individual's explanation (leap_matcher.access): nobody unless one of these is set.
     analyst_token: SecretStr | None = None

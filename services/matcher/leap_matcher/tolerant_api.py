@@ -25,7 +25,7 @@ from leap_matcher.adapters.individuals import individual_id
 from leap_matcher.domain.tolerant import TolerantSettings
 from leap_matcher.domain.tolerant.quality import Suppression, reach_comparison
 from leap_matcher.domain.tolerant.review import ReviewPolicy
-from leap_matcher.service.tolerant_linking import answer_review
+from leap_matcher.service.tolerant_linking import Publish, answer_review
 
 router = APIRouter(tags=["tolerant linkage"])
 _STATUS = {"accepted": 200, "rejected": 200, "not_found": 404, "not_allowed": 403, "already_decided": 409,
@@ -66,7 +66,8 @@ async def answer(request: Request, review_id: ReviewId, body: Answer, who=Depend
     outcome = await answer_review(
         request.app.state.pool_of(), review_id, actor=who.actor, role=who.role, accept=body.accept,
         reason=body.reason, policy=ReviewPolicy(),
-        settings=TolerantSettings(link_at=settings.tolerant_link_at, review_from=settings.tolerant_review_from))
+        settings=TolerantSettings(link_at=settings.tolerant_link_at, review_from=settings.tolerant_review_from),
+        publish=Publish(settings.topic_prefix, f"review-{review_id}"))
     if _STATUS[outcome] != 200:
         raise HTTPException(_STATUS[outcome], outcome)
     return {"id": review_id, "state": outcome}

@@ -38,6 +38,18 @@ async def rates(conn: asyncpg.Connection, by: str) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+async def by_upload(conn: asyncpg.Connection) -> list[dict]:
+    """Per upload (with its provider): records, records joined to others only through a fuzzy link, records
+    whose exact individual tolerant linkage splits; counts of records, so they add up over a provider's uploads."""
+    rows = await conn.fetch(_RECORDS + """
+        SELECT r.upload_id, min(r.provider_id) AS provider_id, count(*) AS records,
+               count(*) FILTER (WHERE c.exact_n > 1) AS fuzzy_linked,
+               count(*) FILTER (WHERE e.tolerant_n > 1) AS split
+        FROM r JOIN clusters c USING (cluster) LEFT JOIN exacts e USING (individual_id)
+        GROUP BY 1 ORDER BY 1""")
+    return [dict(row) for row in rows]
+
+
 async def findings(conn: asyncpg.Connection) -> dict[str, int]:
     two_nhs = await conn.fetchval("""
         SELECT count(*) FROM (

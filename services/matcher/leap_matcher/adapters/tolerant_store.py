@@ -84,12 +84,14 @@ async def decisions(conn: asyncpg.Connection, record_ids: Iterable[str]) -> dict
     return {(r["a"], r["b"]): r["state"] == "accepted" for r in rows}
 
 
-async def save_partition(conn: asyncpg.Connection, region_ids: Sequence[str], result: Partition) -> None:
-    """Replace the region's clusters, fuzzy links and pending review items (answered items stay)."""
+async def save_partition(conn: asyncpg.Connection, region_ids: Sequence[str],
+                         result: Partition) -> list[tuple[str, str]]:
+    """Replace the region's clusters, fuzzy links and pending review items (answered items stay); the
+    (record id, label) of every record whose tolerant individual changed."""
     ids = list(region_ids)
-    await conn.execute(
+    moved = await conn.fetch(
         "UPDATE tolerant_record t SET cluster = c.cluster FROM unnest($1::text[], $2::text[]) AS c(id, cluster) "
-        "WHERE t.record_id = c.id AND t.cluster IS DISTINCT FROM c.cluster",
+        "WHERE t.record_id = c.id AND t.cluster IS DISTINCT FROM c.cluster RETURNING t.record_id, t.cluster",
         list(result.cluster_of), list(result.cluster_of.values()))
     await conn.execute("DELETE FROM fuzzy_link WHERE a = ANY($1::text[]) OR b = ANY($1::text[])", ids)
     await conn.executemany("INSERT INTO fuzzy_link (a, b, score, pattern) VALUES ($1, $2, $3, $4)",
@@ -104,6 +106,7 @@ async def save_partition(conn: asyncpg.Connection, region_ids: Sequence[str], re
         "ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, pattern = excluded.pattern "
         "WHERE review_item.state = 'pending'",
         [(link.a, link.b, link.score, json.dumps(dict(link.pattern))) for link in wanted.values()])
+    return sorted((r[0], r[1]) for r in moved)
 
 
 async def delete_upload(conn: asyncpg.Connection, upload_id: uuid.UUID) -> list[str]:

@@ -4,19 +4,23 @@ Each pseudonymised chunk's records are stored with their evidence; the region th
 re-partitioned (leap_matcher.domain.tolerant) and its clusters, fuzzy links and pending review items
 replaced. A reviewer's answer is audited (allowed or refused) and re-partitions the pair's region.
 Tolerant linking is serialised by one advisory lock, so 1-3 matcher instances give the same result
-as one (the partition depends on the set of records only).
-
-Not yet subscribed to Kafka nor behind an HTTP route (issue 18, left to do): callers are the tests.
+as one (the partition depends on the set of records only). In the same transaction, the records whose
+tolerant individual changed go to the outbox (``TolerantRecordsRelinkedV1``, versioned) and the quality
+figures are marked out of date.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 import asyncpg
 
+from leap_contracts.delivery import outbox
 from leap_contracts.events import PseudonymisedRecord, RecordsPseudonymisedV1
+from leap_matcher.adapters import tolerant_refs
 from leap_matcher.adapters import tolerant_store as store
+from leap_matcher.service.tolerant_events import relinked
 from leap_matcher.domain.tolerant import TolerantRecord, TolerantSettings, partition
 from leap_matcher.domain.tolerant.review import ReviewPolicy, ReviewRefused, decide
 
@@ -42,25 +46,38 @@ def tolerant_record(upload_id: uuid.UUID, service_code: str, record: Pseudonymis
         gender=record.gender if record.gender in ("female", "male", "other") else None, ward=record.ward_code)
 
 
-async def _relink(conn: asyncpg.Connection, start: list[str], settings: TolerantSettings) -> int:
+@dataclass(frozen=True)
+class Publish:
+    """Where the relinked records go: the deployment's topic prefix and the message's correlation id."""
+    topic_prefix: str = ""
+    correlation_id: str = "tolerant-linking"
+
+
+async def _relink(conn: asyncpg.Connection, start: list[str], settings: TolerantSettings, cause: uuid.UUID,
+                  publish: Publish) -> int:
     region = await store.region(conn, start)
     records = await store.load(conn, region)
     result = partition(records, settings, await store.decisions(conn, region))
-    await store.save_partition(conn, sorted(region), result)
+    moved = await store.save_partition(conn, sorted(region), result)
+    assignments = await tolerant_refs.assign(conn, moved)
+    await outbox.add(conn, relinked(publish.topic_prefix, cause, assignments, publish.correlation_id))
+    await tolerant_refs.changed(conn)
     return len(region)
 
 
-async def link_chunk(pool: asyncpg.Pool, event: RecordsPseudonymisedV1, settings: TolerantSettings) -> int:
+async def link_chunk(pool: asyncpg.Pool, event: RecordsPseudonymisedV1, settings: TolerantSettings,
+                     publish: Publish = Publish()) -> int:
     """Store the chunk's records and re-partition what they touch; the region's size."""
     records = [(tolerant_record(event.upload_id, event.service_code, r), r.attended) for r in event.records]
     months = {f"{event.upload_id}:{r.row_number}": r.birth_month for r in event.records}
     async with pool.acquire() as conn, conn.transaction():
         await store.lock(conn)
         new = await store.save_records(conn, event.upload_id, event.service_code, records, event.provider_id, months)
-        return await _relink(conn, new, settings) if new else 0
+        return await _relink(conn, new, settings, event.upload_id, publish) if new else 0
 
 
-async def withdraw_upload(pool: asyncpg.Pool, upload_id: uuid.UUID, settings: TolerantSettings) -> int:
+async def withdraw_upload(pool: asyncpg.Pool, upload_id: uuid.UUID, settings: TolerantSettings,
+                          publish: Publish = Publish()) -> int:
     async with pool.acquire() as conn, conn.transaction():
         await store.lock(conn)
         ids = await conn.fetch("SELECT record_id FROM tolerant_record WHERE upload_id = $1", upload_id)
@@ -70,11 +87,14 @@ async def withdraw_upload(pool: asyncpg.Pool, upload_id: uuid.UUID, settings: To
         await conn.execute("DELETE FROM review_item WHERE state = 'pending' AND (a = ANY($1::text[]) "
                            "OR b = ANY($1::text[]))", list(gone))
         rest = sorted(region - gone)
-        return await _relink(conn, rest, settings) if rest else 0
+        if gone:
+            await tolerant_refs.changed(conn)
+        return await _relink(conn, rest, settings, upload_id, publish) if rest else 0
 
 
 async def answer_review(pool: asyncpg.Pool, review_id: int, *, actor: str, role: str | None, accept: bool,
-                        reason: str, policy: ReviewPolicy, settings: TolerantSettings) -> str:
+                        reason: str, policy: ReviewPolicy, settings: TolerantSettings,
+                        publish: Publish = Publish()) -> str:
     """'accepted' or 'rejected', or the refusal's code (not_found, not_allowed, already_decided,
     reason_missing); every attempt on an existing item is audited in the same transaction."""
     action = "accept" if accept else "reject"
@@ -90,5 +110,5 @@ async def answer_review(pool: asyncpg.Pool, review_id: int, *, actor: str, role:
             return refused.code
         await store.set_state(conn, review_id, state)
         await store.audit(conn, review_id, actor, role, action, reason, state)
-        await _relink(conn, [item["a"], item["b"]], settings)
+        await _relink(conn, [item["a"], item["b"]], settings, uuid.UUID(item["a"].rpartition(":")[0]), publish)
         return state

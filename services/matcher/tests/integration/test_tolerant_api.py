@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from matcher_helpers import ref_of  # noqa: E402
-from test_tolerant_linking import _child, _chunk  # noqa: E402
+from tolerant_chunks import _child, _chunk  # noqa: E402
 
 from leap_contracts.envelope import seal  # noqa: E402
 from leap_matcher.app import create_app  # noqa: E402
