@@ -25,6 +25,9 @@ BASE_RATES = {
 LOWER_IS_BETTER = frozenset({"ncmp_excess_weight_reception", "dental_decay_5"})
 RECORDED = {"HV": 0.90, "EDU": 0.95, "NCMP": 0.93, "DENTAL": 0.30, "CHIS": 0.97}
 """Share of the children due a measure whose source holds a record (the dental survey is a sample)."""
+REVIEW_REPEATED = 0.04
+"""Share of 2-2½ year reviews done again a few weeks later (a concern to follow up): two records of each domain
+for one child, of which only the later counts (leap_contracts.outcomes.one_result)."""
 ASQ_DOMAINS = ("asq3_communication", "asq3_gross_motor", "asq3_fine_motor", "asq3_problem_solving",
                "asq3_personal_social")
 NHS_KNOWN = {"HV": 0.95, "EDU": 0.45, "NCMP": 0.85, "DENTAL": 0.6, "CHIS": 0.98}
@@ -81,9 +84,11 @@ def _due(rng: random.Random, dob: dt.date) -> list[tuple[str, tuple[str, ...], d
     day = dt.timedelta(days=1)
     reception_end = dt.date(dob.year + (5 if dob.month < 9 else 6), 6, 30)
     reception_start = dt.date(reception_end.year - 1, 10, 1)
+    review = _birthday(dob, 2) + rng.randint(0, 170) * day
+    repeated = [("HV", ASQ_DOMAINS, review + rng.randint(28, 56) * day)] if rng.random() < REVIEW_REPEATED else []
     return [
         ("HV", ("breastfeeding_6_8_weeks",), dob + rng.randint(42, 56) * day),
-        ("HV", ASQ_DOMAINS, _birthday(dob, 2) + rng.randint(0, 170) * day),
+        ("HV", ASQ_DOMAINS, review), *repeated,
         ("EDU", ("eyfsp_gld",), reception_end),
         ("NCMP", ("ncmp_excess_weight_reception",),
          reception_start + rng.randint(0, (reception_end - reception_start).days) * day),

@@ -28,6 +28,9 @@ DEFINITIONS = {
                  "the year of measured_on; records without a postcode have no ward",
     ALL_FIVE: "one record per (source record id, measured_on) with all five ASQ-3 domains accepted, positive "
               "when all five are, linked as its domain rows",
+    "one_result": "one result per child per measure (docs/outcomes-dataset.md): the child is the linked "
+                  "individual, or, unlinked, its source record id in its extract; the latest measured_on "
+                  "wins, then not positive, then a ward, then the greater ward name",
     "coverage": "engaged children (individuals whose attended rows are all child rows) with at least one linked "
                 "record of the measure (any: of any measure), of all engaged children",
 }
@@ -63,6 +66,7 @@ class OutcomeTruth:
         self.engaged_children += len(children)
         covered: dict[int, set[str]] = {}
         accepted = [r for r in outcome_rows if r.defect is None]
+        candidates = []
         for row, measure, positive in [*((r, r.measure, r.positive) for r in accepted), *_all_five(accepted)]:
             keys = outcome_keys(row)
             hits = {i for key in keys for i in index.get(key, ())}
@@ -70,15 +74,28 @@ class OutcomeTruth:
                 self.status["unlinkable" if not keys else "bridging"] += measure != ALL_FIVE
                 continue
             services: list[str] = []
+            child: tuple = ("subject", row.source, row.prid)  # unlinked: known only within its extract
             if hits:
                 (i,) = hits
-                services = attended[i]
+                services, child = attended[i], ("individual", i)
                 if i in children:
                     covered.setdefault(i, set()).update((measure, "any"))
             self.status["linked" if hits else "unlinked"] += measure != ALL_FIVE
+            candidates.append((row, measure, positive, services, child))
+        counted: dict[tuple, tuple] = {}
+        for candidate in candidates:  # one result per child per measure (DEFINITIONS["one_result"])
+            key, held = (candidate[1], candidate[4]), counted.get((candidate[1], candidate[4]))
+            if held is None or self._precedence(candidate) > self._precedence(held):
+                counted[key] = candidate
+        for row, measure, positive, services, _ in counted.values():
             self._count(row, measure, positive, services)
         for measures in covered.values():
             self.covered.update(measures)
+
+    def _precedence(self, candidate: tuple) -> tuple:
+        row, positive = candidate[0], candidate[2]
+        ward = self.postcodes.ward(row.postcode) if row.postcode else None
+        return row.measured_on, not positive, ward is not None, ward or ""
 
     def _count(self, row: OutcomeRow, measure: str, positive: bool, services: list[str]) -> None:
         cells = self.cells

@@ -9,24 +9,32 @@ import asyncpg
 from leap_contracts.outcomes.catalogue import Measure
 
 # Each record (not excluded) with its individual followed through merges; derived measures (all_of) as one
-# row per child's review (upload, subject, day) holding every part, positive when every part is.
+# row per child's review (upload, subject, day) holding every part, positive when every part is. Then one result
+# per child and measure (leap_contracts.outcomes.one_result): a child is its individual, or, unlinked, its subject
+# in its extract; the latest day wins, then not positive, then a ward, then the greater ward name.
 _RECORDS = """
 WITH rec AS (
-    SELECT o.measure, o.positive, o.ward_name, extract(year FROM o.measured_on)::int AS year,
-           coalesce(a.survivor_ref, o.individual_ref) AS ref
+    SELECT o.measure, o.positive, o.ward_name, o.measured_on,
+           coalesce(a.survivor_ref, o.individual_ref) AS ref,
+           o.upload_id::text || ':' || coalesce(o.subject_ref, o.row_number::text) AS subject
       FROM outcome_record o LEFT JOIN individual_alias a ON a.ref = o.individual_ref
      WHERE NOT o.excluded
     UNION ALL
-    SELECT d.code, bool_and(o.positive), min(o.ward_name), extract(year FROM o.measured_on)::int,
-           min(coalesce(a.survivor_ref, o.individual_ref))
+    SELECT d.code, bool_and(o.positive), min(o.ward_name), o.measured_on,
+           min(coalesce(a.survivor_ref, o.individual_ref)), o.upload_id::text || ':' || o.subject_ref
       FROM unnest($1::text[], $2::text[], $3::int[]) AS d(code, parts, n)
       JOIN outcome_record o ON o.measure = ANY(string_to_array(d.parts, ','))
       LEFT JOIN individual_alias a ON a.ref = o.individual_ref
      WHERE NOT o.excluded AND o.subject_ref IS NOT NULL
      GROUP BY d.code, d.n, o.upload_id, o.subject_ref, o.measured_on
     HAVING count(DISTINCT o.measure) = d.n AND count(*) = d.n
+), counted AS (
+    SELECT DISTINCT ON (measure, coalesce('i:' || ref, 's:' || subject)) *
+      FROM rec
+     ORDER BY measure, coalesce('i:' || ref, 's:' || subject), measured_on DESC, positive,
+              ward_name IS NOT NULL DESC, ward_name COLLATE "C" DESC
 ), refs AS (
-    SELECT DISTINCT ref FROM rec WHERE ref IS NOT NULL
+    SELECT DISTINCT ref FROM counted WHERE ref IS NOT NULL
 ), members AS (
     SELECT ref, ref AS member FROM refs
     UNION ALL
@@ -36,8 +44,9 @@ WITH rec AS (
       FROM members m JOIN engagement e ON e.individual_ref = m.member AND e.attended
      GROUP BY m.ref
 )
-SELECT rec.measure, rec.positive, coalesce(s.codes, '{}') AS codes, rec.ward_name, rec.year, count(*)::int AS n
-  FROM rec LEFT JOIN services s ON s.ref = rec.ref
+SELECT c.measure, c.positive, coalesce(s.codes, '{}') AS codes, c.ward_name,
+       extract(year FROM c.measured_on)::int AS year, count(*)::int AS n
+  FROM counted c LEFT JOIN services s ON s.ref = c.ref
  GROUP BY 1, 2, 3, 4, 5
 """
 
