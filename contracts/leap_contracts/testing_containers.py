@@ -27,6 +27,9 @@ IMAGES = ROOT / "deploy" / "images"
 LABEL = "org.leap.test-servers"
 SECRETS = "/run/secrets/postgres"
 READY_TIMEOUT = 180.0
+SMALL_DISK = "/mnt/small-disk"
+"""A tiny filesystem in the PostgreSQL container, for a tablespace that fills up (the storage-fault tests)."""
+SMALL_DISK_BYTES = 8 * 1024 * 1024
 # The local cluster's settings (deploy/local/postgres/leap.conf.in), less where it listens: same server behaviour.
 _NOT_COPIED = re.compile(r"@|^\s*(listen_addresses|port|unix_socket_\w+)\s*=")
 
@@ -97,6 +100,7 @@ class ServerContainers:
         postgres_port, kafka_port = _free_port(), _free_port()
 
         postgres = DockerContainer(image("postgres"), docker_client_kw=client_kw).with_kwargs(labels=labels)
+        postgres.tmpfs[SMALL_DISK] = f"size={SMALL_DISK_BYTES},mode=1777"
         postgres.ports["5432/tcp"] = ("127.0.0.1", postgres_port)  # docker-py: (host ip, port)
         postgres.with_env("POSTGRES_SETTINGS", _postgres_settings())
         for name, password in passwords.items():

@@ -55,12 +55,14 @@ _CONNECTION_LOST = (
     asyncpg.PostgresConnectionError,  # SQLSTATE class 08, and a connection closed in the middle of an operation
     asyncpg.AdminShutdownError, asyncpg.CrashShutdownError, asyncpg.CannotConnectNowError,  # restarting
     asyncpg.TooManyConnectionsError, asyncpg.InvalidAuthorizationSpecificationError,  # cannot log in
+    asyncpg.DiskFullError,  # cannot store anything now: wait for space rather than dead-letter the message
     KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError,
 )
 
 
 def connection_lost(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database or broker cannot be reached, rather than anything about the message.
+    """Whether ``exc`` says the database or broker cannot be reached (or the database cannot store anything:
+    its disk is full), rather than anything about the message.
     A timeout is not counted: it may be the message's own doing (a statement too slow for it), so it still
     leads to the dead-letter topic after ``max_attempts``."""
     return isinstance(exc, _CONNECTION_LOST) and not isinstance(exc, TimeoutError)

@@ -33,6 +33,6 @@ def build(settings: Settings, pool: asyncpg.Pool, metrics: Metrics) -> Services:
         receiving=Receiving(pool, cipher, settings.topic_prefix, settings.max_xlsx_expanded_bytes,
                             settings.pseudo_key_id, settings.pseudo_key_check_value),
         validation=Validation(pool, cipher, settings.topic_prefix, settings.max_rejected_share,
-                              settings.max_xlsx_expanded_bytes, settings.temp_dir),
+                              settings.max_xlsx_expanded_bytes, settings.temp_dir, settings.xlsx_memory_bytes),
         completion=Completion(pool),
     )

@@ -124,3 +124,19 @@ async def reject_processing(conn: asyncpg.Connection, upload_id: uuid.UUID, reas
         "UPDATE uploads SET status = 'rejected', rejection_reason = $2, updated_at = now() "
         "WHERE upload_id = $1 AND status = 'processing'", upload_id, reason)
     return status == "UPDATE 1"
+
+
+async def fail(conn: asyncpg.Connection, upload_id: uuid.UUID, reason: str) -> None:
+    """Nothing of the upload was kept (the platform could not store it): 'failed', with why."""
+    await conn.execute("DELETE FROM upload_problems WHERE upload_id = $1", upload_id)
+    await conn.execute(
+        """UPDATE uploads SET status = 'failed', rows_total = NULL, rows_accepted = NULL, rows_rejected = NULL,
+                  chunk_count = NULL, rejection_reason = $2, updated_at = now()
+            WHERE upload_id = $1""", upload_id, reason)
+
+
+async def restart(conn: asyncpg.Connection, upload_id: uuid.UUID) -> asyncpg.Record | None:
+    """A failed upload received again: back to 'received' (None when it is not failed, e.g. a concurrent twin)."""
+    return await conn.fetchrow(
+        """UPDATE uploads SET status = 'received', rejection_reason = NULL, updated_at = now()
+            WHERE upload_id = $1 AND status = 'failed' RETURNING upload_id, status, created_at""", upload_id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from leap_uploader.adapters import audit
+from leap_uploader.adapters.storage import StorageRefused
 from leap_uploader.api.auth import CurrentProvider
 from leap_uploader.api.multipart import BadForm, TooLarge, read_upload_form
 from leap_uploader.api.schemas import Problem, UploadReceipt, UploadState
@@ -33,11 +34,14 @@ _FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"
     },
 }}}}}
 _ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 413)}
+_STORAGE = {507: {"model": Problem, "description": "The platform cannot store files now (storage full or not "
+                                                    "writable); nothing was kept: send the file again later."}}
 
 
 @router.post("/uploads", status_code=status.HTTP_202_ACCEPTED, response_model=UploadReceipt,
              openapi_extra=_FORM,
-             responses={200: {"model": UploadReceipt, "description": "The same file was already uploaded."}, **_ERRORS})
+             responses={200: {"model": UploadReceipt, "description": "The same file was already uploaded."}, **_ERRORS,
+                        **_STORAGE})
 async def post_upload(request: Request, response: Response, provider: CurrentProvider) -> dict:
     """Upload one file for one service (or, with dataset=outcomes, one outcome extract of one source). Answers 202 with the new upload's id, or 200 with the
     existing one when the same file was uploaded before for the same service."""
@@ -70,7 +74,8 @@ async def get_upload(upload_id: uuid.UUID, request: Request, provider: CurrentPr
 
 def install_error_handlers(app: FastAPI) -> None:
     """Refusals become ``{"detail": ...}`` with the status that says why."""
-    for exc_type, code in ((BadForm, 400), (InvalidUpload, 400), (ServiceNotAllowed, 403), (TooLarge, 413)):
+    for exc_type, code in ((BadForm, 400), (InvalidUpload, 400), (ServiceNotAllowed, 403), (TooLarge, 413),
+                            (StorageRefused, 507)):
         app.add_exception_handler(exc_type, _handler(code))
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-UploadStatus = Literal["received", "validating", "processing", "completed", "rejected", "replaced"]
+UploadStatus = Literal["received", "validating", "processing", "completed", "rejected", "replaced", "failed"]
 
 
 class UploadReceipt(BaseModel):
@@ -33,7 +33,8 @@ class UploadState(BaseModel):
     rows_total: int | None
     rows_accepted: int | None
     rows_rejected: int | None
-    rejection_reason: str | None = Field(description="Why the whole file was rejected, when it was.")
+    rejection_reason: str | None = Field(description="Why the whole file was rejected, or why it failed "
+                                              "(the platform could not store it: send it again later).")
     chunk_count: int | None
     chunks_matched: int
     created_at: datetime

@@ -17,6 +17,7 @@ from leap_contracts.events import FileReceivedV1
 from leap_uploader.adapters import audit, mappings, outbox, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
+from leap_uploader.adapters.storage import StorageRefused, storage_refused
 from leap_uploader.domain.dataset_kind import NotAllowed, UnknownUpload, check_code, dataset_of
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
 from leap_uploader.service.at_source import ManifestRefused, accepted_manifest
@@ -24,6 +25,8 @@ from leap_uploader.service.auth import Provider
 
 log = structlog.get_logger()
 PRODUCER = "uploader"
+NOT_STORED = ("The platform cannot store files right now (its database storage is full or cannot be written); "
+              "nothing of this upload was kept: send the same file again later.")
 
 
 class InvalidUpload(ValueError):
@@ -91,36 +94,52 @@ class Receiving:
             except ManifestRefused as exc:
                 raise InvalidUpload(str(exc)) from None
 
-        async with self.pool.acquire() as conn, conn.transaction():
-            existing = await uploads.find(conn, provider.id, code, spooled.sha256)
-            if existing is None:
-                if replaced is not None:
-                    await _check_replaceable(conn, provider, code, replaced, kind)
-                mapping = await mappings.latest(conn, provider.id, code)
-                upload_id = uuid.uuid4()
-                inserted = await uploads.insert(conn, upload_id=upload_id, provider_id=provider.id, service_code=code,
-                                                sha256=spooled.sha256, size_bytes=spooled.size, file_format=file_format,
-                                                replaces=replaced, at_source=at_source, dataset=kind,
-                                                mapping_version=mapping["version"] if mapping and not at_source else None)
-                if inserted is not None:
-                    await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
-                                       provider_id=provider.id, service_code=code, size_bytes=spooled.size,
-                                       replaces=str(replaced) if replaced else None, at_source=at_source is not None,
-                                       dataset=kind)
-                    await raw_files.store(conn, upload_id, spooled.file, spooled.size, self.cipher)
-                    event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
-                                           file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
-                                           received_at=inserted["created_at"] or datetime.now(UTC), dataset=kind)
-                    envelope = seal(event, producer=PRODUCER, correlation_id=str(upload_id))
-                    await outbox.add(conn, [(topics.FILE_RECEIVED.full_name(self.topic_prefix), str(upload_id), envelope)])
-                    log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
-                             file_format=file_format, size_bytes=spooled.size, dataset=kind)
-                    return Receipt(upload_id, "received", created=True)
-                existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                existing = await uploads.find(conn, provider.id, code, spooled.sha256)
+                if existing is None:
+                    if replaced is not None:
+                        await _check_replaceable(conn, provider, code, replaced, kind)
+                    mapping = await mappings.latest(conn, provider.id, code)
+                    upload_id = uuid.uuid4()
+                    inserted = await uploads.insert(
+                        conn, upload_id=upload_id, provider_id=provider.id, service_code=code, sha256=spooled.sha256,
+                        size_bytes=spooled.size, file_format=file_format, replaces=replaced, at_source=at_source,
+                        dataset=kind, mapping_version=mapping["version"] if mapping and not at_source else None)
+                    if inserted is not None:
+                        await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
+                                           provider_id=provider.id, service_code=code, size_bytes=spooled.size,
+                                           replaces=str(replaced) if replaced else None,
+                                           at_source=at_source is not None, dataset=kind)
+                        return await self._announce(conn, inserted, provider, code, spooled, file_format, kind)
+                    existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
+                elif existing["status"] == "failed" and (restarted := await uploads.restart(conn, existing["upload_id"])):
+                    await audit.record(conn, actor, "upload.retried", target=f"upload:{existing['upload_id']}",
+                                       provider_id=provider.id, service_code=code, size_bytes=spooled.size)
+                    return await self._announce(conn, restarted, provider, code, spooled, file_format, kind)
+        except Exception as exc:
+            if not storage_refused(exc):
+                raise
+            log.warning("upload.storage_refused", provider_id=provider.id, service_code=code, error=type(exc).__name__)
+            raise StorageRefused(NOT_STORED) from None
         await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
                            provider_id=provider.id, service_code=code)
         log.info("upload.repeated", upload_id=str(existing["upload_id"]), provider_id=provider.id, service_code=code)
         return Receipt(existing["upload_id"], existing["status"], created=False)
+
+    async def _announce(self, conn: asyncpg.Connection, row: asyncpg.Record, provider: Provider, code: str,
+                        spooled: SpooledFile, file_format: str, kind: str) -> Receipt:
+        """Store the file encrypted and queue FileReceivedV1, in the caller's transaction."""
+        upload_id = row["upload_id"]
+        await raw_files.store(conn, upload_id, spooled.file, spooled.size, self.cipher)
+        event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
+                               file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
+                               received_at=row["created_at"] or datetime.now(UTC), dataset=kind)
+        envelope = seal(event, producer=PRODUCER, correlation_id=str(upload_id))
+        await outbox.add(conn, [(topics.FILE_RECEIVED.full_name(self.topic_prefix), str(upload_id), envelope)])
+        log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
+                 file_format=file_format, size_bytes=spooled.size, dataset=kind)
+        return Receipt(upload_id, "received", created=True)
 
 
 def _upload_id(text: str) -> uuid.UUID:

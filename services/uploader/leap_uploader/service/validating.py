@@ -5,7 +5,10 @@
 3. One transaction writes everything: inbox row, problems (COPY), record chunks
    and UploadValidatedV1 (outbox), final status and counts, and deletes the
    stored file. A crash before it commits leaves the upload ``validating`` and
-   the redelivered event starts again from scratch.
+   the redelivered event starts again from scratch. When PostgreSQL refuses it
+   for want of storage (disk full, a tablespace it cannot write), a second,
+   small transaction marks the upload ``failed`` with the reason and drops the
+   file; sending the same file again starts it anew.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from leap_contracts.events import FileReceivedV1, ProblemCount, UploadValidatedV
 from leap_uploader.adapters import inbox, outbox, raw_files, uploads
 from leap_uploader.adapters.consumer import PoisonMessage
 from leap_uploader.adapters.encryption import FileCipher
+from leap_uploader.adapters.storage import storage_refused
+from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES
 from leap_uploader.domain.mapping import IDENTITY, Mapping
 from leap_uploader.service import replacement
 from leap_uploader.service.validation_run import PRODUCER, Outcome, UploadRef, run_validation
 
 log = structlog.get_logger()
+NOT_STORED = ("The platform could not store this file's results (its database storage was full or could not be "
+              "written), so nothing of it was kept: send the same file again once the platform says it is ready.")
 
 
 @dataclass
@@ -41,6 +48,7 @@ class Validation:
     max_rejected_share: float = 0.5
     max_xlsx_expanded_bytes: int = 2 * 1024 ** 3
     temp_dir: str | None = None
+    xlsx_memory_bytes: int = DEFAULT_MEMORY_BYTES
 
     async def on_file_received(self, envelope: Envelope) -> None:
         event = open_envelope(envelope)
@@ -68,8 +76,24 @@ class Validation:
         outcome = await self._validate(upload, envelope.correlation_id, mapping, at_source)
         try:
             await self._commit(envelope, upload, outcome)
+        except Exception as exc:
+            if not storage_refused(exc):
+                raise
+            await self._fail(envelope, upload, exc)  # itself refused: the consumer waits and redelivers
         finally:
             outcome.close()
+
+    async def _fail(self, envelope: Envelope, upload: UploadRef, cause: BaseException) -> None:
+        """The results could not be stored: the upload is 'failed' and its file is dropped, nothing half-kept."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            current = await uploads.lock(conn, upload.upload_id)
+            if not await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name):
+                return
+            if current["status"] != "validating":
+                return
+            await uploads.fail(conn, upload.upload_id, NOT_STORED)
+            await raw_files.delete(conn, upload.upload_id)
+        log.warning("validation.storage_refused", upload_id=str(upload.upload_id), error=type(cause).__name__)
 
     async def _validate(self, upload: UploadRef, correlation_id: str, mapping: Mapping,
                         at_source: dict | None = None) -> Outcome:
@@ -85,6 +109,7 @@ class Validation:
                 run_validation, plain, upload, correlation_id=correlation_id, topic_prefix=self.topic_prefix,
                 max_rejected_share=self.max_rejected_share, max_xlsx_expanded_bytes=self.max_xlsx_expanded_bytes,
                 temp_dir=self.temp_dir, mapping=mapping, at_source=at_source,
+                xlsx_memory_bytes=self.xlsx_memory_bytes,
             )
 
     async def _commit(self, envelope: Envelope, upload: UploadRef, outcome: Outcome) -> None:

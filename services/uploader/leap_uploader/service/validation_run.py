@@ -21,7 +21,8 @@ from leap_contracts.outcomes import OutcomeRowValidator, read_outcome_header
 
 from leap_uploader.adapters import copy_binary as cb
 from leap_uploader.adapters.copy_binary import CopyWriter
-from leap_uploader.adapters.file_readers import csv_rows, xlsx_rows
+from leap_uploader.adapters.file_readers import csv_rows
+from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES, bounded_xlsx_rows
 from leap_uploader.domain import mapping as mapping_rules
 from leap_uploader.domain.mapping import IDENTITY, Mapping
 from leap_uploader.domain.fast_validation import validate_rows_to_json
@@ -59,8 +60,10 @@ class Outcome:
 
 def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, topic_prefix: str,
                    max_rejected_share: float, max_xlsx_expanded_bytes: int, temp_dir: str | None = None,
-                   mapping: Mapping = IDENTITY, publish: bool = True, at_source: dict | None = None) -> Outcome:
-    """``publish=False`` (a dry run) validates and reports but spools no records."""
+                   mapping: Mapping = IDENTITY, publish: bool = True, at_source: dict | None = None,
+                   xlsx_memory_bytes: int = DEFAULT_MEMORY_BYTES) -> Outcome:
+    """``publish=False`` (a dry run) validates and reports but spools no records. A workbook is read by a child
+    process allowed ``xlsx_memory_bytes`` (``adapters.xlsx_bounded``)."""
     problems_file, records_file = _spool(temp_dir), _spool(temp_dir)
     problems, records = CopyWriter(problems_file), CopyWriter(records_file)
     upload_field = cb.uuid_field(upload.upload_id)
@@ -101,7 +104,8 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
 
     try:
         if upload.file_format == "xlsx":
-            rows = xlsx_rows(source, max_xlsx_expanded_bytes, sheet=mapping.sheet)
+            rows = bounded_xlsx_rows(source, max_expanded_bytes=max_xlsx_expanded_bytes, memory_bytes=xlsx_memory_bytes,
+                                     sheet=mapping.sheet, temp_dir=temp_dir)
         else:
             rows = csv_rows(source)
         if not mapping.is_identity:
