@@ -63,11 +63,15 @@ def harden(app: FastAPI, *, internal_port: int | None = None, forwarded_allow_ip
 
 def serve(app: ASGIApp | str, *, host: str, port: int, internal_port: int | None = None, workers: int = 1,
           factory: bool = False, **options) -> None:
-    """Run ``app`` with uvicorn on ``port`` and, when set, ``internal_port`` too (one process or ``workers``)."""
+    """Run ``app`` with uvicorn on ``port`` and, when set, ``internal_port`` too (one process or ``workers``).
+    One process answers 503 while it starts (``leap_contracts.http.starting``); with ``workers`` the sockets
+    listen from the start and requests wait for a worker."""
     import socket
 
     import uvicorn
     from uvicorn.supervisors import Multiprocess
+
+    from leap_contracts.http.starting import StartingServer
 
     config = uvicorn.Config(app, host=host, port=port, workers=workers, factory=factory, log_config=None,
                             proxy_headers=False,  # harden() installs the proxy-headers middleware itself
@@ -76,7 +80,7 @@ def serve(app: ASGIApp | str, *, host: str, port: int, internal_port: int | None
         if workers > 1:
             Multiprocess(config, sockets=[config.bind_socket()]).run()
         else:
-            uvicorn.Server(config).run()
+            StartingServer(config).run(sockets=[config.bind_socket()])
         return
     sockets = []
     for p in (port, internal_port):
@@ -88,4 +92,4 @@ def serve(app: ASGIApp | str, *, host: str, port: int, internal_port: int | None
     if workers > 1:
         Multiprocess(config, sockets=sockets).run()
     else:
-        uvicorn.Server(config).run(sockets=sockets)
+        StartingServer(config).run(sockets=sockets)
