@@ -54,3 +54,29 @@ class OutcomesLinkedV1(Event):
     linked: int = Field(ge=0)
     unlinked: int = Field(ge=0)
     bridging: int = Field(ge=0, description="Records whose tokens belong to several individuals: not linked.")
+
+
+class OutcomeLink(Part):
+    """An outcome record's link as it now stands (its measure, date and result are unchanged)."""
+
+    row_number: int = Field(ge=1)
+    individual_ref: str | None = Field(
+        default=None, description="The individual the record now links to; None when it links to no one.")
+    bridges: bool = Field(default=False, description="Its tokens now belong to several individuals: not linked, "
+                                                     "and the finding outcome_bridges_individuals.")
+
+
+class OutcomeLinksChangedV1(Event):
+    """Records of an outcome chunk (published before, as OutcomesLinkedV1, on the same topic and key) whose link
+    changed because a service chunk or a withdrawal changed who owns one of their tokens: a later service file
+    engaged the child, individuals merged or split. Only the changed records; the counts are the chunk's, all
+    records, after the change. Never reach or engagement."""
+
+    TOPIC: ClassVar[topics.Topic] = topics.OUTCOMES_LINKED
+
+    upload_id: uuid.UUID
+    chunk_index: int = Field(ge=0)
+    changed: list[OutcomeLink] = Field(min_length=1)
+    linked: int = Field(ge=0)
+    unlinked: int = Field(ge=0)
+    bridging: int = Field(ge=0)

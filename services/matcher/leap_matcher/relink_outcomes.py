@@ -1,12 +1,14 @@
-"""Ops command: work out every stored outcome chunk's links again, against today's individuals.
+"""Ops command (a repair, not a routine step): publish every stored outcome chunk again, linked against today's
+individuals.
 
     python -m leap_matcher.relink_outcomes        # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
 
-An outcome record links to the individuals known when its chunk was matched. Run this after service files
-that arrived later than an outcome extract have been matched: each chunk's OutcomesLinkedV1 is queued again
-(one transaction per chunk, through the outbox the running matcher relays), and the reporter replaces the
-chunk's records with the new links. It changes no individual; withdrawn extracts are skipped (and forgotten).
-"""
+The matcher links outcome records again by itself whenever a service chunk or a withdrawal changes who owns one
+of their tokens (``leap_matcher.service.outcome_relinking``). Run this once after upgrading to migration 026 (the
+links of chunks stored before it may be older in the reporter), or to make the reporter's copy whole again: each
+chunk's OutcomesLinkedV1 is queued again (one transaction per chunk, through the outbox the running matcher
+relays), and the reporter replaces the chunk's records. It changes no individual; withdrawn extracts are skipped
+(and forgotten)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,12 @@ UNLINKABLE = "outcome_unlinkable"
 class Link:
     individual_id: int | None
     finding: str | None = None
+    owners: tuple[int, ...] = ()
+    """Every individual owning one of the record's tokens (several: it bridges them), in id order."""
+
+    @property
+    def bridges(self) -> bool:
+        return self.finding == BRIDGES
 
 
 def link(tokens: Iterable[bytes], owner: Mapping[bytes, int]) -> Link:
@@ -27,10 +33,10 @@ def link(tokens: Iterable[bytes], owner: Mapping[bytes, int]) -> Link:
     seen = list(tokens)
     if not seen:
         return Link(None, UNLINKABLE)
-    found = {owner[t] for t in seen if t in owner}
+    found = tuple(sorted({owner[t] for t in seen if t in owner}))
     if len(found) > 1:
-        return Link(None, BRIDGES)
-    return Link(next(iter(found)) if found else None)
+        return Link(None, BRIDGES, found)
+    return Link(found[0] if found else None, None, found)
 
 
 def linking_tokens(record) -> list[bytes]:

@@ -14,10 +14,11 @@ from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import RecordsPseudonymisedV1, UploadWithdrawnV1
 from leap_contracts.plain import open_plain, receiver
 
-from leap_matcher.adapters import inbox, outbox
+from leap_matcher.adapters import inbox, outbox, outcome_links
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.chunk import ConcurrentChange, apply_chunk
+from leap_matcher.service import outcome_relinking
 from leap_matcher.service.events import Events
 from leap_matcher.service.outcome_linking import link_outcome_chunk
 from leap_matcher.service.withdrawal import apply_withdrawal
@@ -46,7 +47,11 @@ class Matcher:
             if event.dataset == "outcomes":  # linked to individuals, never one of their records
                 return await link_outcome_chunk(conn, event, self.topic_prefix, envelope.correlation_id)
             result = await apply_chunk(conn, event, self.junk)
-            return events.chunk(result) if result else []
+            if not result:
+                return []
+            relinked = await outcome_relinking.relink(conn, *outcome_relinking.touched_by_chunk(result),
+                                                      self.topic_prefix, envelope.correlation_id)
+            return [*events.chunk(result), *relinked]
 
         await self._once(envelope, topics.RECORDS_PSEUDONYMISED, work, upload_id=str(event.upload_id),
                          chunk=event.chunk_index)
@@ -58,10 +63,14 @@ class Matcher:
 
         async def work(conn: asyncpg.Connection, events: Events) -> list:
             result = await apply_withdrawal(conn, event)
-            if result:
-                log.info("upload.withdrawn", upload_id=str(event.upload_id), records=result.records,
-                         splits=len(result.outcome.splits), removed=len(result.outcome.removed))
-            return events.withdrawal(result) if result else []
+            if not result:
+                return []
+            log.info("upload.withdrawn", upload_id=str(event.upload_id), records=result.records,
+                     splits=len(result.outcome.splits), removed=len(result.outcome.removed))
+            await outcome_links.forget(conn, event.upload_id)  # an outcome extract: none of it is linked again
+            relinked = await outcome_relinking.relink(conn, (), outcome_relinking.touched_by_withdrawal(result),
+                                                      self.topic_prefix, envelope.correlation_id)
+            return [*events.withdrawal(result), *relinked]
 
         await self._once(envelope, topics.UPLOAD_WITHDRAWN, work, upload_id=str(event.upload_id))
 

@@ -1,7 +1,8 @@
 """An outcome upload's chunk: link each record to the individual its tokens name, inside the caller's
 transaction, and say so with OutcomesLinkedV1. Nothing about individuals changes (no individual, token,
-record or merge is written), so no reach, engagement or quality figure can move. The chunk is kept
-(``outcome_chunk``) so that ``relink`` can work its links out again once later service files are matched."""
+record or merge is written), so no reach, engagement or quality figure can move. Each record's link is kept
+(``outcome_link``) so that later service chunks and withdrawals link it again (``outcome_relinking``); the chunk
+itself (``outcome_chunk``) so that ``relink`` can publish it whole again (``python -m leap_matcher.relink_outcomes``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from leap_contracts import topics
 from leap_contracts.envelope import sealed
 from leap_contracts.events import OutcomesLinkedV1
 
-from leap_matcher.adapters import individuals, outcome_tokens
+from leap_matcher.adapters import individuals, outcome_links, outcome_tokens
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 
@@ -29,6 +30,7 @@ async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix:
     await individuals.hold_upload(conn, event.upload_id, exclusive=False)
     if await individuals.is_withdrawn(conn, event.upload_id):
         return []  # a late chunk of a withdrawn extract: nothing of it may count
+    await outcome_links.hold(conn, exclusive=True)  # reads the index as no relinking is changing it
     records, tokens = [], []
     for r in event.records:
         if r.outcome is None:
@@ -55,8 +57,9 @@ async def relink(conn: asyncpg.Connection, upload_id: uuid.UUID, chunk_index: in
     """The chunk's links worked out again against today's individuals (its OutcomesLinkedV1 once more)."""
     await individuals.hold_upload(conn, upload_id, exclusive=False)
     if await individuals.is_withdrawn(conn, upload_id):
-        await conn.execute("DELETE FROM outcome_chunk WHERE upload_id = $1", upload_id)
+        await outcome_links.forget(conn, upload_id)
         return []
+    await outcome_links.hold(conn, exclusive=True)
     row = await conn.fetchrow("SELECT provider_id, source_code, records::text, tokens::text FROM outcome_chunk "
                               "WHERE upload_id = $1 AND chunk_index = $2", upload_id, chunk_index)
     if row is None:
@@ -69,13 +72,15 @@ async def _linked(conn: asyncpg.Connection, upload_id, provider_id: str, source:
                   records: list[dict], tokens: list[list[str]], topic_prefix: str, correlation_id: str) -> Message:
     per_record = [[bytes.fromhex(t) for t in found] for found in tokens]
     owner = await outcome_tokens.owners(conn, [t for found in per_record for t in found])
-    out, counts = [], {"linked": 0, "unlinked": 0, "bridging": 0}
+    out, counts, stored = [], {"linked": 0, "unlinked": 0, "bridging": 0}, []
     for record, found_tokens in zip(records, per_record, strict=True):
         found = link(found_tokens, owner)
         counts["bridging" if found.finding == BRIDGES else "linked" if found.individual_id else "unlinked"] += 1
+        stored.append((record["row_number"], found_tokens, list(found.owners), found.individual_id, found.bridges))
         out.append({**record,
                     "individual_ref": individuals.reference(found.individual_id) if found.individual_id else None,
                     "findings": [*record["findings"], found.finding] if found.finding else record["findings"]})
+    await outcome_links.store(conn, upload_id, chunk_index, stored)
     payload = {"upload_id": str(upload_id), "provider_id": provider_id, "source_code": source,
                "chunk_index": chunk_index, "records": out, **counts}
     value = sealed(OutcomesLinkedV1, payload, producer=PRODUCER, correlation_id=correlation_id)

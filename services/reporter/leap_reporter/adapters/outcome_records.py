@@ -35,6 +35,23 @@ async def store_chunk(conn: asyncpg.Connection, event) -> int:
     return len(rows)
 
 
+async def relink(conn: asyncpg.Connection, event) -> int:
+    """OutcomeLinksChangedV1: the changed records' links and the chunk's counts. Records no longer stored (their
+    extract withdrawn) stay gone; the chunk's event always comes first (same topic and key)."""
+    status = await conn.execute(
+        """UPDATE outcome_record o SET individual_ref = c.ref,
+               findings = array_remove(o.findings, $4) || CASE WHEN c.bridges THEN ARRAY[$4] ELSE '{}' END,
+               excluded = c.bridges OR $5 = ANY(o.findings)
+             FROM unnest($2::int[], $3::text[], $6::bool[]) AS c(row_number, ref, bridges)
+            WHERE o.upload_id = $1 AND o.row_number = c.row_number""",
+        event.upload_id, [r.row_number for r in event.changed], [r.individual_ref for r in event.changed],
+        _EXCLUDING[0], _EXCLUDING[1], [r.bridges for r in event.changed])
+    await conn.execute("UPDATE outcome_chunk SET linked = $3, unlinked = $4, bridging = $5 "
+                       "WHERE upload_id = $1 AND chunk_index = $2",
+                       event.upload_id, event.chunk_index, event.linked, event.unlinked, event.bridging)
+    return int(status.split()[-1])
+
+
 async def chunk_applied(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str, source: str, *,
                         version: int) -> None:
     await conn.execute(

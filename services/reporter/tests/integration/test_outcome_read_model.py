@@ -7,7 +7,8 @@ import uuid
 from datetime import date
 
 from leap_contracts.envelope import seal
-from leap_contracts.events import LinkedOutcome, OutcomesLinkedV1, OutcomeValue, RecordsWithdrawnV1
+from leap_contracts.events import (LinkedOutcome, OutcomeLink, OutcomeLinksChangedV1, OutcomesLinkedV1, OutcomeValue,
+                                   RecordsWithdrawnV1)
 
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.service import outcome_tables
@@ -70,3 +71,19 @@ async def test_outcomes_are_stored_apart_counted_and_withdrawn(builder, db, even
     assert await reach_now(db) == before
     await model.on_outcomes_linked(linked(extract, [(7, "IND-1", True, [])], chunk_index=1))  # arrives late
     assert await db.fetchval("SELECT count(*) FROM outcome_record") == 0
+
+
+async def test_links_changed_by_the_matcher_replace_the_records_links(builder, db, events):
+    extract, model = uuid.uuid4(), OutcomeReadModel(db)
+    await model.on_outcomes_linked(linked(extract, [(2, None, True, []), (3, "IND-1", True, []),
+                                                    (4, None, True, ["outcome_bridges_individuals"])]))
+    changed = OutcomeLinksChangedV1(upload_id=extract, chunk_index=0, linked=1, unlinked=1, bridging=1, changed=[
+        OutcomeLink(row_number=2, individual_ref="IND-2"), OutcomeLink(row_number=3, bridges=True),
+        OutcomeLink(row_number=4, individual_ref=None)])
+    envelope = seal(changed, producer="matcher", correlation_id=str(extract))
+    await model.on_outcomes_linked(envelope)
+    await model.on_outcomes_linked(envelope)  # delivered twice: applied once
+    rows = {r["row_number"]: (r["individual_ref"], r["excluded"], r["findings"])
+            for r in await db.fetch("SELECT * FROM outcome_record")}
+    assert rows == {2: ("IND-2", False, []), 3: (None, True, ["outcome_bridges_individuals"]), 4: (None, False, [])}
+    assert await db.fetchrow("SELECT linked, unlinked, bridging FROM outcome_chunk") == (1, 1, 1)
