@@ -14,7 +14,7 @@ from leap_reporter.access import disclosure_for, require_role
 from leap_reporter.auth import Role
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.filters import FilterProblem, InvalidFilters, parse_filters
-from leap_reporter.service.reach import reach
+from leap_reporter.service.linkage import reach_under_policy
 
 router = APIRouter(prefix="/api/v1", tags=["reach"])
 
@@ -45,6 +45,19 @@ class NotYetCountedOut(BaseModel):
                                            "answer (then up_to_date is false).")
 
 
+class LinkageOut(BaseModel):
+    published: str = Field(description="The linkage unique_beneficiaries counts under: 'exact' (records sharing "
+                                       "an identifier are one person) or 'tolerant' (typo-tolerant linkage), as an "
+                                       "admin set it (/api/v1/linkage/policy).")
+    tolerant_running: bool = Field(description="False when tolerant linkage is not running: exact only.")
+    exact: int | str | None = Field(description="Unique beneficiaries under exact linkage (same filters).")
+    tolerant: int | str | None = Field(description="... under tolerant linkage (null when it is not running).")
+    difference: int | str | None = Field(description="exact minus tolerant, disclosed as a count of its own.")
+    exact_over_count: float | None = Field(description="(exact - tolerant) / tolerant: exact linkage's estimated "
+                                                       "over-count (negative: under-count); null when withheld.")
+    note: str | None = None
+
+
 class ReachOut(BaseModel):
     unique_beneficiaries: int | str = Field(
         description="Distinct individuals with at least one attended engagement matching the filters "
@@ -58,6 +71,7 @@ class ReachOut(BaseModel):
                                          "published (the watermark); false while data is on its way into them "
                                          "(see not_yet_counted) or they come from an earlier snapshot.")
     not_yet_counted: NotYetCountedOut
+    linkage: LinkageOut = Field(description="Which linkage unique_beneficiaries uses, and the other count beside it.")
 
 
 class ProblemOut(BaseModel):
@@ -121,7 +135,8 @@ async def get_reach(
     except InvalidFilters as exc:
         return invalid(exc)
     started = time.perf_counter()
-    figures = await reach(request.app.state.pool, filters, disclosure, view)
+    figures, linkage = await reach_under_policy(request.app.state.pool, filters, disclosure, view,
+                                                request.app.state.settings.tolerant_linking)
     request.app.state.metrics.reach_seconds.observe(time.perf_counter() - started)
     return {
         "unique_beneficiaries": figures.unique_beneficiaries,
@@ -131,4 +146,5 @@ async def get_reach(
         "as_of": view.as_of.isoformat(),
         "up_to_date": view.up_to_date,
         "not_yet_counted": {"uploads": view.waiting.uploads, "events": view.waiting.events},
+        "linkage": linkage,
     }

@@ -14,6 +14,7 @@ from leap_reporter.auth import Role
 from leap_reporter.domain.filters import InvalidFilters
 from leap_reporter.domain.tables import Table
 from leap_reporter.service.figures import FIGURES, Ask, figure
+from leap_reporter.service.linkage import linkage_in_force
 
 router = APIRouter(prefix="/api/v1", tags=["figures"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,8 @@ async def ask_from(request: Request, role: Role, upload: str | None = None) -> A
     filters = filters_from(request.query_params)
     disclosure = disclosure_for(settings, role, request.query_params.get("suppression"))
     return Ask(filters, disclosure, grace_days=settings.late_after_days, upload_id=upload_id,
-               view=await view_for(request))
+               view=await view_for(request), linkage=await linkage_in_force(request.app.state.pool, settings),
+               tolerant_running=settings.tolerant_linking)
 
 
 def respond(table: Table, fmt: str) -> Response | dict:

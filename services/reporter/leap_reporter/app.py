@@ -12,8 +12,8 @@ from prometheus_client import Histogram
 
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_reporter import api, api_figures, api_programme, api_publications, edge, logs
-from leap_reporter.web import pages, programme, publications
+from leap_reporter import api, api_figures, api_linkage, api_programme, api_publications, edge, logs
+from leap_reporter.web import linkage_form, pages, programme, publications
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.adapters.lag import LagWatch
@@ -92,6 +92,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(programme.router)
     app.include_router(api_publications.router)
     app.include_router(publications.router)
+    app.include_router(api_linkage.router)
+    app.include_router(linkage_form.router)
 
     app.include_router(health_router(metrics.registry, pool=lambda: app.state.pool, messaging=lambda: app.state.messaging,
                                      details=lambda: {"consumer_group": app.state.group_id}))

@@ -18,12 +18,13 @@ from leap_contracts.delivery.runtime import Messaging, messaging
 from leap_contracts.topics import Topic
 
 from leap_reporter.service.handlers import RECEIVE_MATCHED, ReadModelBuilder
+from leap_reporter.service.linkage_handlers import LinkageReadModel
 from leap_reporter.service.outcome_handlers import OutcomeReadModel
 from leap_reporter.settings import Settings
 
 
 def subscriptions(pool: asyncpg.Pool | None):
-    builder, outcomes = ReadModelBuilder(pool), OutcomeReadModel(pool)
+    builder, outcomes, linked = ReadModelBuilder(pool), OutcomeReadModel(pool), LinkageReadModel(pool)
     return ((topics.RECORDS_MATCHED, builder.on_records_matched),
             (topics.BENEFICIARIES_V2, builder.on_individuals_changed),
             (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
@@ -31,7 +32,9 @@ def subscriptions(pool: asyncpg.Pool | None):
             (topics.FILE_RECEIVED, builder.on_upload_lifecycle),
             (topics.UPLOAD_WITHDRAWN, builder.on_upload_lifecycle),
             (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle),
-            (topics.OUTCOMES_LINKED, outcomes.on_outcomes_linked))
+            (topics.OUTCOMES_LINKED, outcomes.on_outcomes_linked),
+            (topics.TOLERANT_RELINKED, linked.on_tolerant_relinked),
+            (topics.LINKAGE_QUALITY, linked.on_linkage_quality))
 
 
 TOPICS_READ: list[Topic] = [topic for topic, _ in subscriptions(None)]

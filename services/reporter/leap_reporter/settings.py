@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     analyst_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     late_after_days: int = 15
+    tolerant_linking: bool = False
+    """The matcher links tolerantly too (MATCHER_TOLERANT_LINKING, issue 18): its count is shown beside the
+    published reach and an admin may choose it for published reach (``/linkage``). Set both together."""
     # The in-memory bitmap reach index (leap_reporter.adapters.reach_index).
     reach_index_min_engagements: int = 200_000
     reach_index_min_interval: float = 30.0

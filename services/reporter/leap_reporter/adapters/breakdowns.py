@@ -32,14 +32,15 @@ def _key(by: str, args: Args) -> str:
     return f"to_char(date_trunc('{PERIODS[by]}', s.engagement_date), 'YYYY-MM-DD')"
 
 
-async def reach_by(pool: asyncpg.Pool, filters: ReachFilters, by: str) -> tuple[int, dict[str, int]]:
-    """(total unique individuals, unique individuals per category of ``by``)."""
+async def reach_by(pool: asyncpg.Pool, filters: ReachFilters, by: str,
+                   linkage: str = "exact") -> tuple[int, dict[str, int]]:
+    """(total unique individuals, unique individuals per category of ``by``) under ``linkage``."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by}")
     if filters.service_codes == ():
         return 0, {}
     args = Args()
-    ctes = scoped_ctes(filters, args, with_people=by in PERSON_COLUMNS)
+    ctes = scoped_ctes(filters, args, with_people=by in PERSON_COLUMNS, linkage=linkage)
     sql = f"""{ctes}, keyed AS MATERIALIZED (SELECT DISTINCT {_key(by, args)} AS key, s.person FROM scoped s)
 SELECT key, count(*) AS n FROM keyed GROUP BY key
 UNION ALL
@@ -49,12 +50,13 @@ SELECT NULL, count(DISTINCT person) FROM keyed"""
     return total, {r["key"]: r["n"] for r in rows if r["key"] is not None}
 
 
-async def new_by_period(pool: asyncpg.Pool, filters: ReachFilters, period: str) -> dict[str, int]:
+async def new_by_period(pool: asyncpg.Pool, filters: ReachFilters, period: str,
+                        linkage: str = "exact") -> dict[str, int]:
     """Individuals whose first attended contact within the filters falls in each period."""
     if filters.service_codes == ():
         return {}
     args = Args()
-    sql = f"""{scoped_ctes(filters, args)}
+    sql = f"""{scoped_ctes(filters, args, linkage=linkage)}
 SELECT to_char(date_trunc('{PERIODS[period]}', first), 'YYYY-MM-DD') AS key, count(*) AS n
   FROM (SELECT person, min(engagement_date) AS first FROM scoped GROUP BY person) AS firsts
  GROUP BY 1 ORDER BY 1"""

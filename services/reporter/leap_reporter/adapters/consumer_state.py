@@ -7,7 +7,8 @@ import asyncpg
 READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "match_outcome", "relationship",
                      "split_record",
                      "upload_progress",
-                     "upload_finding", "inbox", "outcome_record", "outcome_chunk")
+                     "upload_finding", "inbox", "outcome_record", "outcome_chunk",
+                     "tolerant_assignment", "linkage_quality")
 """Everything built from events. ``dead_letter`` is kept: it is the history of what failed."""
 
 

@@ -47,20 +47,22 @@ SELECT NULL, count(*) FROM (SELECT DISTINCT person FROM reached) AS people
 """
 
 
-def build_query(filters: ReachFilters) -> tuple[str, list]:
-    """The SQL and its arguments; every value is a bind parameter."""
+def build_query(filters: ReachFilters, linkage: str = "exact") -> tuple[str, list]:
+    """The SQL and its arguments; every value is a bind parameter. Under tolerant linkage a person is a
+    record's tolerant individual (``leap_reporter.adapters.scope``)."""
     args = Args()
-    if filters.by_person:  # person attributes need the people CTE (see leap_reporter.adapters.scope)
-        return _BY_PERSON.format(ctes=scoped_ctes(filters, args)), args
+    if filters.by_person or linkage != "exact":  # person attributes need the people CTE (leap_reporter.adapters.scope)
+        return _BY_PERSON.format(ctes=scoped_ctes(filters, args, linkage=linkage)), args
     where = engagement_conditions(filters, args, alias="e")
     return _QUERY.format(where="\n       AND ".join(where)), args
 
 
-async def count_reach(pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, dict[str, int]]:
-    """(unique individuals overall, unique individuals per service code)."""
+async def count_reach(pool: asyncpg.Pool, filters: ReachFilters,
+                      linkage: str = "exact") -> tuple[int, dict[str, int]]:
+    """(unique individuals overall, unique individuals per service code) under ``linkage``."""
     if filters.service_codes == ():
         return 0, {}  # e.g. services outside the asked strand: nothing can match
-    sql, args = build_query(filters)
+    sql, args = build_query(filters, linkage)
     total, per_service = 0, {}
     for row in await pool.fetch(sql, *args):
         if row["service_code"] is None:

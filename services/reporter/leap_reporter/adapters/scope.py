@@ -19,20 +19,37 @@ from leap_reporter.domain.age import age_band_sql
 from leap_reporter.domain.filters import ReachFilters
 
 PERSON = "coalesce(a.survivor_ref, x.individual_ref)"
+# Under tolerant linkage a person is the record's tolerant individual (a TOL- reference); a record tolerant
+# linkage has not assigned yet counts as its exact individual (an IND- reference, so the two never collide).
+TOLERANT_PERSON = f"coalesce(t.tolerant_ref, {PERSON})"
+TOLERANT_JOIN = "LEFT JOIN tolerant_assignment t ON t.upload_id = x.upload_id AND t.row_number = x.row_number"
+LINKAGES = ("exact", "tolerant")
+
+
+def _person(linkage: str) -> tuple[str, str]:
+    """(the person expression, the join it needs) under ``linkage``."""
+    return (PERSON, "") if linkage == "exact" else (TOLERANT_PERSON, TOLERANT_JOIN)
+
+
 # Latest non-null value by engagement date (ties: the greatest value), as one hash-friendly max() per column.
 _LATEST = "substr(max(CASE WHEN x.{c} IS NOT NULL THEN x.engagement_date::text || '|' || x.{c} END), 12)"
-PEOPLE = f"""people AS (
+def people_cte(linkage: str = "exact") -> str:
+    person, join = _person(linkage)
+    return f"""people AS (
     SELECT person, first_contact, beneficiary_type, gender, coalesce(nullif(ethnicity, ''), 'not recorded') AS ethnicity,
            {age_band_sql('birth_month', 'first_contact')} AS age_band
-      FROM (SELECT {PERSON} AS person, min(x.engagement_date) AS first_contact,
+      FROM (SELECT {person} AS person, min(x.engagement_date) AS first_contact,
                    {_LATEST.format(c='beneficiary_type')} AS beneficiary_type,
                    coalesce({_LATEST.format(c='gender')}, 'unknown') AS gender,
                    {_LATEST.format(c='ethnicity')} AS ethnicity,
                    nullif({_LATEST.format(c='birth_month')}, '') AS birth_month
-              FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref
+              FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref {join}
              WHERE x.attended
              GROUP BY 1) AS raw
 )"""
+
+
+PEOPLE = people_cte()
 PERSON_COLUMNS = ("beneficiary_type", "gender", "ethnicity", "age_band")
 
 
@@ -64,22 +81,24 @@ def people_conditions(filters: ReachFilters, args: Args, alias: str = "p") -> li
     return [f"{alias}.{c} = {args.add(v)}" for c, v in wanted.items()]
 
 
-def scoped_ctes(filters: ReachFilters, args: Args, *, with_people: bool = False) -> str:
+def scoped_ctes(filters: ReachFilters, args: Args, *, with_people: bool = False, linkage: str = "exact") -> str:
     """``WITH [people,] scoped AS (...)``: ``scoped(person, service_code, ward_code, engagement_date,
-    upload_id[, first_contact, beneficiary_type, gender, ethnicity, age_band])``."""
+    upload_id[, first_contact, beneficiary_type, gender, ethnicity, age_band])``; a person is an individual
+    under ``linkage`` (``exact`` or ``tolerant``)."""
     with_people = with_people or filters.by_person
     where = engagement_conditions(filters, args)
+    person, join = _person(linkage)
     if not with_people:
         return f"""WITH scoped AS (
-    SELECT {PERSON} AS person, x.service_code, x.ward_code, x.engagement_date, x.upload_id
-      FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref
+    SELECT {person} AS person, x.service_code, x.ward_code, x.engagement_date, x.upload_id
+      FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref {join}
      WHERE {' AND '.join(where)}
 )"""
     where += people_conditions(filters, args)
-    return f"""WITH {PEOPLE}, scoped AS (
+    return f"""WITH {people_cte(linkage)}, scoped AS (
     SELECT p.person, x.service_code, x.ward_code, x.engagement_date, x.upload_id,
            p.first_contact, p.beneficiary_type, p.gender, p.ethnicity, p.age_band
-      FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref
-      JOIN people p ON p.person = {PERSON}
+      FROM engagement x LEFT JOIN individual_alias a ON a.ref = x.individual_ref {join}
+      JOIN people p ON p.person = {person}
      WHERE {' AND '.join(where)}
 )"""

@@ -14,7 +14,7 @@ from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.tables import Table
-from leap_reporter.service import outcome_tables, pattern_tables, quality_tables, reach_tables
+from leap_reporter.service import linkage_tables, outcome_tables, pattern_tables, quality_tables, reach_tables
 
 
 @dataclass(frozen=True)
@@ -27,17 +27,20 @@ class Ask:
     today: date | None = None
     upload_id: uuid.UUID | None = None
     view: View = field(default_factory=View.sql)  # the one snapshot every figure of a response comes from
+    linkage: str = "exact"  # who is a person in reach tables: the published linkage policy in force
+    tolerant_running: bool = False  # tolerant linkage runs (REPORTER_TOLERANT_LINKING): its figures are shown
 
 
 Figure = Callable[[asyncpg.Pool, Ask], Awaitable[Table]]
 
 
 def _reach_by(by: str) -> Figure:
-    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.view)
+    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.view, ask.linkage)
 
 
 def _new_by(period: str) -> Figure:
-    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.view)
+    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.view,
+                                                    ask.linkage)
 
 
 FIGURES: dict[str, Figure] = {
@@ -57,6 +60,9 @@ FIGURES: dict[str, Figure] = {
     "quality-by-provider": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "provider", a.grace_days,
                                                                     a.today or date.today()),
     "quality-missing-months": lambda p, a: quality_tables.timeliness_table(p, a.today or date.today()),
+    "quality-linkage": lambda p, a: linkage_tables.summary_table(p, a.disclosure, a.tolerant_running),
+    "quality-linkage-by-provider": lambda p, a: linkage_tables.by_provider_table(p, a.disclosure, a.tolerant_running),
+    "quality-linkage-by-upload": lambda p, a: linkage_tables.by_upload_table(p, a.disclosure, a.tolerant_running),
     **outcome_tables.FIGURES,
 }
 """Quality figures ignore the reach filters; ``upload_id`` narrows the upload tables to one upload."""

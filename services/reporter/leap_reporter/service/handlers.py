@@ -18,7 +18,7 @@ from leap_contracts.events import (EVENT_TYPES, AtSourceRejectedV1, FileReceived
                                    RecordsMatchedV1, RecordsWithdrawnV1, UploadWithdrawnV1)
 from leap_contracts.plain import open_plain, receiver
 
-from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, outcome_records, progress,
+from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, linkage, outcome_records, progress,
                                     read_model_state, upload_quality)
 from leap_reporter.adapters.consumer import PoisonMessage
 from leap_reporter.domain.aliases import plan_merge
@@ -69,6 +69,7 @@ class ReadModelBuilder:
                 return
             removed = await lifecycle.withdraw(conn, event)
             removed += await outcome_records.withdraw(conn, event.upload_id)  # an outcome extract's records
+            await linkage.withdraw(conn, event.upload_id)  # its records' tolerant individuals
             await progress.close(conn, event.upload_id, "withdrawn")
             await read_model_state.bump(conn)
         log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)

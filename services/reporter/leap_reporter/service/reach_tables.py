@@ -21,6 +21,9 @@ TITLES = {
 }
 
 
+_UNDER = {"exact": "", "tolerant": " Persons under tolerant linkage (the published policy)."}
+
+
 def _order(by: str, key: str) -> tuple:
     if by == "service":
         return catalogue_order(key)
@@ -52,29 +55,31 @@ async def _label(pool: asyncpg.Pool, by: str):
 
 
 async def reach_table(pool: asyncpg.Pool, filters: ReachFilters, by: str, disclosure: Disclosure,
-                      view: View | None = None) -> Table:
-    """From the request's view of the bitmap index when it has one, else from SQL (the same exact counts)."""
-    found = view.breakdown(filters, by) if view is not None else None
-    total, cells = found if found is not None else await breakdowns.reach_by(pool, filters, by)
+                      view: View | None = None, linkage: str = "exact") -> Table:
+    """From the request's view of the bitmap index when it has one, else from SQL (the same exact counts).
+    The index holds exact individuals: under tolerant linkage SQL answers."""
+    found = view.breakdown(filters, by) if view is not None and linkage == "exact" else None
+    total, cells = found if found is not None else await breakdowns.reach_by(pool, filters, by, linkage)
     shown = disclosure.breakdown(cells, total)
     label = await _label(pool, by)
     rows = [(key, label(key), shown[key]) for key in sorted(cells, key=lambda k: _order(by, k))]
     rows.append(("total", "Total", disclosure.count(total)))
     return Table(f"reach-by-{by}", f"Unique beneficiaries by {TITLES[by].lower()}",
                  ("key", TITLES[by], "Unique beneficiaries"), tuple(rows), suppressed=disclosure.enabled,
-                 note="A person reached in several categories counts once in each and once in the total.")
+                 note="A person reached in several categories counts once in each and once in the total."
+                      + _UNDER[linkage])
 
 
 async def new_table(pool: asyncpg.Pool, filters: ReachFilters, period: str, disclosure: Disclosure,
-                    view: View | None = None) -> Table:
+                    view: View | None = None, linkage: str = "exact") -> Table:
     """New beneficiaries per period (first attended contact within the filters) and the running total.
 
     Each cumulative figure is disclosed from its own exact value, so the difference of two
     consecutive (rounded) cumulative figures does not give back a suppressed new count exactly.
     """
-    new = view.new_by_period(filters, period) if view is not None else None
+    new = view.new_by_period(filters, period) if view is not None and linkage == "exact" else None
     if new is None:
-        new = await breakdowns.new_by_period(pool, filters, period)
+        new = await breakdowns.new_by_period(pool, filters, period, linkage)
     shown = disclosure.breakdown(new, sum(new.values()))
     rows, running = [], 0
     for key in sorted(new):
@@ -82,4 +87,4 @@ async def new_table(pool: asyncpg.Pool, filters: ReachFilters, period: str, disc
         rows.append((key, period_label(period, key), shown[key], disclosure.count(running)))
     return Table(f"new-by-{period}", f"New beneficiaries per {period}, and cumulative",
                  ("key", TITLES[period], "New beneficiaries", "Cumulative"), tuple(rows),
-                 suppressed=disclosure.enabled)
+                 note=_UNDER[linkage].strip(), suppressed=disclosure.enabled)

@@ -24,6 +24,7 @@ from leap_reporter.api_figures import ask_from
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
 from leap_reporter.service.figures import figure
+from leap_reporter.service.linkage import reach_under_policy
 from leap_reporter.web.svg import bar_chart
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +53,9 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
         ask = await ask_from(request, role, context.get("upload"))
         found = await asyncio.gather(*(figure(request.app.state.pool, n, ask) for n in names))
         tables = dict(zip(names, found, strict=True))
+        if page == "reach.html":  # the published linkage and the other count beside it
+            context["linkage"] = (await reach_under_policy(request.app.state.pool, ask.filters, ask.disclosure,
+                                                           ask.view, ask.tolerant_running))[1]
     except InvalidFilters as exc:
         problems = [f"{p.param}: {p.message}" for p in exc.problems]
     except HTTPException as exc:
@@ -96,7 +100,8 @@ async def engagement_page(request: Request) -> Response:
 @router.get("/quality")
 async def quality_page(request: Request) -> Response:
     return await _render(request, "quality.html", ["quality-by-provider", "quality-by-service", "quality-uploads",
-                                                   "quality-missing-months"])
+                                                   "quality-missing-months", "quality-linkage",
+                                                   "quality-linkage-by-provider", "quality-linkage-by-upload"])
 
 
 @router.get("/quality/{upload}")

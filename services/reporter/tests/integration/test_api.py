@@ -38,6 +38,10 @@ async def test_reach_answer_shape(client, builder, events):
         "filters": {"service": ["CAN", "MIR", "PINE"], "strand": None, "ward": None, "from": "2024-04-01", "to": None,
                     "beneficiary_type": None, "gender": None, "ethnicity": None, "age_band": None},
         "not_yet_counted": {"uploads": 0, "events": 0},
+        "linkage": {"published": "exact", "tolerant_running": False, "exact": 2, "tolerant": None,
+                    "difference": None, "exact_over_count": None,
+                    "note": "tolerant linkage is not running (MATCHER_TOLERANT_LINKING and REPORTER_TOLERANT_LINKING "
+                            "are off): published reach can only use exact linkage"},
     }
 
 

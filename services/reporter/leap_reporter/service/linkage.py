@@ -1,0 +1,48 @@
+"""Reach under the admin's linkage policy, with the other linkage's count beside it; setting the policy."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from leap_reporter.adapters import linkage
+from leap_reporter.adapters.reach import count_reach
+from leap_reporter.adapters.reach_index import View
+from leap_reporter.domain.disclosure import Disclosure
+from leap_reporter.domain.filters import ReachFilters
+from leap_reporter.domain.linkage import PolicyRefused, check_choice, comparison, in_force
+from leap_reporter.domain.reach import ReachFigures, reach_figures
+
+
+async def count_under(pool: asyncpg.Pool, filters: ReachFilters, view: View | None,
+                 under: str) -> tuple[int, dict[str, int]]:
+    """The bitmap index holds exact individuals only: tolerant counts come from SQL."""
+    found = view.count(filters) if view is not None and under == "exact" else None
+    return found if found is not None else await count_reach(pool, filters, under)
+
+
+async def linkage_in_force(pool: asyncpg.Pool, settings) -> str:
+    """'exact' or 'tolerant': the admin's choice, exact while tolerant linkage is not running."""
+    return in_force((await linkage.published(pool))["published"], settings.tolerant_linking)
+
+
+async def reach_under_policy(pool: asyncpg.Pool, filters: ReachFilters, disclosure: Disclosure, view: View | None,
+                             tolerant_running: bool) -> tuple[ReachFigures, dict]:
+    """Reach figures under the linkage in force, and the comparison of both counts (same filters)."""
+    published = in_force((await linkage.published(pool))["published"], tolerant_running)
+    total, per_service = await count_under(pool, filters, view, published)
+    other = None
+    if tolerant_running:
+        other, _ = await count_under(pool, filters, view, "tolerant" if published == "exact" else "exact")
+    exact, tolerant = (total, other) if published == "exact" else (other, total)
+    return (reach_figures(total, per_service, disclosure),
+            comparison(published, exact, tolerant, disclosure, tolerant_running))
+
+
+async def set_policy(pool: asyncpg.Pool, asked: str, actor: str, tolerant_running: bool) -> str:
+    """'changed' or 'unchanged'; raises PolicyRefused (audited too)."""
+    try:
+        check_choice(asked, tolerant_running)
+    except PolicyRefused as refused:
+        await linkage.set_published(pool, asked, actor, "refused")
+        raise
+    return await linkage.set_published(pool, asked, actor, None)
