@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +14,9 @@ from pydantic import BaseModel, Field
 from leap_reporter.access import disclosure_for, require_role
 from leap_reporter.auth import Role
 from leap_reporter.adapters.reach_index import View
+from leap_reporter.domain.as_at import parse_as_at
 from leap_reporter.domain.filters import FilterProblem, InvalidFilters, parse_filters
+from leap_reporter.service.as_at import view_at
 from leap_reporter.service.linkage import reach_under_policy
 
 router = APIRouter(prefix="/api/v1", tags=["reach"])
@@ -71,6 +74,7 @@ class ReachOut(BaseModel):
                                          "published (the watermark); false while data is on its way into them "
                                          "(see not_yet_counted) or they come from an earlier snapshot.")
     not_yet_counted: NotYetCountedOut
+    as_at: str | None = Field(None, description="The past moment asked for (as_at), when one was.")
     linkage: LinkageOut = Field(description="Which linkage unique_beneficiaries uses, and the other count beside it.")
 
 
@@ -97,12 +101,20 @@ CONSISTENCY = Query(description="'current': exact figures as of now when nothing
                                 "snapshot while a newer one is built: see as_of and up_to_date.")
 
 
+AS_AT = Query(description="A past moment: the figures from the data the platform held then (uploads later "
+                         "replaced or withdrawn included, individuals later merged or split as they were then). "
+                         "YYYY-MM-DD (the end of that day, UTC) or ISO 8601; suppressed as every figure.")
+
+
 async def view_for(request: Request) -> View:
-    """The one snapshot this request answers from. Raises InvalidFilters for a bad ``consistency``."""
+    """The one snapshot this request answers from. Raises InvalidFilters for a bad ``consistency`` or ``as_at``."""
     consistency = request.query_params.get("consistency") or None
     if consistency not in (None, "current"):
         raise InvalidFilters([FilterProblem("consistency", f"'{consistency[:20]}' is not known: use 'current' "
                                                            "for exact current figures, or leave it out")])
+    at = parse_as_at(request.query_params.get("as_at"), datetime.now(UTC))
+    if at is not None:
+        return await view_at(request.app.state.pool, request.app.state.as_at_indexes, at)
     index = getattr(request.app.state, "reach_index", None)
     if index is None:
         return View.sql()
@@ -124,6 +136,7 @@ async def get_reach(
     age_band: Annotated[str | None, Query(description="Age band at first contact, e.g. '1 year'.")] = None,
     suppression: Annotated[str | None, Query(description="'off' for exact figures (admins only).")] = None,
     consistency: Annotated[str | None, CONSISTENCY] = None,
+    as_at: Annotated[str | None, AS_AT] = None,
 ) -> dict | JSONResponse:
     """Unique beneficiaries reached, overall and per service, for the given slicers."""
     disclosure = disclosure_for(request.app.state.settings, role, suppression)
@@ -146,5 +159,6 @@ async def get_reach(
         "as_of": view.as_of.isoformat(),
         "up_to_date": view.up_to_date,
         "not_yet_counted": {"uploads": view.waiting.uploads, "events": view.waiting.events},
+        "as_at": view.as_at.isoformat() if view.as_at else None,
         "linkage": linkage,
     }

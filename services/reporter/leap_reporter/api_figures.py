@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from leap_reporter.access import disclosure_for, filters_from, require_role
 from leap_reporter.adapters.export import freshness_headers, to_csv, to_xlsx
-from leap_reporter.api import CONSISTENCY, invalid, view_for
+from leap_reporter.api import AS_AT, CONSISTENCY, invalid, view_for
 from leap_reporter.auth import Role
-from leap_reporter.domain.filters import InvalidFilters
+from leap_reporter.domain.as_at import AS_AT_FIGURES
+from leap_reporter.domain.filters import FilterProblem, InvalidFilters
 from leap_reporter.domain.tables import Table
 from leap_reporter.service.figures import FIGURES, Ask, figure
 from leap_reporter.service.linkage import linkage_in_force
@@ -63,12 +64,15 @@ async def get_figure(
     date_from: Annotated[str | None, Query(alias="from")] = None, date_to: Annotated[str | None, Query(alias="to")] = None,
     beneficiary_type: str | None = None, gender: str | None = None, ethnicity: str | None = None,
     age_band: str | None = None, suppression: str | None = None,
-    consistency: Annotated[str | None, CONSISTENCY] = None,
+    consistency: Annotated[str | None, CONSISTENCY] = None, as_at: Annotated[str | None, AS_AT] = None,
 ):
     """One table: columns and rows (``"*"`` marks a suppressed count), ``as_of`` (when its data is from) and
     ``up_to_date``. Filters as for /api/v1/reach."""
     if name not in FIGURES:
         raise HTTPException(status_code=404, detail=f"unknown figure '{name[:60]}'; see /api/v1/figures")
+    if as_at and name not in AS_AT_FIGURES:
+        return invalid(InvalidFilters([FilterProblem("as_at", f"'{name}' answers for now only: as_at applies to "
+                                                              "reach, new beneficiaries and engagement patterns")]))
     try:
         ask = await ask_from(request, role, upload)
     except InvalidFilters as exc:

@@ -19,6 +19,7 @@ from leap_reporter.api_figures import XLSX
 from leap_reporter.auth import Role
 from leap_reporter.domain.publication import SLICERS, InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
+from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, as_published, revision_report
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
@@ -48,7 +49,8 @@ async def publisher(request: Request) -> Publisher:
 
 def links(publication_id: str) -> dict:
     base = f"/api/v1/publications/{publication_id}"
-    return {"manifest": base, "csv": f"{base}/return.csv", "xlsx": f"{base}/return.xlsx"}
+    return {"manifest": base, "csv": f"{base}/return.csv", "xlsx": f"{base}/return.xlsx",
+            "as_published": f"{base}/as-published", "revisions": f"{base}/revisions"}
 
 
 async def make(request: Request, asked: PublishIn, who: Publisher) -> JSONResponse:
@@ -120,3 +122,29 @@ async def get_publication_xlsx(request: Request, publication_id: uuid.UUID,
 
 def _json(value):
     return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, uuid.UUID) else value
+
+
+async def recomputed(request: Request, publication_id: uuid.UUID, what) -> dict | JSONResponse:
+    try:
+        return await what(request.app.state.pool, request.app.state.as_at_indexes, publication_id)
+    except NoSuchReturn as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+    except HistoryTooShort as exc:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+
+@router.get("/publications/{publication_id}/as-published", response_model=None, responses={409: {"description": "No history then"}})
+async def get_publication_as_published(request: Request, publication_id: uuid.UUID,
+                                       role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
+    """The return's figures recomputed as at its publication from the read model's history (uploads replaced or
+    withdrawn since, and merges and splits since, as they were then), and whether each equals the published."""
+    return await recomputed(request, publication_id, as_published)
+
+
+@router.get("/publications/{publication_id}/revisions", response_model=None, responses={409: {"description": "No history then"}})
+async def get_publication_revisions(request: Request, publication_id: uuid.UUID,
+                                    role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
+    """The revision report: per figure and cell the published and the current value, the difference split into
+    uploads added late, uploads withdrawn or replaced, and individuals merged or split since (suppressed: a
+    difference is shown only between two shown values); the uploads by id, provider and service."""
+    return await recomputed(request, publication_id, revision_report)

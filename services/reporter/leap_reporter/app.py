@@ -16,6 +16,7 @@ from leap_reporter import api, api_figures, api_linkage, api_programme, api_publ
 from leap_reporter.web import linkage_form, pages, programme, publications
 from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.service.as_at import AsAtIndexes
 from leap_reporter.adapters.lag import LagWatch
 from leap_reporter.builder_process import BuilderProcess
 from leap_reporter.read_model_builder import TOPICS_READ, building
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.reach_index = ReachIndex(settings.reach_index_min_engagements, settings.reach_index_min_interval,
                                        settings.reach_index_max_staleness)
+    app.state.as_at_indexes = AsAtIndexes(settings.as_at_indexes_kept)
     app.state.pool = app.state.messaging = app.state.group_id = None
     app.include_router(api.router)
     app.include_router(api_figures.router)

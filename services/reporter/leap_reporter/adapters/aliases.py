@@ -24,15 +24,19 @@ async def apply(conn: asyncpg.Connection, plan: MergePlan) -> None:
     """Point the merged refs, and every ref that pointed at one of them, at the target."""
     if not plan.refs:
         return
-    await conn.execute(
-        "UPDATE individual_alias SET survivor_ref = $2 WHERE survivor_ref = ANY($1::text[])",
-        plan.refs, plan.target,
-    )
-    await conn.execute(
-        """INSERT INTO individual_alias (ref, survivor_ref) SELECT unnest($1::text[]), $2
-           ON CONFLICT (ref) DO UPDATE SET survivor_ref = excluded.survivor_ref""",
-        plan.refs, plan.target,
-    )
+    await conn.execute(_REPOINT, plan.refs, plan.target)
+    await conn.execute(_POINT, plan.refs, plan.target)
+
+
+# Both record every ref they change in the history (individual_alias_change, migration 013), in the same statement.
+_REPOINT = """WITH moved AS (UPDATE individual_alias SET survivor_ref = $2 WHERE survivor_ref = ANY($1::text[])
+                       RETURNING ref, survivor_ref)
+INSERT INTO individual_alias_change (ref, survivor_ref) SELECT ref, survivor_ref FROM moved"""
+_POINT = """WITH pointed AS (INSERT INTO individual_alias (ref, survivor_ref) SELECT unnest($1::text[]), $2
+                         ON CONFLICT (ref) DO UPDATE SET survivor_ref = excluded.survivor_ref
+                          WHERE individual_alias.survivor_ref IS DISTINCT FROM excluded.survivor_ref
+                         RETURNING ref, survivor_ref)
+INSERT INTO individual_alias_change (ref, survivor_ref) SELECT ref, survivor_ref FROM pointed"""
 
 
 async def all_aliases(conn: asyncpg.Connection) -> dict[str, str]:

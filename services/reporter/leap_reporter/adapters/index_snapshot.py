@@ -21,8 +21,9 @@ import structlog
 
 from leap_contracts.catalogue import SERVICES
 
-from leap_reporter.adapters import read_model_state
+from leap_reporter.adapters import history, read_model_state
 from leap_reporter.adapters.scope import PEOPLE, PERSON
+from leap_reporter.domain.as_at import Moment
 from leap_reporter.domain.bitmap_index import PERSON_ATTRIBUTES, BitmapIndex
 from leap_reporter.domain.contact_rows import ContactRows, FamilyLinks
 
@@ -84,16 +85,23 @@ class Snapshot:
     taken_at: datetime
 
 
-async def load(pool: asyncpg.Pool) -> Snapshot:
+async def load(pool: asyncpg.Pool, moment: Moment | None = None) -> Snapshot:
+    """The read model now, or (``moment``) as it stood at a past version: the same statements, reading the
+    history's views (:func:`leap_reporter.adapters.history.shadow`); family links are always today's."""
     started = time.perf_counter()
     async with pool.acquire() as conn:
         taken_at = datetime.now(UTC)  # before the transaction's snapshot: a lower bound of what it holds
         async with conn.transaction(isolation="repeatable_read"):
             version = await read_model_state.version(conn)
+            if moment is not None:
+                await history.shadow(conn, moment)
+                version = moment.added_until or moment.rows_at
             people, attributes, wards = await _people(conn)
             people_done = time.perf_counter()
             rows = await _rows(conn, wards)
             link_ids = await copy_integers(conn, _LINKS, 3)
+            if moment is not None:
+                await history.unshadow(conn)
     log.info("reach_index.loaded", rows=len(rows), links=len(link_ids),
              people_seconds=round(people_done - started, 2), rows_seconds=round(time.perf_counter() - people_done, 2))
     links = FamilyLinks(carer_key=link_ids[:, 0].copy(), carer=link_ids[:, 1].copy(), child=link_ids[:, 2].copy())

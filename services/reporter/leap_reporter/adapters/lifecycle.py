@@ -44,8 +44,13 @@ def finding_counts(records: Iterable[object]) -> dict[str, int]:
 
 
 async def withdraw(conn: asyncpg.Connection, event: RecordsWithdrawnV1) -> int:
-    """The upload's engagements and match outcomes leave the read model; returns engagements removed."""
-    status = await conn.execute("DELETE FROM engagement WHERE upload_id = $1", event.upload_id)
+    """The upload's engagements and match outcomes leave the read model; returns engagements removed. The
+    engagements are ended, not lost: moved to the history (engagement_ended), with how the upload left."""
+    status = await conn.execute(
+        """WITH gone AS (DELETE FROM engagement WHERE upload_id = $1 RETURNING *)
+           INSERT INTO engagement_ended SELECT * FROM gone""", event.upload_id)
+    await conn.execute("INSERT INTO upload_ended (upload_id, replaced_by) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       event.upload_id, event.replaced_by)
     await conn.execute("DELETE FROM match_outcome WHERE upload_id = $1", event.upload_id)
     await conn.execute("DELETE FROM split_record WHERE upload_id = $1", event.upload_id)
     return int(status.split()[-1])
@@ -59,10 +64,19 @@ async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
             refs.append(part.individual_ref)
             uploads.append(rec.upload_id)
             rows.append(rec.row_number)
+    # The reference each moved record had is kept (engagement_ref_change), for "as at" questions before the split.
     status = await conn.execute(
-        """UPDATE engagement e SET individual_ref = p.ref
-             FROM unnest($1::text[], $2::uuid[], $3::int[]) AS p(ref, upload_id, row_number)
-            WHERE e.upload_id = p.upload_id AND e.row_number = p.row_number""", refs, uploads, rows)
+        """WITH moved AS (
+               SELECT e.upload_id, e.row_number, e.learned_xid, e.individual_ref AS old_ref, p.ref
+                 FROM engagement e JOIN unnest($1::text[], $2::uuid[], $3::int[]) AS p(ref, upload_id, row_number)
+                   ON e.upload_id = p.upload_id AND e.row_number = p.row_number
+                WHERE e.individual_ref <> p.ref
+           ), kept AS (
+               INSERT INTO engagement_ref_change (upload_id, row_number, learned_xid, old_ref)
+               SELECT upload_id, row_number, learned_xid, old_ref FROM moved ON CONFLICT DO NOTHING
+           )
+           UPDATE engagement e SET individual_ref = m.ref FROM moved m
+            WHERE e.upload_id = m.upload_id AND e.row_number = m.row_number""", refs, uploads, rows)
     # Kept for a chunk applied after this split (the topics are read independently): see split_record.
     await conn.execute(
         """INSERT INTO split_record (upload_id, row_number, individual_ref)
@@ -70,8 +84,10 @@ async def split(conn: asyncpg.Connection, event: IndividualSplitV1) -> int:
            ON CONFLICT (upload_id, row_number) DO UPDATE SET individual_ref = excluded.individual_ref""",
         refs, uploads, rows)
     # A part's new reference is its own individual again, even if it was once merged away.
-    await conn.execute("DELETE FROM individual_alias WHERE ref = ANY($1::text[])",
-                       [p.individual_ref for p in event.parts])
+    await conn.execute(
+        """WITH gone AS (DELETE FROM individual_alias WHERE ref = ANY($1::text[]) RETURNING ref)
+           INSERT INTO individual_alias_change (ref, survivor_ref) SELECT ref, NULL FROM gone""",
+        [p.individual_ref for p in event.parts])
     return int(status.split()[-1])
 
 

@@ -72,6 +72,7 @@ class View:
     as_of: datetime
     up_to_date: bool
     waiting: Waiting = Waiting()
+    as_at: datetime | None = None  # asked "as at" a past moment: the index of the read model as it stood then
 
     @classmethod
     def sql(cls) -> View:

@@ -76,5 +76,6 @@ async def figure(pool: asyncpg.Pool, name: str, ask: Ask) -> Table:
     """The table, saying when its data is from: the request's view, or now (SQL)."""
     fresh = ask.view if name in FROM_INDEX else View.sql().lacking(ask.view.waiting, ask.view.as_of)
     table = await FIGURES[name](pool, ask)
+    extra = {**table.extra, "as_at": ask.view.as_at.isoformat()} if ask.view.as_at else table.extra
     return replace(table, as_of=fresh.as_of, up_to_date=fresh.up_to_date, waiting_uploads=fresh.waiting.uploads,
-                   waiting_events=fresh.waiting.events)
+                   waiting_events=fresh.waiting.events, extra=extra)
