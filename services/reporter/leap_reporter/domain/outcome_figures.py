@@ -2,8 +2,13 @@
 service, ward and year, with the rate, its 95% Wilson interval and the difference from the non-engaged group,
 all through the disclosure step (docs/outcomes-dataset.md).
 
-Rates, intervals and differences are computed from the *published* counts, so with suppression on they
-reveal nothing the (rounded) counts do not; with suppression off (admins) they are exact.
+Rates, intervals and differences (docs/outcomes-dataset.md, "Rates from exact counts"): with suppression off
+(admins) exact. With it on, a rate is shown only when its numerator and denominator both are; it, its interval and
+its difference come from the **exact** counts when the exact denominator is at least ``EXACT_RATE_FROM`` times the
+rounding base (5,000): shown to 0.1 point, such a rate is the same for at least ``base`` consecutive numerators,
+so it tells no more than the rounded count does. Below that, one numerator more or less moves the shown rate,
+and an exact rate would give the exact count back (and with it, differencing): those come from the *published*
+counts, which reveal nothing the counts do not.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from leap_reporter.domain.disclosure import SUPPRESSED, Disclosure, Published
 GROUPS = ("0", "1", "2", "3+")
 ENGAGED, NOT_ENGAGED = "engaged", "not engaged"
 Z95 = 1.959963984540054
+EXACT_RATE_FROM = 1000
+"""Rates shown to 0.1 point (1/1000): exact when the denominator is at least this many times the rounding base."""
 
 
 @dataclass(frozen=True)
@@ -98,22 +105,37 @@ def _published(nums: Mapping, dens: Mapping, disclosure: Disclosure, partition: 
         num = shown_num[k]
         if disclosure.enabled and 0 < den - nums[k] <= disclosure.threshold:
             num = SUPPRESSED
-        out[k] = (num, shown_den[k])
+        exact = not disclosure.enabled or den >= EXACT_RATE_FROM * disclosure.base
+        out[k] = Cell(num, shown_den[k], nums[k] if exact else None, den if exact else None)
     return out
 
 
-def _rate(num: Published, den: Published) -> tuple[float | None, float | None, float | None]:
-    if num == SUPPRESSED or den == SUPPRESSED or not den:
+@dataclass(frozen=True)
+class Cell:
+    """A numerator and denominator as published, and the exact ones when its rate may come from them."""
+
+    numerator: Published
+    denominator: Published
+    exact_numerator: int | None = None
+    exact_denominator: int | None = None
+
+
+def _rate(cell: Cell) -> tuple[float | None, float | None, float | None]:
+    if SUPPRESSED in (cell.numerator, cell.denominator) or not cell.denominator:
         return None, None, None
-    x, n = min(int(num), int(den)), int(den)
+    if cell.exact_denominator:
+        x, n = cell.exact_numerator, cell.exact_denominator
+    else:
+        x, n = min(int(cell.numerator), int(cell.denominator)), int(cell.denominator)
     return (x / n, *wilson(x, n))
 
 
 def _rows(measure: str, published: Mapping, reference: float | None, keys: Sequence, group_of_key) -> list[Row]:
     rows = []
     for k in keys:
-        num, den = published[k]
-        rate, low, high = _rate(num, den)
+        cell = published[k]
+        num, den = cell.numerator, cell.denominator
+        rate, low, high = _rate(cell)
         diff = None if rate is None or reference is None else rate - reference
         key, group = group_of_key(k)
         rows.append(Row(measure, key, group, num, den, rate, low, high, diff))
@@ -126,7 +148,7 @@ def by_services(counts: Counter, measures: Sequence[str], disclosure: Disclosure
         dens = {g: counts[(m, "services engaged", g, "", "den")] for g in GROUPS}
         nums = {g: counts[(m, "services engaged", g, "", "num")] for g in GROUPS}
         published = _published(nums, dens, disclosure, partition=True)
-        reference = _rate(*published["0"])[0]
+        reference = _rate(published["0"])[0]
         rows += _rows(m, published, reference, GROUPS, lambda g: ("services engaged", g))
     return rows
 
@@ -140,7 +162,7 @@ def by_dimension(counts: Counter, measures: Sequence[str], dimension: str, keys:
     for m in measures:
         zero = _published({"0": counts[(m, "services engaged", "0", "", "num")]},
                           {"0": counts[(m, "services engaged", "0", "", "den")]}, disclosure, partition=False)
-        overall = _rate(*zero["0"])[0]
+        overall = _rate(zero["0"])[0]
         pairs = [(k, g) for k in keys for g in ((ENGAGED, NOT_ENGAGED) if own_reference else (ENGAGED,))]
         dens = {p: counts[(m, dimension, *p, "den")] for p in pairs}
         nums = {p: counts[(m, dimension, *p, "num")] for p in pairs}
@@ -152,7 +174,7 @@ def by_dimension(counts: Counter, measures: Sequence[str], dimension: str, keys:
         else:
             published = _published(nums, dens, disclosure, partition=False)
         for k in keys:
-            reference = _rate(*published[(k, NOT_ENGAGED)])[0] if own_reference else overall
+            reference = _rate(published[(k, NOT_ENGAGED)])[0] if own_reference else overall
             shown = [p for p in pairs if p[0] == k]
             rows += _rows(m, published, reference, shown, lambda p: (p[0], p[1]))
         if not own_reference:

@@ -57,3 +57,18 @@ def test_every_count_is_suppressed_and_no_rate_is_shown_for_a_hidden_count():
     for r in table.values():
         assert r.numerator == SUPPRESSED or r.numerator % 5 == 0
         assert r.denominator == SUPPRESSED or r.denominator % 5 == 0
+
+
+def test_rates_come_from_exact_counts_only_where_the_shown_rate_cannot_give_the_count_back():
+    on = Disclosure()
+    counts = cells(rows((True, (), None, 2501), (False, (), None, 2502),  # 5,003 records: exact rate
+                        (True, ("CAN",), None, 17), (False, ("CAN",), None, 6 + 2)), STRANDS)  # 25: from the shown
+    table = {r.group: r for r in by_services(counts, ["eyfsp_gld"], on)}
+    big, small = table["0"], table["1"]
+    assert (big.numerator, big.denominator) == (2500, 5005)  # the counts are still rounded
+    assert big.rate == 2501 / 5003 and (big.low, big.high) == wilson(2501, 5003)
+    assert all(abs(n / 5003 - big.rate) < 0.0005 for n in range(2499, 2504))  # 0.1 point hides 5 numerators
+    assert (small.numerator, small.denominator) == (15, 25) and small.rate == 15 / 25  # not 17/25
+    assert small.difference == 15 / 25 - 2501 / 5003
+    exact = {r.group: r for r in by_services(counts, ["eyfsp_gld"], EXACT)}
+    assert exact["1"].rate == 17 / 25  # admins: exact everywhere
