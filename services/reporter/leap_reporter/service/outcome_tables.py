@@ -12,45 +12,48 @@ from leap_contracts.outcomes.catalogue import MEASURES, derived_measures
 from leap_reporter.adapters import outcome_queries, read_model_state
 from leap_reporter.domain import outcome_figures as of
 from leap_reporter.domain.disclosure import SUPPRESSED, Disclosure
+from leap_reporter.domain.outcome_filters import OutcomeFilters, note, outcome_filters
 from leap_reporter.domain.tables import Table
 
 MEASURE_CODES = tuple(MEASURES)
 _STRAND_OF = {s.code: s.strand for s in SERVICES.values()}
-_NOTE = ("Outcome records link to the people the programme reached and never count as reach. Group 0 (not engaged) "
-         "is the comparison group: records of children with no attended contact. Rates, 95% Wilson intervals and "
-         "differences are computed from the published counts. The reach slicers do not apply: the slices are the "
-         "rows.")
+_NOTE = ("Outcome records link to the people the programme reached and never count as reach; one result per child "
+         "per measure (the latest). Group 0 (not engaged) is the comparison group: records of children with no "
+         "attended contact. Rates, 95% Wilson intervals and differences come from the exact counts where the "
+         "denominator is 5,000 or more, else from the published counts.")
 
 
-_LAST: dict[int, object] = {}
-"""The counts of the last read-model version asked for: a page asks for several outcome tables at once."""
+_LAST: dict[tuple, object] = {}
+"""The counts of the last read-model version asked for, per filters: a page asks for several outcome tables at once."""
 
 
-async def _counts(pool: asyncpg.Pool):
+async def _counts(pool: asyncpg.Pool, filters: OutcomeFilters):
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         version = await read_model_state.version(conn)
-        if version in _LAST:
-            return _LAST[version]
-        rows = await outcome_queries.grouped_records(conn, derived_measures())
+        if (version, filters) in _LAST:
+            return _LAST[(version, filters)]
+        rows = await outcome_queries.grouped_records(conn, derived_measures(), filters)
     counts = of.cells((of.Tallied(r["measure"], r["positive"], tuple(r["codes"]), r["ward_name"], r["year"],
                                   r["n"]) for r in rows), _STRAND_OF)
-    _LAST.clear()
-    _LAST[version] = counts
+    if len(_LAST) >= 8 or any(v != version for v, _ in _LAST):
+        _LAST.clear()
+    _LAST[(version, filters)] = counts
     return counts
 
 
-def _table(name: str, title: str, rows: list[of.Row], disclosure: Disclosure) -> Table:
-    return Table(name, title, of.COLUMNS, tuple(r.values() for r in rows), note=_NOTE,
+def _table(name: str, title: str, rows: list[of.Row], disclosure: Disclosure, filters: OutcomeFilters) -> Table:
+    return Table(name, title, of.COLUMNS, tuple(r.values() for r in rows), note=_NOTE + note(filters),
                  suppressed=disclosure.enabled)
 
 
-async def by_services(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
-    rows = of.by_services(await _counts(pool), MEASURE_CODES, disclosure)
-    return _table("outcomes-by-services-engaged", "Outcomes by number of services engaged", rows, disclosure)
+async def by_services(pool: asyncpg.Pool, disclosure: Disclosure, filters: OutcomeFilters = OutcomeFilters()) -> Table:
+    rows = of.by_services(await _counts(pool, filters), MEASURE_CODES, disclosure)
+    return _table("outcomes-by-services-engaged", "Outcomes by number of services engaged", rows, disclosure, filters)
 
 
-async def by_dimension(pool: asyncpg.Pool, dimension: str, disclosure: Disclosure) -> Table:
-    counts = await _counts(pool)
+async def by_dimension(pool: asyncpg.Pool, dimension: str, disclosure: Disclosure,
+                       filters: OutcomeFilters = OutcomeFilters()) -> Table:
+    counts = await _counts(pool, filters)
     if dimension == "strand":
         keys = list(STRANDS)
     elif dimension == "service":
@@ -58,11 +61,12 @@ async def by_dimension(pool: asyncpg.Pool, dimension: str, disclosure: Disclosur
     else:
         keys = sorted({k[2] for k in counts if k[1] == dimension})
     rows = of.by_dimension(counts, MEASURE_CODES, dimension, keys, disclosure)
-    return _table(f"outcomes-by-{dimension}", f"Outcomes by {dimension}, engaged and not engaged", rows, disclosure)
+    return _table(f"outcomes-by-{dimension}", f"Outcomes by {dimension}, engaged and not engaged", rows, disclosure,
+                  filters)
 
 
-async def coverage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
-    found = await outcome_queries.coverage(pool, derived_measures())
+async def coverage(pool: asyncpg.Pool, disclosure: Disclosure, filters: OutcomeFilters = OutcomeFilters()) -> Table:
+    found = await outcome_queries.coverage(pool, derived_measures(), filters.services)
     children = disclosure.count(found["children"])
     counted = json.loads(found["by_measure"]) if isinstance(found["by_measure"], str) else found["by_measure"]
     by_measure = {"any": found["any_measure"], **{m: counted.get(m, 0) for m in MEASURE_CODES}}
@@ -74,7 +78,8 @@ async def coverage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
         rows.append((measure, name, shown, children, share))
     return Table("outcomes-coverage", "Coverage: engaged children with an outcome record",
                  ("key", "Measure", "Engaged children with a record", "Engaged children", "Coverage %"), tuple(rows),
-                 note="Engaged children: individuals reached whose attended contacts are all child records.",
+                 note="Engaged children: individuals reached whose attended contacts are all child records "
+                      "(of the services asked for, if any). Other slicers do not apply to coverage.",
                  suppressed=disclosure.enabled)
 
 
@@ -89,10 +94,10 @@ async def linkage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
 
 
 FIGURES = {
-    "outcomes-by-services-engaged": lambda p, a: by_services(p, a.disclosure),
-    **{f"outcomes-by-{d}": (lambda d: lambda p, a: by_dimension(p, d, a.disclosure))(d)
+    "outcomes-by-services-engaged": lambda p, a: by_services(p, a.disclosure, outcome_filters(a.filters)),
+    **{f"outcomes-by-{d}": (lambda d: lambda p, a: by_dimension(p, d, a.disclosure, outcome_filters(a.filters)))(d)
        for d in ("strand", "service", "ward", "year")},
-    "outcomes-coverage": lambda p, a: coverage(p, a.disclosure),
+    "outcomes-coverage": lambda p, a: coverage(p, a.disclosure, outcome_filters(a.filters)),
     "outcomes-linkage": lambda p, a: linkage(p, a.disclosure),
 }
-"""Outcome figures ignore the reach filters (slices are their rows)."""
+"""The reach slicers the outcome figures take (``domain.outcome_filters``); the linkage table (per upload) none."""

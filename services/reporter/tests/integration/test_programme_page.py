@@ -58,3 +58,10 @@ async def test_outcome_figures_export_as_today(client, name):
         assert response.status_code == 200 and response.headers["content-type"].startswith(kind), (name, fmt)
     listed = (await client.get("/api/v1/figures")).json()["figures"]
     assert name in listed
+
+
+async def test_the_programme_page_offers_the_reach_slicers_and_its_outcome_tables_take_them(client):
+    page = await client.get("/programme", params={"ward": "Stockwell", "age_band": "1 year"}, headers=bearer(ANALYST))
+    assert page.status_code == 200 and 'id="slicers"' in page.text
+    assert 'id="outcome-filters"' in page.text and "not applied to outcome records: age_band" in page.text
+    assert "/api/v1/figures/outcomes-by-ward?ward=Stockwell" in page.text
