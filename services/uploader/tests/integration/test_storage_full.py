@@ -1,5 +1,6 @@
 """PostgreSQL out of storage, for real: a tablespace on a small filesystem of the test server's container
-(``leap_contracts.testing_containers.SMALL_DISK``) filled until the server says "No space left on device".
+(``leap_contracts.testing_containers.SMALL_DISK``) filled until the server says "No space left on device", or
+whose directory it may no longer enter ("Permission denied").
 
 An upload that cannot be stored is refused (507) or ends ``failed`` with a reason that says so, nothing of it
 is left half-written, and once there is space again the same file goes through. Container path only: the
@@ -29,8 +30,14 @@ CSV = ("provider_record_id,beneficiary_type,engagement_date,first_name,date_of_b
 class SmallDisk:
     """A tablespace on the small filesystem; tables moved onto it, and a filler that takes its last byte."""
 
-    def __init__(self, admin: asyncpg.Connection, name: str) -> None:
-        self.admin, self.name, self.moved = admin, name, []
+    def __init__(self, admin: asyncpg.Connection, name: str, location: str) -> None:
+        self.admin, self.name, self.location, self.moved = admin, name, location, []
+
+    def chmod(self, mode: str) -> None:
+        """``000``: PostgreSQL may no longer create, open or extend the tablespace's files."""
+        code, output = containers().postgres.get_wrapped_container().exec_run(
+            ["chmod", mode, self.location], user="postgres")
+        assert code == 0, output
 
     async def move(self, table: str) -> None:
         await self.admin.execute(f"ALTER TABLE uploader.{table} SET TABLESPACE {self.name}")
@@ -57,10 +64,11 @@ async def small_disk(pool, database_url):
     assert code == 0, output
     admin = await asyncpg.connect(servers().admin_dsn_for(urlsplit(database_url).path.lstrip("/")))
     await admin.execute(f"CREATE TABLESPACE {name} LOCATION '{location}'")
-    disk = SmallDisk(admin, name)
+    disk = SmallDisk(admin, name, location)
     try:
         yield disk
     finally:
+        disk.chmod("700")
         await disk.free()
         for table in disk.moved:
             await admin.execute(f"ALTER TABLE uploader.{table} SET TABLESPACE pg_default")
@@ -121,3 +129,19 @@ async def test_results_the_server_cannot_store_fail_the_upload_and_the_same_file
     assert len(await h.outbox("restricted.records-validated.v1")) == 2
     status = await h.client.get(f"/api/v1/uploads/{upload_id}", headers=headers)
     assert status.json()["status"] == "processing" and status.json()["rejection_reason"] is None
+
+
+async def test_an_upload_into_a_tablespace_that_cannot_be_written_is_refused_the_same_way(
+        h, make_provider, small_disk) -> None:
+    headers = await make_provider("prov", "CAN")
+    await small_disk.move("raw_files")
+    small_disk.chmod("000")
+
+    refused = await h.post_file(headers, CSV)
+    assert refused.status_code == 507, refused.text
+    assert "cannot store files right now" in refused.json()["detail"]
+    small_disk.chmod("700")
+    assert [await count(h.pool, t) for t in ("uploads", "raw_files", "outbox")] == [0, 0, 0]
+
+    upload_id = await h.upload(headers, CSV)
+    assert (await h.upload_row(upload_id))["status"] == "received"
