@@ -82,6 +82,9 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("matcher", "POST", "/api/v1/tolerant/review/{review_id}"): each(401, 401, 401, 401, 422, 422),
     ("matcher", "GET", "/api/v1/tolerant/quality"): PEOPLE_ONLY,
     ("matcher", "GET", "/api/v1/individuals/{ref}/tolerant-links"): each(401, 401, 401, 401, 404, 404),
+    # the review queue's page: people signed in here (a bearer token reads it); answers need the page's session
+    ("matcher", "GET", "/tolerant/review"): each(303, 303, 303, 303, 200, 200),
+    ("matcher", "POST", "/tolerant/review/{review_id}"): everyone(403),
     ("matcher", "GET", "/signin"): everyone(303),
     ("matcher", "GET", "/signin/callback"): everyone(401),
     ("matcher", "GET", "/signout"): ALL_200,
@@ -105,6 +108,11 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
                  "/api/v1/publications/{publication_id}/return.xlsx")},
     ("reporter", "GET", "/publications"): each(303, 303, 303, 303, 200, 200),
     ("reporter", "POST", "/publications"): everyone(403),
+    # the linkage published reach uses (issue 18): read by analysts and admins, chosen by admins (no body: 422);
+    # the reach page's form needs a dashboard session and its CSRF token
+    ("reporter", "GET", "/api/v1/linkage/policy"): PEOPLE_ONLY,
+    ("reporter", "PUT", "/api/v1/linkage/policy"): each(401, 401, 401, 401, 422, 422),
+    ("reporter", "POST", "/linkage/policy"): everyone(403),
     ("reporter", "GET", "/signin"): everyone(303),
     ("reporter", "GET", "/signin/callback"): everyone(401),
     ("reporter", "POST", "/signin"): everyone(422),  # no token sent (the form is off with single sign-on: 404)

@@ -13,7 +13,7 @@ from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.http import harden
 from leap_contracts.sessions.revocation import consume_alongside
 
-from leap_matcher import access, explain_api, tolerant_api
+from leap_matcher import access, explain_api, review_page, tolerant_api
 from leap_matcher.settings import Settings
 
 ACCESS_GROUP = "leap-matcher-access"
@@ -24,6 +24,7 @@ def install(app: FastAPI, settings: Settings, *, pool: Callable[[], asyncpg.Pool
     app.state.settings, app.state.pool_of = settings, pool
     app.include_router(explain_api.router)
     app.include_router(tolerant_api.router)
+    app.include_router(review_page.router)
     app.include_router(access.router)
     consume_alongside(app, pool=pool, bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                       group_id=ACCESS_GROUP, metrics=metrics, max_attempts=settings.max_attempts)
