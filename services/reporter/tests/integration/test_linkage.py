@@ -116,3 +116,19 @@ async def test_linkage_quality_tables_hold_suppressed_counts_only(db, database_u
     assert by_provider["rows"] == [["prov-1", "prov-1", 400, 40, "10.0%", "*", "*"]]
     assert page.status_code == 200 and "Merge and split rates per upload" in page.text
     assert "TOL-" not in page.text and "IND-" not in page.text
+
+
+async def test_an_admin_chooses_the_linkage_on_the_reach_page(db, database_url, read_model):
+    import re
+    async with _client(db, database_url, running=True) as client:
+        signed_in = await client.post("/signin", data={"token": "admin-t", "next": "/"})
+        client.cookies = signed_in.cookies
+        page = (await client.get("/")).text
+        assert "Published reach uses <strong>exact</strong> linkage" in page
+        assert re.search(r'id="linkage-tolerant">2<', page) and re.search(r'id="linkage-difference">1<', page)
+        csrf = re.search(r'action="/linkage/policy".*?name="csrf_token" value="([^"]+)"', page, re.S).group(1)
+        assert (await client.post("/linkage/policy", data={"published": "tolerant"})).status_code == 403  # no token
+        chosen = await client.post("/linkage/policy", data={"published": "tolerant", "csrf_token": csrf})
+        assert chosen.status_code == 303 and chosen.headers["location"] == "/?linkage=changed"
+        page = (await client.get("/")).text
+        assert "Published reach uses <strong>tolerant</strong> linkage" in page and 'id="headline">2<' in page
