@@ -88,3 +88,20 @@ async def test_links_follow_later_service_files_merges_and_withdrawals_without_a
     await matcher.on_records_pseudonymised(chunk(uuid.uuid4(), 0, [child(2, {"nhs_number": "n-eve"})]))
     assert len(await changes(pool, extract)) == count  # a withdrawn extract is never linked again
     assert await pool.fetchval("SELECT count(*) FROM outcome_link WHERE upload_id = $1", extract) == 0
+
+
+async def test_the_migrations_backfill_gives_the_links_linking_gives(pool) -> None:
+    matcher, extract = Matcher(pool), uuid.uuid4()
+    await matcher.on_records_pseudonymised(chunk(uuid.uuid4(), 0, [child(2, {"nhs_number": "n-ann"}),
+                                                                    child(3, {"child_key": "k-bob"})]))
+    await matcher.on_records_pseudonymised(extract_chunk(extract, [
+        (2, {"nhs_number": "n-ann"}), (3, {"nhs_number": "n-ann", "child_key": "k-bob"}), (4, {"nhs_number": "n-x"}),
+        (5, {})]))
+    query = "SELECT * FROM outcome_link ORDER BY upload_id, row_number"
+    linked = await pool.fetch(query)
+    migration = Path(__file__).parents[2] / "leap_matcher" / "migrations" / "026_outcome_links.sql"
+    backfill = migration.read_text().split("-- The chunks stored before")[1].split("\n", 1)[1]
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM outcome_link")
+        await conn.execute(backfill)
+    assert await pool.fetch(query) == linked and len(linked) == 4
