@@ -11,7 +11,9 @@
    compares the final state with the reference (uploads, the matcher's partition, every figure, a downstream
    consumer's copy, dead letters). Exits 1 on any difference.
 
-Kafka and PostgreSQL are the shared local servers: they are restarted and paused, and always left running.
+Kafka and PostgreSQL are those ``leap_contracts.testing_servers`` picks: with ``LEAP_TEST_SERVERS=containers``
+the run's own containers (removed at the end), else the shared local servers (``make faults``), restarted and
+paused, and always left running. SIGTERM ends the run as Ctrl-C does: services stopped, servers given back.
 The same seed replays the same faults in the same order (their moments follow the platform's own pace).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import time
 from collections import Counter
 
@@ -80,6 +83,7 @@ def main() -> None:
     parser.add_argument("--matcher-workers", type=int, default=2)
     parser.add_argument("--deadline", type=float, default=1800, help="seconds any wait may take")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupted)  # SIGTERM unwinds too: services stopped, containers removed
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     low, high = (float(x) for x in args.gap.split(","))
     result = fault_run(seed=seed, rows=args.rows, faults=args.faults, gap=(low, high),
@@ -89,6 +93,10 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2, default=str))
     print(f"faults: result in {out}")
     raise SystemExit(1 if result["differences"] else 0)
+
+
+def _interrupted(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    raise KeyboardInterrupt("SIGTERM")
 
 
 if __name__ == "__main__":
