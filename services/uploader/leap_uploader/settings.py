@@ -34,7 +34,7 @@ class Settings(DatabaseSettings):
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     max_xlsx_expanded_bytes: int = Field(default=2 * 1024 * 1024 * 1024, gt=0,
                                          description="Refuse workbooks whose parts unzip to more than this.")
-    xlsx_memory_bytes: int = Field(default=1024 ** 3, ge=256 * 1024 * 1024, description=(
+    xlsx_memory_bytes: int = Field(default=768 * 1024 ** 2, ge=256 * 1024 * 1024, description=(
         "Address space (RLIMIT_AS) of the child process that reads a workbook; one needing more is refused. "
         "Each upload validated at once (validation_consumers) may use this much on top of the service."))
     max_rejected_share: float = Field(default=0.5, ge=0.0, le=1.0)

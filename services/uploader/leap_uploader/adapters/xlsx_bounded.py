@@ -21,7 +21,7 @@ from typing import BinaryIO
 from leap_uploader.adapters.file_readers import Rows, workbook_problem
 from leap_uploader.domain.validation import FileRejected
 
-DEFAULT_MEMORY_BYTES = 1024 ** 3
+DEFAULT_MEMORY_BYTES = 768 * 1024 ** 2
 """Address space the reading process may use: Python and calamine themselves (about 150 MB) and the sheet."""
 REFUSED = 3
 """The child's exit status when the workbook is refused; its reason is on stderr."""
