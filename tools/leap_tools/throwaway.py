@@ -62,6 +62,8 @@ class Platform:
     def env(self) -> dict[str, str]:
         """The environment every service and ops command of this test platform runs with."""
         env = {**self.base_env, **SETTINGS, **self.settings}
+        if env.get("MATCHER_TOLERANT_LINKING", "").lower() in ("1", "true", "yes", "on"):
+            env.setdefault("PSEUDONYMISER_MATCH_KEYS", "1")  # tolerant linkage reads the records' match keys
         for name, port in self.ports.items():
             upper = name.upper()
             env[f"{upper}_DATABASE_URL"] = env[f"{upper}_DATABASE_URL"].rsplit("/", 1)[0] + f"/{self.database}"

@@ -31,7 +31,7 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await database.create_pool(settings.database_url.get_secret_value())
         await database.migrate(pool)
         service = Pseudonymiser(pool, Tokeniser(settings.key_bytes, settings.key_id), settings.topic_prefix,
-                                settings.previous_tokenisers)
+                                settings.previous_tokenisers, match_keys=settings.match_keys)
         try:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     key_id: str
     previous_keys: SecretStr | None = Field(
         default=None, description="Key rotation: previous keys as key_id:hex[,key_id:hex]; records also get linking tokens under each.")
+    match_keys: bool = False
+    """Also give every record its match keys (spec §3a), the evidence of tolerant linkage: on wherever the matcher
+links tolerantly (MATCHER_TOLERANT_LINKING), off otherwise. Five more tokens a row are about a third of this
+service's work and of its records' bytes, which nothing reads while tolerant linkage is off. Records made while
+it was off carry none, and tolerant linkage joins them through their identity tokens only."""
     max_attempts: int = 3
     consumers: int = Field(2, ge=1)
     """Kafka consumers of restricted.records-validated (up to its partitions): one chunk's tokenising overlaps

@@ -37,7 +37,8 @@ def place(postcode: str | None, wards: WardLookup, findings: list[str]) -> tuple
 
 
 def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIdentifier | Tokeniser,
-                 wards: WardLookup) -> PseudonymisedRecord:
+                 wards: WardLookup, *, match_keys: bool = True) -> PseudonymisedRecord:
+    """``match_keys``: also the row's match keys (spec §3a), under every key; off, the record carries none."""
     if isinstance(identifier, Tokeniser):
         identifier = RowIdentifier(identifier)
     found = identifier.identify(
@@ -66,14 +67,16 @@ def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIden
         attended=record.attended,
         findings=findings,
         outcome=getattr(record, "outcome", None),
-        match_keys=MatchKeyTokens(**MatchKeyMaker(identifier.current).make(
-            record.beneficiary_type, record.first_name, record.date_of_birth, record.primary_carer_email,
-            record.primary_carer_mobile)),
+        match_keys=_match_keys(identifier.current, record) if match_keys else None,
         linking_tokens=[
             KeyedTokens(key_id=t.key_id, tokens=IdentifierTokens(**t.tokens), carer_tokens=CarerTokens(**t.carer_tokens),
-                        match_keys=MatchKeyTokens(**MatchKeyMaker(previous).make(
-                            record.beneficiary_type, record.first_name, record.date_of_birth,
-                            record.primary_carer_email, record.primary_carer_mobile)))
+                        match_keys=_match_keys(previous, record) if match_keys else None)
             for t, previous in zip(found.linking, identifier.previous, strict=True)
         ],
     )
+
+
+def _match_keys(tokeniser: Tokeniser, record: ValidatedRecord) -> MatchKeyTokens:
+    return MatchKeyTokens(**MatchKeyMaker(tokeniser).make(record.beneficiary_type, record.first_name,
+                                                          record.date_of_birth, record.primary_carer_email,
+                                                          record.primary_carer_mobile))

@@ -61,14 +61,15 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
     """``records``: ValidatedRecord models or their plain Structs (read by attribute). ``memos`` and
     ``identifier`` hold the same keys (``identifier`` serves the reference path)."""
     if any(r.date_of_birth is not None and r.date_of_birth.year < 1000 for r in records):
-        return [pseudonymise(r, service_code, identifier, wards).model_dump(mode="json") for r in records]
+        return [pseudonymise(r, service_code, identifier, wards, match_keys=memos.match_keys is not None)
+                .model_dump(mode="json") for r in records]
     places = PostcodePlaces(wards)
     months = _Months()
     nhs_memo, email_memo, mobile_memo = memos.nhs_number, memos.email, memos.mobile
     prefix_memo, child_memo, prid_memo = memos.name_prefix, memos.child_key, memos.provider_record_id
     key_ids = memos.key_ids
-    match_keys = memos.match_keys.make
-    previous_keys = memos.previous_match_keys
+    match_keys = memos.match_keys.make if memos.match_keys is not None else _no_match_keys
+    previous_keys = [m.make for m in memos.previous_match_keys] or [_no_match_keys] * len(key_ids)
     out = []
     for r in records:
         # RowIdentifier.tokenise's rules, in its order (so the findings come in the same order)
@@ -116,14 +117,19 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
             "findings": findings,
             "linking_tokens": [
                 {**_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index),
-                 "match_keys": previous_keys[index - 1].make(r.beneficiary_type, r.first_name, dob,
-                                                             r.primary_carer_email, r.primary_carer_mobile)}
+                 "match_keys": previous_keys[index - 1](r.beneficiary_type, r.first_name, dob,
+                                                        r.primary_carer_email, r.primary_carer_mobile)}
                 for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
             "outcome": _outcome(r.outcome),
             "match_keys": match_keys(r.beneficiary_type, r.first_name, dob, r.primary_carer_email,
                                      r.primary_carer_mobile),
         })
     return out
+
+
+def _no_match_keys(*_row) -> None:
+    """Match keys when the service makes none (``TokenMemos(match_keys=False)``)."""
+    return None
 
 
 def _outcome(o) -> dict | None:

@@ -35,7 +35,8 @@ class _Memo(dict):
 
 
 class TokenMemos:
-    def __init__(self, current: Tokeniser, previous: Sequence[Tokeniser] = (), limit: int = 100_000) -> None:
+    def __init__(self, current: Tokeniser, previous: Sequence[Tokeniser] = (), limit: int = 100_000, *,
+                 match_keys: bool = True) -> None:
         keys = (current, *previous)
         self.key_ids = [t.key_id for t in previous]
         """The previous keys' ids: linking tokens ``i + 1`` of every answer are under ``key_ids[i]``."""
@@ -64,7 +65,7 @@ class TokenMemos:
         """(carer e-mail canonical, date of birth, gender, name prefix) -> tokens."""
         self.provider_record_id = _Memo(lambda parts: tuple(k.provider_record_id(*parts) for k in keys), limit)
         """(service code, provider record id) -> tokens."""
-        self.match_keys = MatchKeyMaker(current, limit)
-        """A row's match keys (spec §3a) under the current key."""
-        self.previous_match_keys = [MatchKeyMaker(k, limit) for k in previous]
+        self.match_keys = MatchKeyMaker(current, limit) if match_keys else None
+        """A row's match keys (spec §3a) under the current key; None: records carry no match keys."""
+        self.previous_match_keys = [MatchKeyMaker(k, limit) for k in previous] if match_keys else []
         """... and under each previous key, in ``key_ids`` order."""

@@ -30,10 +30,12 @@ class Pseudonymiser:
     topic_prefix: str = ""
     previous: list[Tokeniser] = field(default_factory=list)
     """Previous keys during a rotation: records also get linking tokens under each."""
+    match_keys: bool = True
+    """Records also carry their match keys (``Settings.match_keys``)."""
 
     def __post_init__(self) -> None:
         self.identifier = RowIdentifier(self.tokeniser, self.previous)
-        self.memos = TokenMemos(self.tokeniser, self.previous)
+        self.memos = TokenMemos(self.tokeniser, self.previous, match_keys=self.match_keys)
         self.key_check_values = {t.key_id: t.key_check_value for t in (self.tokeniser, *self.previous)}
 
     async def on_records_validated(self, envelope: Envelope) -> None:

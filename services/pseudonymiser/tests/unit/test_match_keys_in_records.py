@@ -1,5 +1,6 @@
-"""Every pseudonymised record carries its match keys (spec §3a), the reference library's, under the
-current key; the chunk path gives the same (its property test compares whole records)."""
+"""With match keys on (``PSEUDONYMISER_MATCH_KEYS``, for tolerant linkage) every pseudonymised record carries
+them (spec §3a), the reference library's, under the current key; the chunk path gives the same (its property
+test compares whole records). Off, records carry none and are otherwise the same."""
 
 from datetime import date
 
@@ -48,3 +49,12 @@ def test_during_a_rotation_the_previous_keys_match_keys_travel_with_the_linking_
     assert want != record.match_keys.model_dump()
     fast = pseudonymise_chunk([_child()], "DL", TokenMemos(CURRENT, [PREVIOUS]), RowIdentifier(CURRENT, [PREVIOUS]), {})
     assert fast[0]["linking_tokens"][0]["match_keys"] == want
+
+
+def test_with_match_keys_off_records_carry_none_and_are_otherwise_the_same():
+    identifier = RowIdentifier(CURRENT, [PREVIOUS])
+    on = pseudonymise_chunk([_child()], "DL", TokenMemos(CURRENT, [PREVIOUS]), identifier, {})[0]
+    off = pseudonymise_chunk([_child()], "DL", TokenMemos(CURRENT, [PREVIOUS], match_keys=False), identifier, {})[0]
+    assert off["match_keys"] is None and off["linking_tokens"][0]["match_keys"] is None
+    assert off == {**on, "match_keys": None, "linking_tokens": [{**on["linking_tokens"][0], "match_keys": None}]}
+    assert pseudonymise(_child(), "DL", identifier, {}, match_keys=False).model_dump(mode="json") == off
