@@ -34,7 +34,7 @@ def test_a_success_starts_the_next_outage_from_the_first_wait():
 
 def test_a_lost_connection_is_told_apart_from_a_failing_message():
     for lost in (ConnectionRefusedError(), asyncpg.ConnectionDoesNotExistError(), asyncpg.AdminShutdownError(),
-                 asyncpg.CannotConnectNowError(), KafkaConnectionError()):
+                 asyncpg.CannotConnectNowError(), KafkaConnectionError(), asyncpg.DiskFullError()):
         assert connection_lost(lost), type(lost).__name__
     for failing in (ValueError(), PoisonMessage("x"), asyncpg.UniqueViolationError(), TimeoutError()):
         assert not connection_lost(failing), type(failing).__name__
