@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from leap_contracts import topics
-from leap_contracts.delivery.runtime import MAX_MESSAGE_BYTES
+from leap_contracts.delivery.runtime import COMPRESSION, MAX_MESSAGE_BYTES
 from leap_contracts.kafka_auth import client_options
 
 
@@ -55,7 +55,7 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 max_partition_fetch_bytes=MAX_MESSAGE_BYTES, **client_options())
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                max_request_size=MAX_MESSAGE_BYTES, **client_options())
+                                max_request_size=MAX_MESSAGE_BYTES, compression_type=COMPRESSION, **client_options())
     await consumer.start()
     await producer.start()
     replayed: Counter = Counter()
