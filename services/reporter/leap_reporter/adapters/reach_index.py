@@ -108,6 +108,10 @@ class ReachIndex:
     min_engagements: int = 200_000
     min_interval: float = 30.0
     max_staleness: float = 300.0
+    busy_share: float = 0.2
+    """While data arrives, rebuilds take at most this share of the time: the next starts no sooner than the last
+    one's duration / ``busy_share`` after it (and ``min_interval``). A rebuild reads the whole read model, so on
+    a large load a fixed interval would rebuild almost without pause, in the process that answers requests."""
     snapshot: Snapshot | None = None
     _known_current_at: datetime | None = field(default=None, repr=False)  # last time it held everything
     _complete_at: datetime | None = field(default=None, repr=False)  # last time nothing was on its way
@@ -115,6 +119,7 @@ class ReachIndex:
     """The consumer group's lag, watched by the app (None: no broker, as in tests of the read model alone)."""
     _task: asyncio.Task | None = field(default=None, repr=False)
     _last_start: float = float("-inf")
+    _last_seconds: float = 0.0  # how long the last rebuild took
 
     @property
     def current(self) -> BitmapIndex | None:
@@ -127,6 +132,7 @@ class ReachIndex:
         started = time.perf_counter()
         snapshot = await load(pool)
         self.snapshot, self._known_current_at = snapshot, snapshot.taken_at  # the swap: nothing awaits between
+        self._last_seconds = time.perf_counter() - started
         log.info("reach_index.built", version=snapshot.index.version, people=snapshot.index.people,
                  seconds=round(time.perf_counter() - started, 2))
 
@@ -178,13 +184,15 @@ class ReachIndex:
             await asyncio.sleep(every)
 
     def _maybe_rebuild(self, pool: asyncpg.Pool, *, urgent: bool = False, any_size: bool = False) -> None:
-        """At most one rebuild at a time, and while data is arriving at most one per ``min_interval``; once
+        """At most one rebuild at a time, and while data is arriving at most one per ``min_interval`` (or more
+        seldom: ``busy_share``); once
         nothing is on its way (``urgent``) at once, so the complete figures are indexed as soon as they exist.
         While data is arriving (``any_size``) the index is built whatever the size: SQL is fast on a small read
         model when it is quiet, but every answer from it competes with the load for the database."""
         if self._task is not None and not self._task.done():
             return
-        if not urgent and time.monotonic() - self._last_start < self.min_interval:
+        if not urgent and time.monotonic() - self._last_start < max(self.min_interval,
+                                                                    self._last_seconds / self.busy_share):
             return
         self._last_start = time.monotonic()
         self._task = asyncio.create_task(self._rebuild_if_large(pool, any_size))
