@@ -105,3 +105,28 @@ async def test_the_migrations_backfill_gives_the_links_linking_gives(pool) -> No
         await conn.execute("DELETE FROM outcome_link")
         await conn.execute(backfill)
     assert await pool.fetch(query) == linked and len(linked) == 4
+
+
+async def test_an_extract_and_the_service_file_engaging_its_children_at_once_miss_nothing(pool) -> None:
+    import asyncio
+
+    matcher = Matcher(pool)
+    for round_ in range(6):
+        names = [f"n-{round_}-{i}" for i in range(40)]
+        extract, services = uuid.uuid4(), uuid.uuid4()
+        await asyncio.gather(
+            matcher.on_records_pseudonymised(extract_chunk(extract, [(i + 2, {"nhs_number": n})
+                                                                     for i, n in enumerate(names)])),
+            matcher.on_records_pseudonymised(chunk(services, 0, [child(i + 2, {"nhs_number": n})
+                                                                 for i, n in enumerate(names)])))
+        links = await pool.fetch("SELECT l.individual_id, r.individual_id AS engaged FROM outcome_link l "
+                                 "JOIN record r ON r.upload_id = $2 AND r.row_number = l.row_number "
+                                 "WHERE l.upload_id = $1", extract, services)
+        assert len(links) == 40 and all(r["individual_id"] == r["engaged"] for r in links), round_
+        published = {}  # what the reporter ends with: the chunk's links, then each change in order
+        for e in await events(pool):
+            if e.payload.get("upload_id") == str(extract) and e.event_type == "OutcomesLinkedV1":
+                published |= {r["row_number"]: r["individual_ref"] for r in e.payload["records"]}
+            elif e.payload.get("upload_id") == str(extract) and e.event_type == "OutcomeLinksChangedV1":
+                published |= {r["row_number"]: r["individual_ref"] for r in e.payload["changed"]}
+        assert published == {i + 2: await ref_of(pool, services, i + 2) for i in range(40)}, round_
