@@ -105,8 +105,11 @@ EXPECTED: dict[tuple[str, str, str], dict[str, int]] = {
     ("reporter", "GET", "/api/v1/publications"): PEOPLE_ONLY,
     **{("reporter", "GET", p): each(401, 401, 401, 401, 404, 404)
        for p in ("/api/v1/publications/{publication_id}", "/api/v1/publications/{publication_id}/return.csv",
-                 "/api/v1/publications/{publication_id}/return.xlsx")},
+                 "/api/v1/publications/{publication_id}/return.xlsx",
+                 "/api/v1/publications/{publication_id}/as-published",
+                 "/api/v1/publications/{publication_id}/revisions")},
     ("reporter", "GET", "/publications"): each(303, 303, 303, 303, 200, 200),
+    ("reporter", "GET", "/publications/{publication_id}/revisions"): each(303, 303, 303, 303, 404, 404),
     ("reporter", "POST", "/publications"): everyone(403),
     # the linkage published reach uses (issue 18): read by analysts and admins, chosen by admins (no body: 422);
     # the reach page's form needs a dashboard session and its CSRF token

@@ -60,7 +60,7 @@ async def make(request: Request, asked: PublishIn, who: Publisher) -> JSONRespon
         wanted = return_request(asked.name, asked.from_, asked.to, asked.slicers, asked.accept_as_of)
         disclosure = disclosure_for(settings, who.role, None)  # type: ignore[arg-type]
         manifest = await publish(request.app.state.pool, request.app.state.reach_index, wanted, disclosure, who,
-                                 settings.code_version)
+                                 settings.code_version, request.app.state.as_at_indexes)
     except InvalidReturn as exc:
         return JSONResponse(status_code=422, content={"detail": [
             {"loc": ["body", p.field], "msg": p.message, "type": "invalid_return"} for p in exc.problems]})
@@ -133,7 +133,10 @@ async def recomputed(request: Request, publication_id: uuid.UUID, what) -> dict 
         return JSONResponse(status_code=409, content={"detail": str(exc)})
 
 
-@router.get("/publications/{publication_id}/as-published", response_model=None, responses={409: {"description": "No history then"}})
+NO_HISTORY = {409: {"description": "The read model's history does not reach back to the return"}}
+
+
+@router.get("/publications/{publication_id}/as-published", response_model=None, responses=NO_HISTORY)
 async def get_publication_as_published(request: Request, publication_id: uuid.UUID,
                                        role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
     """The return's figures recomputed as at its publication from the read model's history (uploads replaced or
@@ -141,7 +144,7 @@ async def get_publication_as_published(request: Request, publication_id: uuid.UU
     return await recomputed(request, publication_id, as_published)
 
 
-@router.get("/publications/{publication_id}/revisions", response_model=None, responses={409: {"description": "No history then"}})
+@router.get("/publications/{publication_id}/revisions", response_model=None, responses=NO_HISTORY)
 async def get_publication_revisions(request: Request, publication_id: uuid.UUID,
                                     role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
     """The revision report: per figure and cell the published and the current value, the difference split into

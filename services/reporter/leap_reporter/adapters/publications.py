@@ -74,3 +74,18 @@ async def events_applied(conn: asyncpg.Connection | asyncpg.Pool) -> dict[str, i
     """Per topic, how many events the read model has applied (one inbox row each)."""
     return {r["topic"]: r["n"] for r in await conn.fetch(
         "SELECT topic, count(*)::int AS n FROM inbox GROUP BY topic ORDER BY topic")}
+
+
+async def recent_totals(conn: asyncpg.Connection | asyncpg.Pool, limit: int = 20) -> list[dict]:
+    """The newest returns' periods, suppression settings and published overall reach (the total of their
+    reach-by-service table), for the dashboard's note on figures revised since."""
+    rows = await conn.fetch(
+        """SELECT publication_id, name, period_from, period_to, published_at, manifest->'suppression' AS suppression,
+                  (SELECT t->'rows' FROM jsonb_array_elements(figures) AS t
+                    WHERE t->>'name' = 'reach-by-service') AS reach_rows
+             FROM publication ORDER BY published_at DESC, publication_id LIMIT $1""", limit)
+    found = []
+    for row in rows:
+        total = next((r[2] for r in json.loads(row["reach_rows"] or "[]") if r[0] == "total"), None)
+        found.append({**dict(row), "suppression": json.loads(row["suppression"]), "published_total": total})
+    return found

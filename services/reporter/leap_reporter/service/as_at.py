@@ -47,11 +47,17 @@ class AsAtIndexes:
             raise
         finally:
             del self._building[moment]
-        self._built[moment] = built
-        while len(self._built) > max(self.keep, 1):
-            self._built.popitem(last=False)
+        self.remember(moment, built)
         log.info("as_at_index.built", rows_at=moment.rows_at, ids_at=moment.ids_at, people=built.people)
         return built
+
+
+    def remember(self, moment: Moment, index: BitmapIndex) -> None:
+        """Keep ``index`` as the one of ``moment`` (a publication's current index is the index as at its version)."""
+        self._built[moment] = index
+        self._built.move_to_end(moment)
+        while len(self._built) > max(self.keep, 1):
+            self._built.popitem(last=False)
 
 
 async def view_at(pool: asyncpg.Pool, indexes: AsAtIndexes, at: datetime) -> View:

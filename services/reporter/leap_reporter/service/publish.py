@@ -14,9 +14,11 @@ import asyncpg
 from leap_reporter.adapters import consumer_state, publication_files, publications, read_model_state
 from leap_reporter.adapters.reach_index import ReachIndex, View
 from leap_reporter.domain import publication
+from leap_reporter.domain.as_at import at_version
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.publication import NotUpToDate, ReturnRequest, Watermark
 from leap_reporter.domain.tables import Table
+from leap_reporter.service.as_at import AsAtIndexes
 from leap_reporter.service.figures import Ask, figure
 
 PACKAGE = "leap-reporter"
@@ -36,7 +38,7 @@ def code_version(deployed: str | None) -> dict:
 
 
 async def publish(pool: asyncpg.Pool, index: ReachIndex, request: ReturnRequest, disclosure: Disclosure,
-                  publisher: Publisher, deployed_code: str | None = None) -> dict:
+                  publisher: Publisher, deployed_code: str | None = None, as_at: AsAtIndexes | None = None) -> dict:
     """Store the return and answer its manifest. Raises :class:`NotUpToDate` while the figures are not up to
     date (unless the request accepts an "as of" label), or when the read model changed under an SQL answer."""
     view = await index.view(pool, current_only=True)
@@ -69,6 +71,8 @@ async def publish(pool: asyncpg.Pool, index: ReachIndex, request: ReturnRequest,
     await publications.insert(pool, publications.Stored(
         publication_id, request.name, request.period_from, request.period_to, published_at, publisher.name,
         manifest, [_stored(t) for t in tables], csv, xlsx))
+    if as_at is not None and view.index is not None:  # its revision report starts from this very index
+        as_at.remember(at_version(version), view.index)
     return manifest
 
 

@@ -25,6 +25,7 @@ from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
 from leap_reporter.service.figures import figure
 from leap_reporter.service.linkage import reach_under_policy
+from leap_reporter.service.revision_notes import revised_returns
 from leap_reporter.web.svg import bar_chart
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,7 @@ _SECTION = {"reach.html": "reach", "engagement.html": "engagement", "quality.htm
 
 def _query(request: Request, *extra: str) -> str:
     keep = [(k, v) for k, v in request.query_params.multi_items()
-            if k in (*FILTER_PARAMS, "suppression", "consistency", *extra) and v]
+            if k in (*FILTER_PARAMS, "suppression", "consistency", "as_at", *extra) and v]
     return urlencode(keep)
 
 
@@ -56,6 +57,10 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
         if page == "reach.html":  # the published linkage and the other count beside it
             context["linkage"] = (await reach_under_policy(request.app.state.pool, ask.filters, ask.disclosure,
                                                            ask.view, ask.tolerant_running))[1]
+            context["as_at"] = ask.view.as_at
+            context["now_query"] = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "as_at"])
+            if ask.view.as_at is None:  # returns whose figures changed since they were published
+                context["revised"] = await revised_returns(request.app.state.pool, ask.view)
     except InvalidFilters as exc:
         problems = [f"{p.param}: {p.message}" for p in exc.problems]
     except HTTPException as exc:

@@ -4,6 +4,7 @@ and (for analysts and admins signed in to the dashboard) a form to publish one."
 from __future__ import annotations
 
 import hmac
+import uuid
 from datetime import date
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from leap_reporter.adapters import publications
 from leap_reporter.api_publications import links
 from leap_reporter.domain.publication import InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
+from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, revision_report
 from leap_reporter.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +71,8 @@ async def publish_from_page(request: Request, csrf_token: str = Form("", max_len
         manifest = await publish(request.app.state.pool, request.app.state.reach_index,
                                  return_request(name, start, end, None, bool(accept_as_of)),
                                  disclosure_for(settings, who.role, None),  # type: ignore[arg-type]
-                                 Publisher(who.session.username, who.role), settings.code_version)
+                                 Publisher(who.session.username, who.role), settings.code_version,
+                                 request.app.state.as_at_indexes)
     except InvalidReturn as exc:
         return await _page(request, problems=[f"{p.field}: {p.message}" for p in exc.problems], form=form,
                            status_code=422)
@@ -77,3 +80,22 @@ async def publish_from_page(request: Request, csrf_token: str = Form("", max_len
         return await _page(request, problems=[f"Not published: {exc}"], form=form, status_code=409)
     return RedirectResponse(f"/publications?{urlencode({'published': manifest['publication_id']})}",
                             status_code=303)
+
+
+@router.get("/publications/{publication_id}/revisions")
+async def revisions_page(request: Request, publication_id: uuid.UUID) -> Response:
+    """The revision report of one return, as a page (the same as /api/v1/publications/{id}/revisions)."""
+    who = await auth.caller(request)
+    if who.role is None:
+        return RedirectResponse(f"/signin?{urlencode({'next': request.url.path})}", status_code=303)
+    problems, report = [], None
+    try:
+        report = await revision_report(request.app.state.pool, request.app.state.as_at_indexes, publication_id)
+    except NoSuchReturn as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+    except HistoryTooShort as exc:
+        problems = [str(exc)]
+    html = templates.get_template("revisions.html").render(
+        request=request, role=who.role, page="publications", query="", freshness="", problems=problems,
+        report=report, links=links(str(publication_id)), csrf_token=who.session.csrf_token if who.session else "")
+    return HTMLResponse(html, status_code=409 if problems else 200)

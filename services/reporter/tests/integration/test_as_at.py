@@ -80,7 +80,7 @@ async def test_every_publication_is_reproduced_as_at_its_time_after_every_kind_o
     for i in range(20, 30):  # each of c20..c29's second record is someone else
         await builder.on_beneficiary_event(sealed(IndividualSplitV1(
             individual_ref=f"c{i}", reason="identifier_quarantined", upload_id=can2,
-            parts=[SplitPart(individual_ref=f"s{i}", records=[RecordRef(upload_id=can2, row_number=2 + 45 + i - 20)])])))
+            parts=[SplitPart(individual_ref=f"s{i}", records=[RecordRef(upload_id=can2, row_number=27 + i)])])))
     published.append(await publish(client, "5 after splits"))
 
     # Later still: a late upload for the quarter, another merge and split, and the resubmission withdrawn.

@@ -1,5 +1,7 @@
 """A real browser (Playwright driving Debian's Chromium) signs in as an analyst, publishes a return on the
-"Published returns" page, sees it listed, and downloads its CSV: the bytes stored at publication.
+"Published returns" page, sees it listed, and downloads its CSV: the bytes stored at publication. After a late
+upload, the reach page notes the revised figure, shows it "as at" its publication with the date control, and the
+return's revision report is one click from the Published returns page.
 
 Sign-in goes through a stand-in for the uploader's ``/sso/reporter`` (as in ``test_dashboard_browser.py``).
 Needs ``/usr/bin/chromium`` and the ``playwright`` package; without them it is skipped, or fails under
@@ -10,7 +12,7 @@ import asyncio
 import os
 import shutil
 import socket
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,7 +85,7 @@ async def dashboard(db, database_url, builder, events):
         await task
 
 
-async def test_analyst_publishes_a_return_and_downloads_it_as_published(dashboard, db):
+async def test_analyst_publishes_a_return_and_downloads_it_as_published(dashboard, db, builder, events):
     async_playwright = _require_browser()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -107,5 +109,30 @@ async def test_analyst_publishes_a_return_and_downloads_it_as_published(dashboar
             assert body == bytes(stored)
             assert download.suggested_filename == "q4-2023-24-browser-return-2024-03-31.csv"
             assert "Total,40" in body.decode("utf-8-sig")
+
+            # A late upload for the quarter: the reach page says the published figure changed, and why.
+            await builder.on_records_matched(events.matched("MIR", [
+                events.record(i + 2, f"late{i}", date(2024, 3, 1)) for i in range(20)]))
+            await page.goto(dashboard + "/")
+            note = page.locator("#revised li", has_text="Q4 2023/24 browser return")
+            assert "published as 40" in await note.inner_text() and "it is 60 now" in await note.inner_text()
+            await note.locator("text=as published").click()  # the reach page as at the publication
+            await page.wait_for_url("**as_at=**")
+            assert await page.locator("#as-at-note").is_visible()
+            assert await page.locator("#headline").inner_text() == "40"
+            assert await page.locator("#f-as-at").input_value() == datetime.now(UTC).date().isoformat()  # today
+            await page.fill("#f-as-at", "")  # the date control cleared: the figures as they stand
+            await page.dispatch_event("#slicers", "change")
+            await page.wait_for_function("!location.search.includes('as_at')")
+            assert await page.locator("#headline").inner_text() == "60"
+
+            await page.goto(dashboard + "/publications")
+            row = page.locator("#returns tbody tr", has_text="Q4 2023/24 browser return")
+            await row.locator("a.revisions").click()
+            await page.wait_for_url("**/revisions")
+            service = page.locator("#rev-reach-by-service")
+            total = service.locator("tr[data-row=total]")
+            assert (await total.inner_text()).split("\t")[2:5] == ["40", "60", "20"]
+            assert "Added late: upload" in await service.locator(".upload-added").inner_text()
         finally:
             await browser.close()
