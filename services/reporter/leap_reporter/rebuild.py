@@ -10,7 +10,9 @@ events say, so it can always be thrown away and rebuilt. In ONE database
 transaction the command
 
 1. truncates the read-model tables (``engagement``, ``ward``, ``individual_alias``,
-   ``upload_quality``, ``match_outcome``, ``relationship``, ``upload_finding``) and the
+   ``upload_quality``, ``match_outcome``, ``relationship``, ``upload_finding``), their history
+   (``engagement_ended``, ``engagement_ref_change``, ``individual_alias_change``, ``upload_ended``,
+   ``read_model_version_log``: it starts again with the replay, docs/funder-returns.md) and the
    ``inbox``, bumps ``read_model_state.version`` (so the in-memory reach index is dropped), and
 2. stores a fresh consumer group id, ``leap-reporter-rebuild-<UTC timestamp>``,
    in ``consumer_state``.
