@@ -57,3 +57,5 @@ async def test_outcome_figures_take_the_slicers_that_mean_something_for_an_outco
 
     coverage = await outcome_tables.coverage(db, EXACT, outcome_filters(parse_filters(service=["CAN"])))
     assert {r[0]: r[2:4] for r in coverage.rows}["eyfsp_gld"] == (1, 1)  # of the children engaged with CAN
+    suppressed = await outcome_tables.by_services(db, Disclosure(), outcome_filters(parse_filters(ward="Stockwell")))
+    assert all(r[3] in ("*", 0) and r[4] in ("*", 0) and r[5] is None for r in suppressed.rows)  # filtered: suppressed
