@@ -1,5 +1,6 @@
 """OutcomesLinkedV1 -> count an outcome extract's linked chunks; all linked -> the upload is completed (the
-matcher answers an outcome chunk with this event instead of RecordsMatchedV1)."""
+matcher answers an outcome chunk with this event instead of RecordsMatchedV1). OutcomeLinksChangedV1, on the same
+topic, is acknowledged: it changes no upload's progress."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import structlog
 
 from leap_contracts import topics
 from leap_contracts.envelope import Envelope, open_envelope
-from leap_contracts.events import OutcomesLinkedV1
+from leap_contracts.events import OutcomeLinksChangedV1, OutcomesLinkedV1
 
 from leap_uploader.adapters import inbox, uploads
 from leap_uploader.adapters.consumer import PoisonMessage
@@ -23,6 +24,8 @@ class OutcomeCompletion:
     pool: asyncpg.Pool
 
     async def on_outcomes_linked(self, envelope: Envelope) -> None:
+        if envelope.event_type == OutcomeLinksChangedV1.__name__:
+            return  # records of a chunk linked again later: the chunk was counted when it was first linked
         event = open_envelope(envelope)
         if not isinstance(event, OutcomesLinkedV1):
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
