@@ -6,12 +6,16 @@ import asyncpg
 
 from leap_contracts.events import RecordsMatchedV1
 
+from leap_reporter.adapters.history import ending
+
 _COLUMNS = ("row_number", "individual_ref", "engagement_date", "beneficiary_type", "birth_month", "gender",
             "ward_code", "ward_name", "ethnicity", "first_language", "engagement_type", "attended")
 
 # A chunk's rows are copied in (COPY writes rows a third cheaper than an INSERT ... ON CONFLICT of the same
-# rows); a re-matched chunk's earlier rows are deleted first, so its rows are replaced, never doubled.
-_CLEAR = "DELETE FROM engagement WHERE upload_id = $1 AND row_number = ANY($2::int[])"
+# rows); a re-matched chunk's earlier rows are moved to the history first (engagement_ended, migration 013), so
+# its rows are replaced, never doubled, and an "as at" question still finds the earlier ones. Each row's
+# learned_xid is the column's default (this transaction): the COPY sends nothing more.
+_CLEAR = ending("upload_id = $1 AND row_number = ANY($2::int[])")
 
 
 # A split applied before this chunk (beneficiaries.events.v2 is read apart from this topic) moved some of its

@@ -21,6 +21,17 @@ _COLUMNS = ("upload_id, row_number, learned_xid, service_code, provider_id, enga
             "birth_month, gender, ward_code, ward_name, ethnicity, first_language, engagement_type, attended")
 
 
+RECORD_COLUMNS = f"{_COLUMNS}, individual_ref"
+"""The columns of a record kept in engagement_ended (named: a column added to engagement later is not shifted)."""
+
+
+def ending(condition: str) -> str:
+    """SQL moving the engagement rows matching ``condition`` to engagement_ended, in one statement (its status
+    counts them)."""
+    return (f"WITH gone AS (DELETE FROM engagement WHERE {condition} RETURNING {RECORD_COLUMNS}) "
+            f"INSERT INTO engagement_ended ({RECORD_COLUMNS}) SELECT {RECORD_COLUMNS} FROM gone")
+
+
 def _known(version: int) -> str:
     return f"(SELECT xid FROM reporter.read_model_version_log WHERE version <= {int(version)})"
 

@@ -13,6 +13,8 @@ import orjson
 from leap_contracts.events import (IdentifierQuarantinedV1, IndividualSplitV1, Link, RecordsMatchedV1,
                                    RecordsWithdrawnV1, RelationshipEndedV1, RelationshipLinkedV1)
 
+from leap_reporter.adapters.history import ending
+
 
 async def record_match_outcome(conn: asyncpg.Connection, event: RecordsMatchedV1) -> None:
     """A re-matched chunk replaces its row, so counts never double. The row keeps the dates the chunk's
@@ -46,9 +48,7 @@ def finding_counts(records: Iterable[object]) -> dict[str, int]:
 async def withdraw(conn: asyncpg.Connection, event: RecordsWithdrawnV1) -> int:
     """The upload's engagements and match outcomes leave the read model; returns engagements removed. The
     engagements are ended, not lost: moved to the history (engagement_ended), with how the upload left."""
-    status = await conn.execute(
-        """WITH gone AS (DELETE FROM engagement WHERE upload_id = $1 RETURNING *)
-           INSERT INTO engagement_ended SELECT * FROM gone""", event.upload_id)
+    status = await conn.execute(ending("upload_id = $1"), event.upload_id)
     await conn.execute("INSERT INTO upload_ended (upload_id, replaced_by) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                        event.upload_id, event.replaced_by)
     await conn.execute("DELETE FROM match_outcome WHERE upload_id = $1", event.upload_id)

@@ -3,7 +3,7 @@ exactly its published figures, after later replacements, withdrawals, merges and
 asked as_at a publication's time answer its figures; and the history is append-only."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import httpx
@@ -137,3 +137,18 @@ async def test_the_history_is_append_only(builder, events, db):
                       "DELETE FROM individual_alias_change", "UPDATE upload_ended SET replaced_by = NULL"):
         with pytest.raises(asyncpg.PostgresError, match="append-only"):
             await db.execute(statement)
+
+
+async def test_a_re_matched_chunk_keeps_its_earlier_records_for_as_at(client, builder, events, db):
+    upload = uuid.uuid4()
+    await builder.on_records_matched(events.matched("CAN", people(events, [f"r{i}" for i in range(10)],
+                                                                  date(2024, 1, 3)), upload_id=upload))
+    before = datetime.now(UTC)
+    # The same chunk matched again (a new event): every record now belongs to one individual.
+    await builder.on_records_matched(events.matched("CAN", people(events, ["r0"] * 10, date(2024, 1, 3)),
+                                                    upload_id=upload))
+    assert await db.fetchval("SELECT count(*) FROM engagement_ended WHERE upload_id = $1", upload) == 10
+    assert await db.fetchval("SELECT count(*) FROM engagement WHERE upload_id = $1", upload) == 10
+    then = (await client.get("/api/v1/reach", params={"as_at": before.isoformat()})).json()
+    now = (await client.get("/api/v1/reach")).json()
+    assert (then["unique_beneficiaries"], now["unique_beneficiaries"]) == (10, "*")
