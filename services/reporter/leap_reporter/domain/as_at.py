@@ -50,7 +50,8 @@ def parse_as_at(text: str | None, now: datetime) -> datetime | None:
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    except ValueError:
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: the end of 9999-12-31
         raise InvalidFilters([FilterProblem("as_at", f"'{text[:40]}' is not a date (YYYY-MM-DD) or an ISO 8601 "
                                                      "moment, e.g. 2025-04-05T09:30:00Z")]) from None
     if moment > now:

@@ -18,6 +18,9 @@ def test_as_at_takes_a_day_or_a_moment_and_a_future_one_means_now():
     assert parse_as_at("2025-04-05T10:30:00+01:00", NOW) == datetime(2025, 4, 5, 9, 30, tzinfo=UTC)
     assert parse_as_at(None, NOW) is None and parse_as_at(" ", NOW) is None
     assert parse_as_at("2025-06-02", NOW) is None  # not yet past: the figures as they stand
+    for nonsense in ("9999-12-31", "2025-13-01", "2025-04-05T25:00", "0001-01-01T00:00+05:00"):
+        with pytest.raises(InvalidFilters):
+            parse_as_at(nonsense, NOW)
     with pytest.raises(InvalidFilters) as bad:
         parse_as_at("5 April", NOW)
     assert bad.value.problems[0].param == "as_at" and "'5 April'" in bad.value.problems[0].message
