@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+
+import httpx
 
 import pytest
 
@@ -133,3 +136,11 @@ def test_extracts_sent_before_the_service_files_were_linked_again_without_a_comm
     if empty:  # run on its own: nobody was known when the first extracts were linked
         assert linked_first == 0
     # test_every_outcome_figure_equals_the_truth holds their measures (HV's, CHIS's) to the truth as well
+
+
+def test_no_consumer_dead_letters_an_outcome_event(run, platform):
+    """The uploader (chunk completion) and the reporter both read outcomes.linked.v1, relinked records too."""
+    for service in ("uploader", "reporter"):
+        metrics = httpx.get(f"{platform.url(service)}/metrics", timeout=10).text
+        found = re.search(r'dead_letters_total\{topic="outcomes\.linked\.v1"\} ([0-9.]+)', metrics)
+        assert found is None or float(found.group(1)) == 0, service
