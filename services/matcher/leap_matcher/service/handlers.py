@@ -17,8 +17,8 @@ from leap_contracts.plain import open_plain, receiver
 from leap_matcher.adapters import inbox, outbox, outcome_links
 from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.junk import JunkRule
-from leap_matcher.service.chunk import ConcurrentChange, apply_chunk
 from leap_matcher.service import outcome_relinking
+from leap_matcher.service.chunk import ConcurrentChange, apply_chunk
 from leap_matcher.service.events import Events
 from leap_matcher.service.outcome_linking import link_outcome_chunk
 from leap_matcher.service.withdrawal import apply_withdrawal
