@@ -52,16 +52,21 @@ def _bytes(tokens: Iterable[str]) -> list[bytes]:
 
 
 async def region(conn: asyncpg.Connection, start: Iterable[str]) -> set[str]:
-    """Every record reachable from ``start`` through shared tokens or reviewers' answers."""
-    seen = set(start)
+    """Every record reachable from ``start`` through shared tokens or reviewers' answers. Breadth first over
+    records and tokens alike, so each token's holders are read once and each record's tokens once (a token
+    many records hold is not expanded again for every one of them)."""
+    seen, seen_tokens = set(start), set()
     frontier = list(seen)
     while frontier:
+        tokens = [r[0] for r in await conn.fetch(
+            "SELECT DISTINCT token FROM tolerant_token WHERE record_id = ANY($1::text[])", frontier)
+            if r[0] not in seen_tokens]
+        seen_tokens.update(tokens)
         rows = await conn.fetch(
-            """SELECT DISTINCT o.record_id FROM tolerant_token t JOIN tolerant_token o ON o.token = t.token
-               WHERE t.record_id = ANY($1::text[])
+            """SELECT DISTINCT record_id FROM tolerant_token WHERE token = ANY($1::bytea[])
                UNION
-               SELECT CASE WHEN a = ANY($1::text[]) THEN b ELSE a END FROM review_item
-               WHERE state <> 'pending' AND (a = ANY($1::text[]) OR b = ANY($1::text[]))""", frontier)
+               SELECT CASE WHEN a = ANY($2::text[]) THEN b ELSE a END FROM review_item
+               WHERE state <> 'pending' AND (a = ANY($2::text[]) OR b = ANY($2::text[]))""", tokens, frontier)
         frontier = [r[0] for r in rows if r[0] not in seen]
         seen.update(frontier)
     return seen
