@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import asyncpg
@@ -72,15 +73,37 @@ async def region(conn: asyncpg.Connection, start: Iterable[str]) -> set[str]:
     return seen
 
 
+_LOADED: OrderedDict[tuple[str, str], TolerantRecord] = OrderedDict()
+LOADED_MAX = 20_000
+"""Records already read, by (record id, row version): a record's evidence never changes once stored, and any
+write of its row (its cluster, a truncate and a new row) gives a new version, so an entry is never stale. Each
+chunk re-partitions its whole region; this reads only the records not read since (most of a region is)."""
+
+
 async def load(conn: asyncpg.Connection, record_ids: Iterable[str]) -> list[TolerantRecord]:
+    versions = await conn.fetch("SELECT record_id, xmin::text AS v FROM tolerant_record "
+                                "WHERE record_id = ANY($1::text[])", list(record_ids))
+    keys = [(r["record_id"], r["v"]) for r in versions]
+    missing = [record_id for record_id, v in keys if (record_id, v) not in _LOADED]
     rows = await conn.fetch(
-        "SELECT record_id, service_code, beneficiary_type, gender, ward_code, tokens, nhs, carers, match_keys "
-        "FROM tolerant_record WHERE record_id = ANY($1::text[])", list(record_ids))
-    return [TolerantRecord(
-        id=r["record_id"], tokens=frozenset(t.hex() for t in r["tokens"]), nhs=frozenset(t.hex() for t in r["nhs"]),
-        carers=frozenset(t.hex() for t in r["carers"]), match_keys={k: frozenset(v) for k, v in json.loads(r["match_keys"]).items()},
-        service=r["service_code"], beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"])
-        for r in rows]
+        "SELECT record_id, xmin::text AS v, service_code, beneficiary_type, gender, ward_code, tokens, nhs, carers, "
+        "match_keys FROM tolerant_record WHERE record_id = ANY($1::text[])", missing) if missing else []
+    for r in rows:
+        _LOADED[(r["record_id"], r["v"])] = TolerantRecord(
+            id=r["record_id"], tokens=frozenset(t.hex() for t in r["tokens"]), nhs=frozenset(t.hex() for t in r["nhs"]),
+            carers=frozenset(t.hex() for t in r["carers"]),
+            match_keys={k: frozenset(v) for k, v in json.loads(r["match_keys"]).items()}, service=r["service_code"],
+            beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"])
+    found = []
+    for key in keys:
+        record = _LOADED.get(key)
+        if record is None:  # its row changed between the two reads (not under the linking lock): read it again
+            return await load(conn, [k for k, _ in keys])
+        _LOADED.move_to_end(key)
+        found.append(record)
+    while len(_LOADED) > LOADED_MAX:
+        _LOADED.popitem(last=False)
+    return found
 
 
 async def decisions(conn: asyncpg.Connection, record_ids: Iterable[str]) -> dict[tuple[str, str], bool]:
