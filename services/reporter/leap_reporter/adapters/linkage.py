@@ -59,9 +59,3 @@ async def set_published(pool: asyncpg.Pool, asked: str, actor: str, refusal: str
                            actor, asked[:20], outcome)
         return outcome
 
-
-async def unassigned_engagements(conn: asyncpg.Connection | asyncpg.Pool) -> int:
-    """Attended engagements tolerant linkage has not assigned yet (they count as their exact individual)."""
-    return await conn.fetchval(
-        "SELECT count(*) FROM engagement x WHERE x.attended AND NOT EXISTS (SELECT 1 FROM tolerant_assignment t "
-        "WHERE t.upload_id = x.upload_id AND t.row_number = x.row_number)")
