@@ -82,7 +82,7 @@ async def save_mapping(pool: asyncpg.Pool, actor: str, provider_id: str, service
 
 async def dry_run(pool: asyncpg.Pool, actor: str, provider_id: str, service_code: str, mapping_text: str,
                   source: BinaryIO, head: bytes, max_xlsx_expanded_bytes: int,
-                  temp_dir: str | None) -> tuple[dict, list[tuple]]:
+                  temp_dir: str | None, xlsx_memory_bytes: int) -> tuple[dict, list[tuple]]:
     """Validate a sample file against a mapping; nothing of the file is stored. (summary, report rows)."""
     mapping = parse_mapping(mapping_text)
     try:
@@ -95,7 +95,8 @@ async def dry_run(pool: asyncpg.Pool, actor: str, provider_id: str, service_code
     ref = UploadRef(uuid.uuid4(), provider_id, code, file_format, "outcomes" if code in SOURCES else "services")
     outcome = await asyncio.to_thread(
         run_validation, source, ref, correlation_id="dry-run", topic_prefix="", max_rejected_share=0.5,
-        max_xlsx_expanded_bytes=max_xlsx_expanded_bytes, temp_dir=temp_dir, mapping=mapping, publish=False)
+        max_xlsx_expanded_bytes=max_xlsx_expanded_bytes, temp_dir=temp_dir, mapping=mapping, publish=False,
+        xlsx_memory_bytes=xlsx_memory_bytes)
     try:
         problems = await asyncio.to_thread(_read_problems, outcome.problems, temp_dir)
     finally:

@@ -143,7 +143,8 @@ async def dry_run(request: Request, user: Admin):
         try:
             summary, rows = await admin.dry_run(services.pool, user.actor, provider_id, form.service or "", spec,
                                                 form.spooled.file, form.spooled.head,
-                                                services.settings.max_xlsx_expanded_bytes, services.settings.temp_dir)
+                                                services.settings.max_xlsx_expanded_bytes, services.settings.temp_dir,
+                                                services.settings.xlsx_memory_bytes)
         except InvalidCommand as exc:
             return page(request, "mapping.html", user, provider_id=provider_id, service=form.service, spec=spec,
                         version=None, error=str(exc), status_code=400)
