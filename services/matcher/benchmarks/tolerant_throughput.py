@@ -1,6 +1,8 @@
-"""Tolerant linkage's throughput in the matcher (not part of the test suite; needs the local PostgreSQL).
+"""Tolerant linkage's throughput in the matcher (not part of the test suite; the local PostgreSQL, or a
+container of the project's image with LEAP_TEST_SERVERS=containers).
 
     .state/venv/bin/python services/matcher/benchmarks/tolerant_throughput.py --rows 50000
+    LEAP_TEST_SERVERS=containers .state/venv/bin/python services/matcher/benchmarks/tolerant_throughput.py --rows 10000
 
 ROWS generated rows with realistic recording errors, pseudonymised with the reference code and their
 match keys, one upload per service in chunks of CHUNK_SIZE, through ``link_chunk`` (one transaction
