@@ -1,4 +1,5 @@
-"""Engagement patterns (exact counts): services and contacts per individual, overlap, once only, families."""
+"""Engagement patterns (exact counts): services and contacts per individual, overlap, once only, families.
+``linkage``: who is a person (``leap_reporter.adapters.scope``); families always relate exact individuals."""
 
 from __future__ import annotations
 
@@ -8,36 +9,38 @@ from leap_reporter.adapters.scope import Args, scoped_ctes
 from leap_reporter.domain.filters import ReachFilters
 
 
-async def distribution(pool: asyncpg.Pool, filters: ReachFilters, column: str) -> dict[int, int]:
+async def distribution(pool: asyncpg.Pool, filters: ReachFilters, column: str,
+                       linkage: str = "exact") -> dict[int, int]:
     """How many individuals have each number of ``column`` (``services`` or ``contacts``)."""
     if filters.service_codes == ():
         return {}
     args = Args()
-    sql = f"""{scoped_ctes(filters, args)}
+    sql = f"""{scoped_ctes(filters, args, linkage=linkage)}
 SELECT n, count(*) AS individuals FROM (
     SELECT count({'DISTINCT service_code' if column == 'services' else '*'}) AS n FROM scoped GROUP BY person
 ) AS per GROUP BY n"""
     return {r["n"]: r["individuals"] for r in await pool.fetch(sql, *args)}
 
 
-async def overlap(pool: asyncpg.Pool, filters: ReachFilters) -> dict[tuple[str, str], int]:
+async def overlap(pool: asyncpg.Pool, filters: ReachFilters, linkage: str = "exact") -> dict[tuple[str, str], int]:
     """Individuals reached by both services, for every pair (a <= b; a == b is the service's reach)."""
     if filters.service_codes == ():
         return {}
     args = Args()
-    sql = f"""{scoped_ctes(filters, args)}, pairs AS MATERIALIZED (SELECT DISTINCT person, service_code FROM scoped)
+    sql = f"""{scoped_ctes(filters, args, linkage=linkage)}, pairs AS MATERIALIZED (SELECT DISTINCT person, service_code FROM scoped)
 SELECT a.service_code AS a, b.service_code AS b, count(*) AS n
   FROM pairs a JOIN pairs b ON a.person = b.person AND a.service_code <= b.service_code
  GROUP BY 1, 2"""
     return {(r["a"], r["b"]): r["n"] for r in await pool.fetch(sql, *args)}
 
 
-async def once_only(pool: asyncpg.Pool, filters: ReachFilters) -> tuple[int, int, dict[str, int]]:
+async def once_only(pool: asyncpg.Pool, filters: ReachFilters,
+                    linkage: str = "exact") -> tuple[int, int, dict[str, int]]:
     """(individuals reached, reached exactly once and never again, those per service)."""
     if filters.service_codes == ():
         return 0, 0, {}
     args = Args()
-    sql = f"""{scoped_ctes(filters, args)}, per AS (
+    sql = f"""{scoped_ctes(filters, args, linkage=linkage)}, per AS (
     SELECT person, count(*) AS contacts, min(service_code) AS service_code FROM scoped GROUP BY person)
 SELECT service_code, count(*) FILTER (WHERE contacts = 1) AS once, count(*) AS reached FROM per GROUP BY ROLLUP (service_code)"""
     rows = await pool.fetch(sql, *args)

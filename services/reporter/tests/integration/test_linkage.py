@@ -76,6 +76,8 @@ async def test_reach_uses_the_published_linkage_with_the_other_count_beside_it(d
         assert (tolerant["linkage"]["published"], tolerant["linkage"]["exact"]) == ("tolerant", 3)
         table = (await client.get("/api/v1/figures/reach-by-service", headers=ANALYST)).json()
         assert table["rows"][-1][2] == 2 and "tolerant linkage" in table["note"]
+        contacts = (await client.get("/api/v1/figures/contacts-per-individual", headers=ANALYST)).json()
+        assert {r[0]: r[2] for r in contacts["rows"]}["2"] == 1 and "tolerant linkage" in contacts["note"]
         unknown = await client.put("/api/v1/linkage/policy", json={"published": "fuzzy"}, headers=ADMIN)
         assert unknown.status_code == 422 and "choose 'exact' or 'tolerant'" in unknown.json()["detail"]
     audit = [tuple(r) for r in await db.fetch("SELECT actor, asked, outcome FROM linkage_policy_audit ORDER BY id")]
