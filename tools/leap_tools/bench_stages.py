@@ -5,7 +5,6 @@ every process, and a slice of a provider file to upload again."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,9 +51,9 @@ class StageClock:
 def process_cpu(platform: Platform) -> dict[str, float]:
     """CPU seconds so far of each service's process tree, Kafka and PostgreSQL (all of its backends)."""
     found = {name: tree_seconds(p.pid) for name, p in platform.processes.items()}
-    kafka = subprocess.run(["pgrep", "-f", "kafka.Kafka"], capture_output=True, text=True).stdout.split()
-    if kafka:
-        found["kafka"] = tree_seconds(int(kafka[0]))
+    kafka = STATE / "run" / "kafka.pid"  # the local broker's (deploy/local/kafka.sh): other brokers may run here
+    if kafka.exists():
+        found["kafka"] = tree_seconds(int(kafka.read_text().split()[0]))
     postmaster = STATE / "postgres" / "postmaster.pid"
     if postmaster.exists():
         found["postgresql"] = tree_seconds(int(postmaster.read_text().split()[0]))
