@@ -78,3 +78,14 @@ async def test_quality_figures_are_measured_once_per_change_and_hold_counts_only
     # records per upload (fuzzy-linked and split records need the exact path's individuals: the e2e test)
     assert {u.upload_id: (u.provider_id, u.records) for u in event.uploads} == {u: ("p", 1) for u in UPLOADS}
     assert "TOL-" not in event.model_dump_json() and ":" not in "".join(str(u.provider_id) for u in event.uploads)
+
+
+async def test_republishing_sends_every_records_current_individual_again_with_newer_versions(pool):
+    from leap_matcher.republish_tolerant import republish_all
+    for chunk in CHUNKS:
+        await link_chunk(pool, chunk, SETTINGS)
+    before = await _published(pool, TolerantRecordsRelinkedV1)
+    newest = max(a.version for _, _, e in before for a in e.records)
+    assert await republish_all(pool, "t.") == 3
+    again = (await _published(pool, TolerantRecordsRelinkedV1))[len(before):]
+    assert _newest(again) == _newest(before) and min(a.version for _, _, e in again for a in e.records) > newest
