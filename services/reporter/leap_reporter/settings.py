@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     # at most this many seconds ago (each says as_of / up_to_date); older than that, SQL answers.
     reach_index_max_staleness: float = 300.0
     # "As at" answers (issue 17): indexes of past moments kept in memory, least recently asked dropped first.
-    as_at_indexes_kept: int = Field(3, ge=1)
+    as_at_indexes_kept: int = Field(2, ge=1)
     # The code's version as deployed (a git commit or release tag), recorded in every published return's
     # manifest beside the package version; REPORTER_CODE_VERSION or LEAP_CODE_VERSION (unset: package only).
     code_version: str | None = Field(

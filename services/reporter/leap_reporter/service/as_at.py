@@ -24,7 +24,7 @@ log = structlog.get_logger()
 class AsAtIndexes:
     """Indexes of past moments, least recently asked dropped first (each is as large as the current index)."""
 
-    keep: int = 3
+    keep: int = 2
     _built: OrderedDict[Moment, BitmapIndex] = field(default_factory=OrderedDict)
     _building: dict[Moment, asyncio.Future] = field(default_factory=dict)
 
