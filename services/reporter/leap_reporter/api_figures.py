@@ -32,8 +32,9 @@ async def ask_from(request: Request, role: Role, upload: str | None = None) -> A
             raise HTTPException(status_code=422, detail=f"upload: '{upload[:40]}' is not an upload id") from None
     filters = filters_from(request.query_params)
     disclosure = disclosure_for(settings, role, request.query_params.get("suppression"))
-    return Ask(filters, disclosure, grace_days=settings.late_after_days, upload_id=upload_id,
-               view=await view_for(request), linkage=await linkage_in_force(request.app.state.pool, settings),
+    view = await view_for(request)
+    return Ask(filters, disclosure, grace_days=settings.late_after_days, upload_id=upload_id, view=view,
+               linkage=await linkage_in_force(request.app.state.pool, settings, view),
                tolerant_running=settings.tolerant_linking)
 
 

@@ -44,14 +44,17 @@ def over_count(exact: int, tolerant: int, disclosure: Disclosure) -> float | Non
     return round((exact - tolerant) / tolerant, 4)
 
 
+AS_AT_NOTE = "figures as at a past moment use exact linkage: tolerant linkage keeps no history"
+
+
 def comparison(published: str, exact: int | None, tolerant: int | None, disclosure: Disclosure,
-               tolerant_running: bool) -> dict:
+               tolerant_running: bool, note: str = NOT_RUNNING) -> dict:
     """The published linkage, both counts and the difference (exact minus tolerant); with tolerant linkage not
-    running only the exact count and a note."""
+    running (or figures as at a past moment) only the exact count and a note."""
     if not tolerant_running or exact is None or tolerant is None:
         return {"published": "exact", "tolerant_running": False, "exact": None if exact is None else
                 disclosure.count(exact), "tolerant": None, "difference": None, "exact_over_count": None,
-                "note": NOT_RUNNING}
+                "note": note}
     return {"published": published, "tolerant_running": True, "exact": disclosure.count(exact),
             "tolerant": disclosure.count(tolerant), "difference": signed(exact - tolerant, disclosure),
             "exact_over_count": over_count(exact, tolerant, disclosure), "note": None}

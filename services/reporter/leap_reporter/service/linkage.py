@@ -9,7 +9,7 @@ from leap_reporter.adapters.reach import count_reach
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
-from leap_reporter.domain.linkage import PolicyRefused, check_choice, comparison, in_force
+from leap_reporter.domain.linkage import AS_AT_NOTE, PolicyRefused, check_choice, comparison, in_force
 from leap_reporter.domain.reach import ReachFigures, reach_figures
 
 
@@ -20,14 +20,24 @@ async def count_under(pool: asyncpg.Pool, filters: ReachFilters, view: View | No
     return found if found is not None else await count_reach(pool, filters, under)
 
 
-async def linkage_in_force(pool: asyncpg.Pool, settings) -> str:
-    """'exact' or 'tolerant': the admin's choice, exact while tolerant linkage is not running."""
-    return in_force((await linkage.published(pool))["published"], settings.tolerant_linking)
+def _past(view: View | None) -> bool:
+    """Asked as at a past moment: tolerant linkage keeps no history, so such figures use exact linkage."""
+    return view is not None and getattr(view, "as_at", None) is not None
+
+
+async def linkage_in_force(pool: asyncpg.Pool, settings, view: View | None = None) -> str:
+    """'exact' or 'tolerant': the admin's choice, exact while tolerant linkage is not running (or as at a past
+    moment)."""
+    return in_force((await linkage.published(pool))["published"], settings.tolerant_linking and not _past(view))
 
 
 async def reach_under_policy(pool: asyncpg.Pool, filters: ReachFilters, disclosure: Disclosure, view: View | None,
                              tolerant_running: bool) -> tuple[ReachFigures, dict]:
     """Reach figures under the linkage in force, and the comparison of both counts (same filters)."""
+    if _past(view):
+        total, per_service = await count_under(pool, filters, view, "exact")
+        said = comparison("exact", total, None, disclosure, False, note=AS_AT_NOTE)
+        return reach_figures(total, per_service, disclosure), {**said, "tolerant_running": tolerant_running}
     published = in_force((await linkage.published(pool))["published"], tolerant_running)
     total, per_service = await count_under(pool, filters, view, published)
     other = None

@@ -78,6 +78,9 @@ async def test_reach_uses_the_published_linkage_with_the_other_count_beside_it(d
         assert table["rows"][-1][2] == 2 and "tolerant linkage" in table["note"]
         contacts = (await client.get("/api/v1/figures/contacts-per-individual", headers=ANALYST)).json()
         assert {r[0]: r[2] for r in contacts["rows"]}["2"] == 1 and "tolerant linkage" in contacts["note"]
+        past = (await client.get("/api/v1/reach", headers=ANALYST,
+                                 params={"as_at": datetime.now(UTC).isoformat()})).json()  # as at a moment past
+        assert past["unique_beneficiaries"] == 3 and "tolerant linkage keeps no history" in past["linkage"]["note"]
         unknown = await client.put("/api/v1/linkage/policy", json={"published": "fuzzy"}, headers=ADMIN)
         assert unknown.status_code == 422 and "choose 'exact' or 'tolerant'" in unknown.json()["detail"]
     audit = [tuple(r) for r in await db.fetch("SELECT actor, asked, outcome FROM linkage_policy_audit ORDER BY id")]
