@@ -38,6 +38,7 @@ async def test_reach_answer_shape(client, builder, events):
         "filters": {"service": ["CAN", "MIR", "PINE"], "strand": None, "ward": None, "from": "2024-04-01", "to": None,
                     "beneficiary_type": None, "gender": None, "ethnicity": None, "age_band": None},
         "not_yet_counted": {"uploads": 0, "events": 0},
+        "as_at": None,  # no past moment asked for
         "linkage": {"published": "exact", "tolerant_running": False, "exact": 2, "tolerant": None,
                     "difference": None, "exact_over_count": None,
                     "note": "tolerant linkage is not running (MATCHER_TOLERANT_LINKING and REPORTER_TOLERANT_LINKING "
@@ -76,4 +77,4 @@ async def test_health_metrics_and_docs(client):
     spec = (await client.get("/openapi.json")).json()
     assert {p["name"] for p in spec["paths"]["/api/v1/reach"]["get"]["parameters"]} == \
         {"service", "strand", "ward", "from", "to", "beneficiary_type", "gender", "ethnicity", "age_band", "suppression",
-         "consistency"}
+         "consistency", "as_at"}
