@@ -12,7 +12,7 @@ transaction the command
 1. truncates the read-model tables (``engagement``, ``ward``, ``individual_alias``,
    ``upload_quality``, ``match_outcome``, ``relationship``, ``upload_finding``), their history
    (``engagement_ended``, ``engagement_ref_change``, ``individual_alias_change``, ``upload_ended``,
-   ``read_model_version_log``: it starts again with the replay, docs/funder-returns.md) and the
+   ``read_model_version_log``, ``relationship_ended``: it starts again with the replay, docs/funder-returns.md) and the
    ``inbox``, bumps ``read_model_state.version`` (so the in-memory reach index is dropped), and
 2. stores a fresh consumer group id, ``leap-reporter-rebuild-<UTC timestamp>``,
    in ``consumer_state``.

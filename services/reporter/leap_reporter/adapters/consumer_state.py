@@ -6,7 +6,7 @@ import asyncpg
 
 READ_MODEL_TABLES = ("engagement", "ward", "individual_alias", "upload_quality", "match_outcome", "relationship",
                      "split_record", "engagement_ended", "engagement_ref_change", "individual_alias_change",
-                     "upload_ended", "read_model_version_log",
+                     "upload_ended", "read_model_version_log", "relationship_ended",
                      "upload_progress",
                      "upload_finding", "inbox", "outcome_record", "outcome_chunk",
                      "tolerant_assignment", "linkage_quality")

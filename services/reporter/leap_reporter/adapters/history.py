@@ -1,9 +1,9 @@
 """The read model as it stood at a past version (migration 013), for "as at" questions and revision reports.
 
-:func:`shadow` defines, for one transaction, temporary views named ``engagement`` and ``individual_alias`` in
-front of the real tables (``search_path = pg_temp, reporter``): every existing query (the reach index loader, the
+:func:`shadow` defines, for one transaction, temporary views named ``engagement``, ``individual_alias`` and
+``relationship`` in front of the real tables (``search_path = pg_temp, reporter``): every existing query (the reach index loader, the
 people CTE) then reads the records the platform held at that version, each with the reference it had then, and
-the merge map of then, without a line of it changing. :func:`unshadow` drops them before the transaction ends.
+the merge map and carer-child links of then, without a line of it changing. :func:`unshadow` drops them before the transaction ends.
 
 A :class:`leap_reporter.domain.as_at.Moment` says which records (as at a version, or as at a version plus every
 record added since and still held at a later one) and whose identities (references and merges as at a version).
@@ -72,15 +72,25 @@ SELECT ref, survivor_ref FROM (
  WHERE survivor_ref IS NOT NULL"""
 
 
+def _relationship_view(ids_at: int) -> str:
+    known = _known(ids_at)
+    return f"""CREATE TEMP VIEW relationship AS
+SELECT child_ref, carer_ref FROM reporter.relationship WHERE learned_xid IN {known}
+UNION ALL
+SELECT child_ref, carer_ref FROM reporter.relationship_ended WHERE learned_xid IN {known} AND ended_xid NOT IN {known}"""
+
+
 async def shadow(conn: asyncpg.Connection, moment: Moment) -> None:
-    """Inside a transaction: ``engagement`` and ``individual_alias`` read as at ``moment`` until :func:`unshadow`."""
+    """Inside a transaction: ``engagement``, ``individual_alias`` and ``relationship`` read as at ``moment`` until
+    :func:`unshadow`."""
     await conn.execute("SET LOCAL search_path = pg_temp, reporter")
     await conn.execute(_engagement_view(moment))
     await conn.execute(_alias_view(moment.ids_at))
+    await conn.execute(_relationship_view(moment.ids_at))
 
 
 async def unshadow(conn: asyncpg.Connection) -> None:
-    await conn.execute("DROP VIEW IF EXISTS pg_temp.engagement, pg_temp.individual_alias")
+    await conn.execute("DROP VIEW IF EXISTS pg_temp.engagement, pg_temp.individual_alias, pg_temp.relationship")
 
 
 async def version_at(conn: asyncpg.Connection | asyncpg.Pool, at: datetime) -> int | None:

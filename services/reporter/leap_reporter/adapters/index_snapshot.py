@@ -87,7 +87,7 @@ class Snapshot:
 
 async def load(pool: asyncpg.Pool, moment: Moment | None = None) -> Snapshot:
     """The read model now, or (``moment``) as it stood at a past version: the same statements, reading the
-    history's views (:func:`leap_reporter.adapters.history.shadow`); family links are always today's."""
+    history's views (:func:`leap_reporter.adapters.history.shadow`)."""
     started = time.perf_counter()
     async with pool.acquire() as conn:
         taken_at = datetime.now(UTC)  # before the transaction's snapshot: a lower bound of what it holds

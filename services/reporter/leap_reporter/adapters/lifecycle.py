@@ -107,9 +107,13 @@ async def relate_all(conn: asyncpg.Connection, links: Sequence[RelationshipLinke
 async def unrelate(conn: asyncpg.Connection, event: RelationshipEndedV1) -> None:
     """The event names live references; the rows may hold references merged into them since."""
     await conn.execute(
-        """DELETE FROM relationship r
-           WHERE r.child_ref IN (SELECT $1 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $1)
-             AND r.carer_ref IN (SELECT $2 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $2)""",
+        """WITH gone AS (
+               DELETE FROM relationship r
+                WHERE r.child_ref IN (SELECT $1 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $1)
+                  AND r.carer_ref IN (SELECT $2 UNION SELECT ref FROM individual_alias WHERE survivor_ref = $2)
+               RETURNING child_ref, carer_ref, learned_xid)
+           INSERT INTO relationship_ended (child_ref, carer_ref, learned_xid)
+           SELECT child_ref, carer_ref, learned_xid FROM gone""",  # ended, kept in the history (migration 014)
         event.child_ref, event.carer_ref)
 
 

@@ -28,13 +28,13 @@ def at_version(version: int) -> Moment:
     return Moment(version, version)
 
 
-AS_AT_FIGURES = frozenset({"overlap", "services-per-individual", "contacts-per-individual", "once-only",
+AS_AT_FIGURES = frozenset({"overlap", "services-per-individual", "contacts-per-individual", "once-only", "families",
                            *(f"reach-by-{by}" for by in ("service", "strand", "ward", "beneficiary_type",
                                                          "age_band", "gender", "ethnicity", "month", "quarter",
                                                          "year")),
                            *(f"new-by-{p}" for p in ("month", "quarter", "year"))})
 """The figures that can be asked as at a moment: reach and its breakdowns, new beneficiaries, engagement
-patterns (the families figure and the quality and outcome tables answer for now only)."""
+patterns and families (the quality and outcome tables answer for now only)."""
 
 
 def parse_as_at(text: str | None, now: datetime) -> datetime | None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from leap_contracts.envelope import seal
-from leap_contracts.events import IndividualSplitV1, RecordsWithdrawnV1
+from leap_contracts.events import IndividualSplitV1, RecordsWithdrawnV1, RelationshipEndedV1, RelationshipLinkedV1
 from leap_contracts.events.beneficiaries import RecordRef, SplitPart
 
 from leap_reporter.app import create_app
@@ -152,3 +152,22 @@ async def test_a_re_matched_chunk_keeps_its_earlier_records_for_as_at(client, bu
     then = (await client.get("/api/v1/reach", params={"as_at": before.isoformat()})).json()
     now = (await client.get("/api/v1/reach")).json()
     assert (then["unique_beneficiaries"], now["unique_beneficiaries"]) == (10, "*")
+
+
+async def test_families_as_at_before_a_link_ended(client, builder, events, db):
+    await builder.on_records_matched(events.matched("CAN", people(events, [f"k{i}" for i in range(10)] +
+                                                                  [f"c{i}" for i in range(10)], date(2024, 1, 3))))
+    for i in range(10):
+        await builder.on_beneficiary_event(sealed(RelationshipLinkedV1(child_ref=f"k{i}", carer_ref=f"c{i}",
+                                                                       via=["email"])))
+    before = datetime.now(UTC)
+    for i in range(10):
+        await builder.on_beneficiary_event(sealed(RelationshipEndedV1(child_ref=f"k{i}", carer_ref=f"c{i}",
+                                                                      reason="upload_withdrawn")))
+    assert await db.fetchval("SELECT count(*) FROM relationship_ended") == 10
+
+    def families(answer):
+        return {r[0]: r[2] for r in answer.json()["rows"]}["families_reached"]
+    then = await client.get("/api/v1/figures/families", params={"as_at": before.isoformat()})
+    assert then.status_code == 200, then.text
+    assert (families(then), families(await client.get("/api/v1/figures/families"))) == (10, 0)
