@@ -1,9 +1,11 @@
-"""The read model as it stood at a past version (migration 013), for "as at" questions and revision reports.
+"""The read model's history (migrations 013, 014): ending records, and the read model as it stood at a past
+version, for "as at" questions and revision reports.
 
 :func:`shadow` defines, for one transaction, temporary views named ``engagement``, ``individual_alias`` and
-``relationship`` in front of the real tables (``search_path = pg_temp, reporter``): every existing query (the reach index loader, the
-people CTE) then reads the records the platform held at that version, each with the reference it had then, and
-the merge map and carer-child links of then, without a line of it changing. :func:`unshadow` drops them before the transaction ends.
+``relationship`` in front of the real tables (``search_path = pg_temp, reporter``): every existing query (the
+reach index loader, the people CTE) then reads the records the platform held at that version, each with the
+reference it had then, and the merge map and carer-child links of then, without a line of it changing.
+:func:`unshadow` drops them before the transaction ends.
 
 A :class:`leap_reporter.domain.as_at.Moment` says which records (as at a version, or as at a version plus every
 record added since and still held at a later one) and whose identities (references and merges as at a version).
@@ -77,7 +79,8 @@ def _relationship_view(ids_at: int) -> str:
     return f"""CREATE TEMP VIEW relationship AS
 SELECT child_ref, carer_ref FROM reporter.relationship WHERE learned_xid IN {known}
 UNION ALL
-SELECT child_ref, carer_ref FROM reporter.relationship_ended WHERE learned_xid IN {known} AND ended_xid NOT IN {known}"""
+SELECT child_ref, carer_ref FROM reporter.relationship_ended
+ WHERE learned_xid IN {known} AND ended_xid NOT IN {known}"""
 
 
 async def shadow(conn: asyncpg.Connection, moment: Moment) -> None:
