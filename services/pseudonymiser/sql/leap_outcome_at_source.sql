@@ -113,10 +113,12 @@ BEGIN
   ELSE
     RETURN NULL;
   END IF;
-  IF y IS NULL OR m IS NULL OR d IS NULL OR y < 1 THEN RETURN NULL; END IF;
+  -- checked here rather than caught from make_date: an exception block costs a subtransaction per row
+  IF y IS NULL OR m IS NULL OR d IS NULL OR y < 1 OR y > 9999 OR m < 1 OR m > 12 OR d < 1 OR d > 31 THEN
+    RETURN NULL;
+  END IF;
+  IF d > extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day') THEN RETURN NULL; END IF;
   RETURN make_date(y, m, d);
-EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format OR numeric_value_out_of_range THEN
-  RETURN NULL;
 END $$;
 
 -- A result on a measure's scale (leap_contracts.outcomes.results.Scale.read): (canonical, positive), or
@@ -190,7 +192,7 @@ DECLARE
   v_prid text; v_nhs text; v_first text; v_dob text; v_gender text; v_email text; v_mobile text; v_postcode text;
   v_measure text; v_measured text; v_result text;
   born date; measured date; g text; m record; scored record; codes text[] := '{}'; code text; canonical_postcode text;
-  ward record; prefix text; usable_email boolean;
+  ward record; prefix text; canonical text; carer_email text;
 BEGIN
   v := v || array_fill(''::text, ARRAY[12 - coalesce(array_length(v, 1), 0)]);
   v_prid := v[1]; v_nhs := v[2]; v_first := v[3]; v_dob := v[5]; v_gender := v[6]; v_email := v[7];
@@ -232,27 +234,29 @@ BEGIN
   errors := NULL;
 
   -- Tokens and findings as RowIdentifier.tokenise makes them for a child row.
+  -- Each identifier is normalised once; its finding is looked for only when it is unusable.
   IF v_nhs <> '' THEN
-    code := leap_nhs_number_finding(v_nhs);
-    IF code IS NULL THEN nhs_number_token := leap_nhs_number_token(key, v_nhs); ELSE codes := codes || code; END IF;
+    canonical := leap_normalise_nhs_number(v_nhs);
+    IF canonical IS NULL THEN codes := codes || leap_nhs_number_finding(v_nhs);
+    ELSE nhs_number_token := leap_token(key, 'nhs_number', ARRAY['nhs_number'], ARRAY[canonical]); END IF;
   END IF;
-  usable_email := false;
   IF v_email <> '' THEN
-    code := leap_email_finding(v_email);
-    IF code IS NULL THEN carer_email_token := leap_email_token(key, v_email); usable_email := true;
-    ELSE codes := codes || code; END IF;
+    carer_email := leap_normalise_email(v_email);
+    IF carer_email IS NULL THEN codes := codes || leap_email_finding(v_email);
+    ELSE carer_email_token := leap_token(key, 'email', ARRAY['email'], ARRAY[carer_email]); END IF;
   END IF;
   IF v_mobile <> '' THEN
-    code := leap_mobile_finding(v_mobile);
-    IF code IS NULL THEN carer_mobile_token := leap_mobile_token(key, v_mobile); ELSE codes := codes || code; END IF;
+    canonical := leap_normalise_mobile(v_mobile);
+    IF canonical IS NULL THEN codes := codes || leap_mobile_finding(v_mobile);
+    ELSE carer_mobile_token := leap_token(key, 'mobile', ARRAY['mobile'], ARRAY[canonical]); END IF;
   END IF;
   IF v_first <> '' THEN
     prefix := leap_first_name_prefix(v_first);
     IF prefix IS NULL THEN codes := codes || 'first_name_empty'::text; END IF;
   END IF;
-  IF usable_email AND g IN ('female', 'male', 'other') AND prefix IS NOT NULL THEN
+  IF carer_email IS NOT NULL AND g IN ('female', 'male', 'other') AND prefix IS NOT NULL THEN
     child_key_token := leap_token(key, 'child_key', ARRAY['carer_email', 'date_of_birth', 'gender', 'first_name_prefix'],
-                                  ARRAY[leap_normalise_email(v_email), to_char(born, 'YYYY-MM-DD'), g, prefix]);
+                                  ARRAY[carer_email, to_char(born, 'YYYY-MM-DD'), g, prefix]);
   ELSE
     codes := codes || 'child_key_incomplete'::text;
   END IF;
