@@ -9,8 +9,9 @@
 -- The extract is any table or view with the outcome dataset's columns (names in lower
 -- case; provider_record_id, date_of_birth, measure, measured_on, result required; others
 -- optional; values read as text, so keep DateStyle ISO for date columns). An optional
--- integer column row_number gives each row's number in reports (else rows are numbered
--- from 2 in the order the table returns them, as lines of a file under its header).
+-- integer column row_number gives each row's number and order (the line of the file it
+-- came from, say); without it rows are ordered by their values (the dataset's columns in
+-- order, byte order) and numbered from 2.
 -- The postcode-to-ward lookup is the table leap_postcode_ward (canonical postcode).
 --
 --   \getenv key_hex PSEUDONYMISER_KEY
@@ -322,8 +323,13 @@ BEGIN
   END IF;
   cells := 'ARRAY[' || (SELECT string_agg(CASE WHEN n = ANY (present) THEN format('%I::text', n) ELSE 'NULL::text' END,
                                          ', ' ORDER BY i) FROM unnest(names) WITH ORDINALITY AS u(n, i)) || ']';
+  -- Without row_number, rows are ordered by their values (the dataset's columns in order, byte order): a table's
+  -- physical order is not its load order (a short row may fill an earlier page) and a parallel scan returns rows
+  -- in any order, so the file and the manifest, made by two statements, could otherwise differ.
   numbered := CASE WHEN 'row_number' = ANY (present) THEN 'row_number::bigint'
-                   ELSE 'row_number() OVER () + 1' END;
+                   ELSE 'row_number() OVER (ORDER BY ' || (
+                     SELECT string_agg(format('coalesce(%I::text, '''') COLLATE "C"', n), ', ' ORDER BY i)
+                     FROM unnest(names) WITH ORDINALITY AS u(n, i) WHERE n = ANY (present)) || ') + 1' END;
   RETURN QUERY EXECUTE format(
     'SELECT e.n, r.*, CASE WHEN r.errors IS NULL THEN concat_ws('','', r.provider_record_token, r.beneficiary_type, '
     'r.nhs_number_token, r.child_key_token, r.email_token, r.mobile_token, r.carer_email_token, r.carer_mobile_token, '

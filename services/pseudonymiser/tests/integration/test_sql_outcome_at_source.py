@@ -116,7 +116,13 @@ async def test_a_generated_extract_gives_the_tools_file_and_an_accepted_manifest
     path = extracts / filename(source)
     with path.open(newline="", encoding="utf-8") as f:
         header, *rows = list(csv.reader(f))
-    await load(conn, f"extract_{source.lower()}", header, rows)
+    numbered = source in ("HV", "NCMP")
+    if not numbered:  # the SQL path orders rows by their values then: the tool gets the file in that order
+        rows.sort(key=lambda r: [dict(zip(header, r)).get(c, "") for c in OUTCOME_COLUMNS])
+        path = tmp_path / "sorted.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\n").writerows([header, *rows])
+    await load(conn, f"extract_{source.lower()}", header, rows, numbered=numbered)
 
     assert await sql_rows(conn, f"extract_{source.lower()}", source) == tool_rows(header, rows, source)
 
