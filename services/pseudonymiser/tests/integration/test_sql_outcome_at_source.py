@@ -186,13 +186,17 @@ async def test_awkward_rows_match_the_tool_row_by_row(conn):
 
 async def test_digits_other_than_ascii_are_the_one_documented_difference(conn):
     """Python's int() and Decimal read any Unicode digit (١٢ is 12); the SQL path reads ASCII digits only and
-    rejects such a date or number as the rules' error (docs/outcomes-dataset.md)."""
+    rejects such a date or number as the rules' error, as it does a number numeric cannot hold
+    (docs/outcomes-dataset.md)."""
     rows = [["A1", "", "", "", "2019-01-01", "", "", "", "", "dental_decay_5", "2024-01-01", "١"],
             ["A2", "", "", "", "2019-01-0١", "", "", "", "", "dental_decay_5", "2024-01-01", "1"]]
     await load(conn, "arabic", HEADER, rows)
     assert [r[2] for r in tool_rows(HEADER, rows, "DENTAL")] == [None, None]
     assert [r[2] for r in await sql_rows(conn, "arabic", "DENTAL")] == [["result:invalid_value"],
                                                                        ["date_of_birth:invalid_date"]]
+    for beyond_numeric in ("1e-20000", "1e200000"):  # Python: 1E-20000 is on the scale; SQL: invalid_value
+        assert tuple(await conn.fetchrow("SELECT * FROM leap_outcome_result('ncmp_excess_weight_reception', $1)",
+                                         beyond_numeric)) == (None, None)
 
 
 async def test_optional_columns_may_be_absent_and_rows_are_numbered_in_order(conn):
