@@ -60,7 +60,10 @@ class SmallDisk:
 async def small_disk(pool, database_url):
     name = f"small_{secrets.token_hex(4)}"
     location = f"{SMALL_DISK}/{name}"
-    code, output = containers().postgres.get_wrapped_container().exec_run(["mkdir", location], user="postgres")
+    # As root, owned by postgres: Docker mounts the tmpfs again without its mode (1777) when the container
+    # restarts, as the fault tests that crash PostgreSQL make it do.
+    code, output = containers().postgres.get_wrapped_container().exec_run(
+        ["install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700", location], user="root")
     assert code == 0, output
     admin = await asyncpg.connect(servers().admin_dsn_for(urlsplit(database_url).path.lstrip("/")))
     await admin.execute(f"CREATE TABLESPACE {name} LOCATION '{location}'")
