@@ -12,17 +12,15 @@ relays), and the reporter replaces the chunk's records. It changes no individual
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import uuid
 
 import asyncpg
 import structlog
 
-from leap_matcher import logs
-from leap_matcher.adapters import database, outbox
+from leap_matcher.adapters import outbox
+from leap_matcher.repair_command import run_repair
 from leap_matcher.service.outcome_linking import relink
-from leap_matcher.settings import Settings
 
 log = structlog.get_logger()
 
@@ -41,22 +39,5 @@ async def relink_all(pool: asyncpg.Pool, topic_prefix: str) -> int:
     return queued
 
 
-async def _run() -> int:
-    settings = Settings()
-    pool = await database.create_pool(settings.database_url.get_secret_value())
-    try:
-        await database.migrate(pool)
-        queued = await relink_all(pool, settings.topic_prefix)
-    finally:
-        await pool.close()
-    print(f"outcome chunks relinked: {queued}", file=sys.stderr)
-    return 0
-
-
-def main() -> int:
-    logs.configure()
-    return asyncio.run(_run())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_repair(relink_all, "outcome chunks relinked"))

@@ -10,7 +10,6 @@ a transaction under the linking lock, through the outbox the running matcher rel
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import uuid
 
@@ -18,10 +17,9 @@ import asyncpg
 import structlog
 
 from leap_contracts.delivery import outbox
-from leap_matcher import logs
-from leap_matcher.adapters import database, tolerant_refs, tolerant_store
+from leap_matcher.adapters import tolerant_refs, tolerant_store
+from leap_matcher.repair_command import run_repair
 from leap_matcher.service.tolerant_events import relinked
-from leap_matcher.settings import Settings
 
 log = structlog.get_logger()
 BATCH = 1000
@@ -45,22 +43,5 @@ async def republish_all(pool: asyncpg.Pool, topic_prefix: str) -> int:
     return queued
 
 
-async def _run() -> int:
-    settings = Settings()
-    pool = await database.create_pool(settings.database_url.get_secret_value())
-    try:
-        await database.migrate(pool)
-        queued = await republish_all(pool, settings.topic_prefix)
-    finally:
-        await pool.close()
-    print(f"tolerant assignments republished: {queued}", file=sys.stderr)
-    return 0
-
-
-def main() -> int:
-    logs.configure()
-    return asyncio.run(_run())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_repair(republish_all, "tolerant assignments republished"))
