@@ -79,13 +79,8 @@ $$;
 CREATE OR REPLACE FUNCTION leap_mobile_finding(value text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  m text := regexp_replace(value COLLATE "und-x-icu", '[\s\-().]', '', 'g');
+  m text := leap_mobile_digits(value);
 BEGIN
-  IF left(m, 3) = '+44' THEN m := substr(m, 4);
-  ELSIF left(m, 4) = '0044' THEN m := substr(m, 5);
-  ELSIF left(m, 2) = '44' AND length(m) = 12 THEN m := substr(m, 3);
-  END IF;
-  IF left(m, 1) = '0' THEN m := substr(m, 2); END IF;
   IF m !~ '^[0-9]{10}$' THEN RETURN 'mobile_malformed'; END IF;
   IF left(m, 1) <> '7' THEN RETURN 'mobile_not_mobile'; END IF;
   IF leap_normalise_mobile(value) IS NULL THEN RETURN 'mobile_placeholder'; END IF;

@@ -78,18 +78,28 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
         'email.com', 'nomail.com', 'unknown.com', 'na.com')
 $$;
 
--- UK mobile: drop white space, hyphens, brackets, dots; +44/0044/44/0 prefixes; 7 and 9 more digits -> +447...
-CREATE OR REPLACE FUNCTION leap_normalise_mobile(value text) RETURNS text
+-- A UK number without white space, hyphens, brackets, dots and its +44/0044/44/0 prefix (a mobile: 7 and 9 more
+-- digits); leap_normalise_mobile and the at-source path's finding read it.
+CREATE OR REPLACE FUNCTION leap_mobile_digits(value text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   m text := regexp_replace(value COLLATE "und-x-icu", '[\s\-().]', '', 'g');
-  rest text;
 BEGIN
   IF left(m, 3) = '+44' THEN m := substr(m, 4);
   ELSIF left(m, 4) = '0044' THEN m := substr(m, 5);
   ELSIF left(m, 2) = '44' AND length(m) = 12 THEN m := substr(m, 3);
   END IF;
   IF left(m, 1) = '0' THEN m := substr(m, 2); END IF;
+  RETURN m;
+END $$;
+
+-- UK mobile: leap_mobile_digits, 7 and 9 more digits -> +447...
+CREATE OR REPLACE FUNCTION leap_normalise_mobile(value text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  m text := leap_mobile_digits(value);
+  rest text;
+BEGIN
   IF m !~ '^[0-9]{10}$' OR left(m, 1) <> '7' THEN RETURN NULL; END IF;
   rest := substr(m, 2);
   IF translate(rest, left(rest, 1), '') = '' OR rest IN ('123456789', '987654321') THEN RETURN NULL; END IF;
