@@ -61,6 +61,11 @@ generate: ## make synthetic provider files: make generate ROWS=1000000 OUT=/tmp/
 schemas: ## regenerate the committed JSON Schemas and AsyncAPI document
 	@$(PY) -m leap_contracts.schemagen
 
+.PHONY: lint
+lint: ## ruff on everything, mypy strict on contracts and each service's domain (configured in pyproject.toml)
+	@.state/venv/bin/ruff check --quiet .
+	@.state/venv/bin/mypy contracts/leap_contracts services/*/leap_*/domain
+
 .PHONY: check-asyncapi
 check-asyncapi: ## validate contracts/schemas/asyncapi.yaml with the AsyncAPI parser, decode its examples with generated models
 	@command -v npm >/dev/null || { echo "check-asyncapi: needs node and npm (make install)"; exit 1; }
