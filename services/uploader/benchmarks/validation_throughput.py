@@ -98,7 +98,8 @@ def bench_worker(data: bytes) -> None:
 
 
 async def bench_full(data: bytes, dsn: str) -> None:
-    from leap_uploader import bootstrap, logs
+    from leap_contracts.delivery import logs
+    from leap_uploader import bootstrap
     from leap_uploader.adapters import database
     from leap_uploader.metrics import Metrics
     from leap_uploader.service.auth import Provider

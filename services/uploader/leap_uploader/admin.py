@@ -21,7 +21,8 @@ import getpass
 import os
 import sys
 
-from leap_uploader import logs
+from leap_contracts.delivery import logs
+
 from leap_uploader.adapters import database
 from leap_uploader.service import accounts, outcome_access, providers
 from leap_uploader.settings import DatabaseSettings

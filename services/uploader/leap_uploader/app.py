@@ -11,16 +11,17 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from leap_contracts import topics
+from leap_contracts.delivery import logs
+from leap_contracts.delivery.health import health_router
 from leap_contracts.delivery.runtime import messaging as run_messaging
 from leap_contracts.http import harden
-from leap_contracts.delivery.health import health_router
 
-from leap_uploader.service.completing import RECEIVE_MATCHED
-from leap_uploader.service.outcome_completion import OutcomeCompletion
-from leap_uploader import bootstrap, logs
+from leap_uploader import bootstrap
 from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
+from leap_uploader.service.completing import RECEIVE_MATCHED
+from leap_uploader.service.outcome_completion import OutcomeCompletion
 from leap_uploader.settings import Settings
 from leap_uploader.web import pages_admin, pages_auth, pages_outcome_access, pages_sso, pages_uploads
 from leap_uploader.web.deps import Redirect

@@ -10,12 +10,13 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import AtSourceRejectedV1, RecordsMatchedV1, UploadReportableV1
 from leap_contracts.plain import open_plain, receiver
 
-from leap_uploader.adapters import inbox, uploads
-from leap_uploader.adapters.consumer import PoisonMessage
+from leap_uploader.adapters import uploads
 
 log = structlog.get_logger()
 RECEIVE_MATCHED = receiver(RecordsMatchedV1)

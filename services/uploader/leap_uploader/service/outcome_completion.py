@@ -10,11 +10,12 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import OutcomeLinksChangedV1, OutcomesLinkedV1
 
-from leap_uploader.adapters import inbox, uploads
-from leap_uploader.adapters.consumer import PoisonMessage
+from leap_uploader.adapters import uploads
 
 log = structlog.get_logger()
 

@@ -11,10 +11,11 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import outbox
 from leap_contracts.envelope import seal
 from leap_contracts.events import FileReceivedV1
 
-from leap_uploader.adapters import audit, mappings, outbox, raw_files, uploads
+from leap_uploader.adapters import audit, mappings, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
 from leap_uploader.adapters.storage import StorageRefused, storage_refused

@@ -13,10 +13,11 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import outbox
 from leap_contracts.envelope import seal
 from leap_contracts.events import UploadWithdrawnV1
 
-from leap_uploader.adapters import audit, outbox, uploads
+from leap_uploader.adapters import audit, uploads
 from leap_uploader.service.validation_run import PRODUCER, UploadRef
 
 log = structlog.get_logger()

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import asyncpg
 
 from leap_contracts import topics
+from leap_contracts.delivery import outbox
 from leap_contracts.envelope import seal
 from leap_contracts.sessions.revocation import Reason, SessionsEndedV1
 
-from leap_uploader.adapters import accounts, audit, outbox
+from leap_uploader.adapters import accounts, audit
 
 PRODUCER = "uploader"
 

@@ -23,11 +23,12 @@ import structlog
 from cryptography.exceptions import InvalidTag
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox, outbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope, open_envelope, seal
 from leap_contracts.events import FileReceivedV1, ProblemCount, UploadValidatedV1
 
-from leap_uploader.adapters import inbox, outbox, raw_files, uploads
-from leap_uploader.adapters.consumer import PoisonMessage
+from leap_uploader.adapters import raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.storage import storage_refused
 from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES
