@@ -15,6 +15,7 @@ from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.tables import Table
 from leap_reporter.service import linkage_tables, outcome_tables, pattern_tables, quality_tables, reach_tables
+from leap_reporter.service.reach_source import ReachSource, reach_source
 
 
 @dataclass(frozen=True)
@@ -30,29 +31,34 @@ class Ask:
     linkage: str = "exact"  # who is a person in reach tables: the published linkage policy in force
     tolerant_running: bool = False  # tolerant linkage runs (REPORTER_TOLERANT_LINKING): its figures are shown
 
+    def source(self, pool: asyncpg.Pool, linkage: str | None = None) -> ReachSource:
+        """Where this request's reach figures are counted (``linkage``: the policy in force unless given)."""
+        return reach_source(pool, self.view, linkage or self.linkage)
+
 
 Figure = Callable[[asyncpg.Pool, Ask], Awaitable[Table]]
 
 
 def _reach_by(by: str) -> Figure:
-    return lambda pool, ask: reach_tables.reach_table(pool, ask.filters, by, ask.disclosure, ask.view, ask.linkage)
+    return lambda pool, ask: reach_tables.reach_table(pool, ask.source(pool), ask.filters, by, ask.disclosure)
 
 
 def _new_by(period: str) -> Figure:
-    return lambda pool, ask: reach_tables.new_table(pool, ask.filters, period, ask.disclosure, ask.view,
-                                                    ask.linkage)
+    return lambda pool, ask: reach_tables.new_table(ask.source(pool), ask.filters, period, ask.disclosure)
+
+
+def _per_individual(column: str) -> Figure:
+    return lambda p, a: pattern_tables.distribution_table(a.source(p), a.filters, column, a.disclosure)
 
 
 FIGURES: dict[str, Figure] = {
     **{f"reach-by-{by}": _reach_by(by) for by in DIMENSIONS},
     **{f"new-by-{period}": _new_by(period) for period in PERIODS},
-    "services-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "services", a.disclosure,
-                                                                              a.view, a.linkage),
-    "contacts-per-individual": lambda p, a: pattern_tables.distribution_table(p, a.filters, "contacts", a.disclosure,
-                                                                              a.view, a.linkage),
-    "overlap": lambda p, a: pattern_tables.overlap_table(p, a.filters, a.disclosure, a.view, a.linkage),
-    "once-only": lambda p, a: pattern_tables.once_only_table(p, a.filters, a.disclosure, a.view, a.linkage),
-    "families": lambda p, a: pattern_tables.families_table(p, a.filters, a.disclosure, a.view),
+    "services-per-individual": _per_individual("services"),
+    "contacts-per-individual": _per_individual("contacts"),
+    "overlap": lambda p, a: pattern_tables.overlap_table(a.source(p), a.filters, a.disclosure),
+    "once-only": lambda p, a: pattern_tables.once_only_table(a.source(p), a.filters, a.disclosure),
+    "families": lambda p, a: pattern_tables.families_table(a.source(p, "exact"), a.filters, a.disclosure),
     "quality-uploads": lambda p, a: quality_tables.uploads_table(p, a.disclosure, a.grace_days, a.upload_id),
     "quality-problems": lambda p, a: quality_tables.problems_table(p, a.disclosure, a.upload_id),
     "quality-by-service": lambda p, a: quality_tables.rollup_table(p, a.disclosure, "service", a.grace_days,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from leap_reporter.adapters import linkage
-from leap_reporter.adapters.reach import count_reach
+from leap_reporter.adapters.reach_sql import count_reach
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters

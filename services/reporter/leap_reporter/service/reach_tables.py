@@ -7,12 +7,12 @@ import asyncpg
 from leap_contracts.catalogue import SERVICES, STRANDS
 
 from leap_reporter.adapters import breakdowns
-from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.reach import catalogue_order
 from leap_reporter.domain.tables import Table
+from leap_reporter.service.reach_source import ReachSource
 
 TITLES = {
     "service": "Service", "strand": "Strand", "ward": "Ward", "beneficiary_type": "Beneficiary type",
@@ -54,12 +54,10 @@ async def _label(pool: asyncpg.Pool, by: str):
     return lambda k: k
 
 
-async def reach_table(pool: asyncpg.Pool, filters: ReachFilters, by: str, disclosure: Disclosure,
-                      view: View | None = None, linkage: str = "exact") -> Table:
-    """From the request's view of the bitmap index when it has one, else from SQL (the same exact counts).
-    The index holds exact individuals: under tolerant linkage SQL answers."""
-    found = view.breakdown(filters, by) if view is not None and linkage == "exact" else None
-    total, cells = found if found is not None else await breakdowns.reach_by(pool, filters, by, linkage)
+async def reach_table(pool: asyncpg.Pool, source: ReachSource, filters: ReachFilters, by: str,
+                      disclosure: Disclosure) -> Table:
+    """Counted by ``source``; the ward names from the read model."""
+    total, cells = await source.breakdown(filters, by)
     shown = disclosure.breakdown(cells, total)
     label = await _label(pool, by)
     rows = [(key, label(key), shown[key]) for key in sorted(cells, key=lambda k: _order(by, k))]
@@ -67,19 +65,16 @@ async def reach_table(pool: asyncpg.Pool, filters: ReachFilters, by: str, disclo
     return Table(f"reach-by-{by}", f"Unique beneficiaries by {TITLES[by].lower()}",
                  ("key", TITLES[by], "Unique beneficiaries"), tuple(rows), suppressed=disclosure.enabled,
                  note="A person reached in several categories counts once in each and once in the total."
-                      + _UNDER[linkage])
+                      + _UNDER[source.linkage])
 
 
-async def new_table(pool: asyncpg.Pool, filters: ReachFilters, period: str, disclosure: Disclosure,
-                    view: View | None = None, linkage: str = "exact") -> Table:
+async def new_table(source: ReachSource, filters: ReachFilters, period: str, disclosure: Disclosure) -> Table:
     """New beneficiaries per period (first attended contact within the filters) and the running total.
 
     Each cumulative figure is disclosed from its own exact value, so the difference of two
     consecutive (rounded) cumulative figures does not give back a suppressed new count exactly.
     """
-    new = view.new_by_period(filters, period) if view is not None and linkage == "exact" else None
-    if new is None:
-        new = await breakdowns.new_by_period(pool, filters, period, linkage)
+    new = await source.new_by_period(filters, period)
     shown = disclosure.breakdown(new, sum(new.values()))
     rows, running = [], 0
     for key in sorted(new):
@@ -87,4 +82,4 @@ async def new_table(pool: asyncpg.Pool, filters: ReachFilters, period: str, disc
         rows.append((key, period_label(period, key), shown[key], disclosure.count(running)))
     return Table(f"new-by-{period}", f"New beneficiaries per {period}, and cumulative",
                  ("key", TITLES[period], "New beneficiaries", "Cumulative"), tuple(rows),
-                 note=_UNDER[linkage].strip(), suppressed=disclosure.enabled)
+                 note=_UNDER[source.linkage].strip(), suppressed=disclosure.enabled)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncpg
 
 from leap_reporter.adapters import publications
-from leap_reporter.adapters.reach import count_reach
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
+from leap_reporter.service.reach_source import reach_source
 
 
 async def revised_returns(pool: asyncpg.Pool, view: View, limit: int = 20) -> list[dict]:
@@ -19,7 +19,7 @@ async def revised_returns(pool: asyncpg.Pool, view: View, limit: int = 20) -> li
         rules = row["suppression"]
         disclosure = Disclosure(rules["enabled"], rules["threshold"], rules["rounding_base"])
         filters = ReachFilters(date_from=row["period_from"], date_to=row["period_to"])
-        total, _ = view.count(filters) or await count_reach(pool, filters)
+        total, _ = await reach_source(pool, view).count(filters)
         now = disclosure.count(total)
         if now != row["published_total"]:
             notes.append({"name": row["name"], "period_from": row["period_from"], "period_to": row["period_to"],

@@ -1,4 +1,5 @@
-"""The bitmap reach index answers exactly what the SQL path answers, and only while it is current."""
+"""The bitmap reach index answers exactly what the SQL path answers (the two ReachSources, figure by figure),
+and only while it is current."""
 
 import random
 from datetime import date, timedelta
@@ -8,9 +9,15 @@ import pytest
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.events import MatchedRecord
 
-from leap_reporter.adapters.reach import count_reach
+from leap_reporter.adapters.reach_sql import count_reach
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.domain.filters import parse_filters
+from leap_reporter.service.reach_source import IndexSource, SqlSource
+
+
+def counted(view, filters):
+    """The view's index counts (as the index source answers a request pinned to that view)."""
+    return IndexSource(view.index).count(filters)
 
 WARDS = [("E1", "Stockwell"), ("E2", "Vassall"), None]
 CODES = list(SERVICES)[:6]
@@ -47,7 +54,7 @@ async def test_index_counts_equal_sql_counts(builder, events, db):
     await index.refresh(db)
     for raw in QUESTIONS:
         filters = parse_filters(**raw)
-        assert (await index.view(db)).count(filters) == await count_reach(db, filters), raw
+        assert await counted(await index.view(db), filters) == await count_reach(db, filters), raw
 
 
 async def test_a_stale_index_answers_until_the_rebuild_swaps_in(builder, events, db):
@@ -60,11 +67,11 @@ async def test_a_stale_index_answers_until_the_rebuild_swaps_in(builder, events,
     await builder.on_records_matched(events.matched("CAN", [events.record(2, "new-person", date(2024, 1, 1))]))
     stale = await index.view(db)  # starts the rebuild; answers from the last index meanwhile
     assert not stale.up_to_date and stale.as_of == before.as_of
-    assert stale.count(parse_filters()) == old != await count_reach(db, parse_filters())
+    assert await counted(stale, parse_filters()) == old != await count_reach(db, parse_filters())
     await index._task
     fresh = await index.view(db)
-    assert fresh.up_to_date and fresh.count(parse_filters()) == await count_reach(db, parse_filters())
-    assert stale.count(parse_filters()) == old  # a view pinned before the swap keeps its snapshot
+    assert fresh.up_to_date and await counted(fresh, parse_filters()) == await count_reach(db, parse_filters())
+    assert await counted(stale, parse_filters()) == old  # a view pinned before the swap keeps its snapshot
 
 
 async def test_current_only_and_max_staleness_fall_back_to_sql(builder, events, db):
@@ -80,24 +87,24 @@ async def test_current_only_and_max_staleness_fall_back_to_sql(builder, events, 
 @pytest.mark.parametrize("by", ["service", "strand", "ward", "beneficiary_type", "gender", "ethnicity", "age_band",
                                 "month", "quarter", "year"])
 async def test_index_breakdowns_equal_sql_breakdowns(builder, events, db, by):
-    from leap_reporter.adapters.breakdowns import reach_by
     await random_read_model(builder, events, random.Random(7))
     index = ReachIndex(min_engagements=0, min_interval=0)
     await index.refresh(db)
     for raw in QUESTIONS:
         filters = parse_filters(**raw)
-        assert (await index.view(db)).breakdown(filters, by) == await reach_by(db, filters, by), raw
+        found = await IndexSource((await index.view(db)).index).breakdown(filters, by)
+        assert found == await SqlSource(db).breakdown(filters, by), raw
 
 
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
 async def test_index_new_per_period_equals_sql(builder, events, db, period):
-    from leap_reporter.adapters.breakdowns import new_by_period
     await random_read_model(builder, events, random.Random(8))
     index = ReachIndex(min_engagements=0, min_interval=0)
     await index.refresh(db)
     for raw in QUESTIONS:
         filters = parse_filters(**raw)
-        assert (await index.view(db)).new_by_period(filters, period) == await new_by_period(db, filters, period), raw
+        found = await IndexSource((await index.view(db)).index).new_by_period(filters, period)
+        assert found == await SqlSource(db).new_by_period(filters, period), raw
 
 
 async def _relationships(builder, rng):
@@ -113,17 +120,16 @@ async def _relationships(builder, rng):
 @pytest.mark.parametrize("name", ["distribution:services", "distribution:contacts", "overlap", "once_only",
                                   "families"])
 async def test_index_patterns_equal_sql_patterns(builder, events, db, name):
-    from leap_reporter.adapters import patterns
     await random_read_model(builder, events, random.Random(9))
     await _relationships(builder, random.Random(10))
     index = ReachIndex(min_engagements=0, min_interval=0)
     await index.refresh(db)
-    sql_name, _, column = name.partition(":")
+    figure, _, column = name.partition(":")
     for raw in [*QUESTIONS, {"service": ["CAN"], "strand": "Communication & Language Development"}]:
         filters = parse_filters(**raw)
-        expected = await (getattr(patterns, sql_name)(db, filters, column) if column
-                          else getattr(patterns, sql_name)(db, filters))
-        found = await (await index.view(db)).pattern(filters, f"{column}_per_person" if column else name)
+        asked = [filters, column] if column else [filters]
+        expected = await getattr(SqlSource(db), figure)(*asked)
+        found = await getattr(IndexSource((await index.view(db)).index), figure)(*asked)
         assert found == expected, raw
 
 
@@ -133,9 +139,9 @@ async def test_index_survives_codes_the_catalogue_and_ward_table_do_not_know(bui
     await db.execute("UPDATE engagement SET ward_code = 'E9' WHERE row_number % 7 = 0")
     index = ReachIndex(min_engagements=0, min_interval=0)
     await index.refresh(db)
-    from leap_reporter.adapters.breakdowns import reach_by
     for by in ("service", "ward"):
-        assert (await index.view(db)).breakdown(parse_filters(), by) == await reach_by(db, parse_filters(), by)
+        found = await IndexSource((await index.view(db)).index).breakdown(parse_filters(), by)
+        assert found == await SqlSource(db).breakdown(parse_filters(), by)
 
 
 async def test_the_watch_indexes_new_data_without_waiting_for_a_request(builder, events, db):

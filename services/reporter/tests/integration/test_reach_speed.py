@@ -28,7 +28,7 @@ import pytest_asyncio
 
 from leap_contracts.catalogue import SERVICES
 from leap_reporter.adapters.consumer_state import READ_MODEL_TABLES
-from leap_reporter.adapters.reach import build_query, count_reach
+from leap_reporter.adapters.reach_sql import build_query, count_reach
 from leap_reporter.domain.filters import parse_filters
 
 ROWS = int(os.environ.get("REPORTER_REACH_GUARD_ROWS", "200000"))

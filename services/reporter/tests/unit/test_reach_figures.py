@@ -1,6 +1,6 @@
 from datetime import date
 
-from leap_reporter.adapters.reach import build_query
+from leap_reporter.adapters.reach_sql import build_query
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.reach import ServiceReach, reach_figures
