@@ -1,4 +1,5 @@
-"""Test support every package shares: a throw-away database on the real PostgreSQL.
+"""Test support every package shares: a throw-away database on the real PostgreSQL, and a unit of work
+without one (:class:`FakeUnitOfWork`) for a handler's unit tests.
 
 The server is the one ``leap_contracts.testing_servers`` picks (``LEAP_TEST_SERVERS``): a container of the
 project's own ``leap/postgres`` image, or the local cluster (``LEAP_TEST_ADMIN_DSN``, a superuser DSN; default:
@@ -11,13 +12,20 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from leap_contracts.delivery.handlers import UnitOfWork
+from leap_contracts.delivery.outbox import Outbox
+from leap_contracts.envelope import Envelope, open_envelope, receive, seal
+from leap_contracts.events.base import Event
+from leap_contracts.plain import open_plain
 from leap_contracts.testing_servers import servers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +69,39 @@ async def throwaway_database(schema: str) -> AsyncIterator[str]:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         await admin.execute(f"DROP ROLE IF EXISTS {name}")
         await admin.close()
+
+
+class _NoDatabase:
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("a FakeUnitOfWork has no database: give the service fake adapters instead")
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work without a database, for a handler's unit tests: ``await uow.deliver(handle, event)`` calls
+    the handler as the runtime would (inside a transaction, inbox claimed), and :attr:`published` holds the
+    events it queued, decoded from the bytes the real outbox would store. Its ``conn`` refuses any use: hand the
+    service fake adapters."""
+
+    def __init__(self, *, producer: str = "test", correlation_id: str = "test-correlation",
+                 topic_prefix: str = "") -> None:
+        super().__init__(conn=cast(asyncpg.Connection, _NoDatabase()),
+                         outbox=Outbox(None, producer=producer, correlation_id=correlation_id,
+                                       topic_prefix=topic_prefix))
+
+    async def deliver(self, handle: Callable[[Any, UnitOfWork], Awaitable[None]], event: Event, *,
+                      plain: bool = False) -> None:
+        """``handle(event, self)``, the event sealed as a message of ``correlation_id`` (``uow.envelope``);
+        ``plain``: the event as its plain Struct, as a handler declared ``plain=True`` gets it."""
+        self.envelope = seal(event, producer="test-sender", correlation_id=self.outbox.correlation_id,
+                             event_id=uuid.uuid4())
+        await handle(open_plain(self.envelope, type(event)) if plain else event, self)
+
+    @property
+    def published(self) -> list[tuple[str, str, Event]]:
+        """(full topic name, key, event) of everything queued, in order."""
+        return [(topic, key, open_envelope(receive(value))) for topic, key, value in self.outbox.pending]
+
+    @property
+    def envelopes(self) -> list[Envelope]:
+        """The envelopes queued (producer, correlation id), payloads as their models."""
+        return [receive(value) for _, _, value in self.outbox.pending]

@@ -7,6 +7,7 @@ run from another on a shared broker.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -20,6 +21,15 @@ class Topic:
 
     def full_name(self, prefix: str = "") -> str:
         return f"{prefix}{self.name}"
+
+    def key_of(self, fields: Mapping[str, object]) -> str:
+        """The Kafka key of a message on this topic from its event's fields (a model's, or its JSON-ready payload):
+        the fields ``key`` names, ':'-joined (``upload_id``; ``upload_id:chunk_index`` as :func:`chunk_key` writes
+        it). A key field that is absent or None is an error: such an event names its key itself (``Event.key_of``)."""
+        values = [fields.get(name) for name in self.key.split(":")]
+        if any(value is None for value in values):
+            raise ValueError(f"an event on {self.name} needs {self.key} for its key")
+        return ":".join(map(str, values))
 
 
 FILE_RECEIVED = Topic(

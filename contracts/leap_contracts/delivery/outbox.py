@@ -1,5 +1,9 @@
 """Transactional outbox: events are stored with the state change, and a relay publishes them.
 
+:class:`Outbox` is one transaction's: ``add(event)`` queues an event on ``event.TOPIC`` (the deployment's
+prefix applied here), keyed by ``event.key()``, sealed with the producer and correlation id it was made with;
+the unit of work (``leap_contracts.delivery.handlers``) writes what it holds before committing.
+
 Only one relay per service publishes at a time (a session advisory lock), in id
 order, so per-key order holds even with several instances running. A crash
 between publishing and deleting republishes; consumers dedupe by event id.
@@ -8,8 +12,8 @@ between publishing and deleting republishes; consumers dedupe by event id.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import BinaryIO
+from collections.abc import Mapping, Sequence
+from typing import Any, BinaryIO
 
 import asyncpg
 import structlog
@@ -17,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 
 from leap_contracts.delivery.health import Backoff
 from leap_contracts.envelope import Envelope, encode
+from leap_contracts.events.base import Event
 
 log = structlog.get_logger()
 # Channel and relay lock are named after the connection's schema (its search_path),
@@ -41,6 +46,53 @@ async def copy_in(conn: asyncpg.Connection, source: BinaryIO) -> None:
     """Queue messages spooled in COPY binary format (columns topic, key, value), inside the caller's transaction."""
     await conn.copy_to_table("outbox", source=source, columns=["topic", "key", "value"], format="binary")
     await conn.execute(_NOTIFY)
+
+
+class Outbox:
+    """The events one transaction publishes, queued in memory until :meth:`flush` writes them on ``conn`` (the
+    unit of work flushes before it commits; ``conn`` None: a test's outbox, never flushed)."""
+
+    def __init__(self, conn: asyncpg.Connection | None, *, producer: str, correlation_id: str,
+                 topic_prefix: str = "") -> None:
+        self._conn = conn
+        self.producer = producer
+        self.correlation_id = correlation_id
+        self.topic_prefix = topic_prefix
+        self.pending: list[tuple[str, str, bytes]] = []
+        """(full topic name, key, wire bytes), in the order added."""
+
+    def add(self, event: Event, *, key: str | None = None) -> None:
+        """Queue ``event`` on its topic with its own key (``key``: another, for an event that cannot know its
+        key), encoded in one pass (``leap_contracts.envelope.encode``)."""
+        value = encode(event, producer=self.producer, correlation_id=self.correlation_id)
+        self.pending.append((event.TOPIC.full_name(self.topic_prefix), key or event.key(), value))
+
+    def add_payload(self, model: type[Event], payload: Mapping[str, Any] | bytes, *, key: str | None = None) -> None:
+        """The fast path: a ``model`` event given as its JSON-ready payload (a dict, or its JSON bytes, which need
+        ``key``), building no model objects. The caller answers for the payload: test it against the model."""
+        if key is None:
+            if isinstance(payload, bytes):
+                raise TypeError("a payload given as bytes needs its key")
+            key = model.key_of(payload)
+        value = encode(payload, model=model, producer=self.producer, correlation_id=self.correlation_id)
+        self.pending.append((model.TOPIC.full_name(self.topic_prefix), key, value))
+
+    async def copy_in(self, source: BinaryIO) -> None:
+        """Queue messages spooled in COPY binary format (columns topic, key, value; full topic names), after
+        everything added before them."""
+        await self.flush()
+        await copy_in(self._connection(), source)
+
+    async def flush(self) -> None:
+        """Write the queued events in the transaction (the unit of work does, before it commits)."""
+        if self.pending:
+            await add(self._connection(), self.pending)
+            self.pending = []
+
+    def _connection(self) -> asyncpg.Connection:
+        if self._conn is None:
+            raise RuntimeError("this outbox has no database (a test's): read its pending events instead")
+        return self._conn
 
 
 class OutboxRelay:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -18,6 +19,9 @@ from leap_contracts.delivery.startup import until_reachable
 from leap_contracts.envelope import receive
 from leap_contracts.kafka_auth import broker_security, client_options
 from leap_contracts.topics import Topic
+
+if TYPE_CHECKING:
+    from leap_contracts.delivery.handlers import Handlers
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 """Chunk events of 1,000 records stay far below this; the broker accepts it too."""
@@ -60,8 +64,9 @@ class Messaging:
 
 @contextlib.asynccontextmanager
 async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: asyncpg.Pool,
-                    subscriptions: Sequence[tuple[Topic, Handler]], metrics: DeliveryMetrics, max_attempts: int,
-                    relay: bool = True, consumers: Mapping[str, int] | None = None,
+                    metrics: DeliveryMetrics, max_attempts: int, handlers: Handlers | None = None,
+                    subscriptions: Sequence[tuple[Topic, Handler]] = (), relay: bool = True,
+                    consumers: Mapping[str, int] | None = None,
                     receivers: Mapping[str, Receiver] | None = None) -> AsyncIterator[Messaging]:
     """Start consuming ``subscriptions`` in one consumer group (``topic_prefix + group_id``) and, unless the
     service publishes nothing (``relay=False``), relaying its outbox; stop all of it on exit.
@@ -69,7 +74,12 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
     ``consumers`` (topic name -> count, default 1): that many Kafka consumers of the group in this
     process, each owning its own partitions, so one instance works on several partitions at once
     (exactly as that many instances would). ``receivers`` (topic name -> wire bytes to envelope, default
-    ``leap_contracts.envelope.receive``): e.g. ``leap_contracts.plain.receiver`` for a hot topic."""
+    ``leap_contracts.envelope.receive``): e.g. ``leap_contracts.plain.receiver`` for a hot topic.
+    ``handlers``: typed handlers (``leap_contracts.delivery.handlers``), subscribed to every topic they declare,
+    each read as they say; ``subscriptions`` and ``receivers`` are the same at the envelope level."""
+    if handlers is not None:
+        subscriptions = [*handlers.subscriptions, *subscriptions]
+        receivers = {**handlers.receivers, **(receivers or {})}
     producer = await until_reachable("kafka (producer)", lambda: _started_producer(bootstrap))
     waits = ConnectionWaits()
 

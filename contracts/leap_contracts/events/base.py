@@ -9,7 +9,8 @@ docstring and carry clear personal data; every other model carries none.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +27,16 @@ class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[Topic]
+
+    @classmethod
+    def key_of(cls, fields: Mapping[str, Any]) -> str:
+        """The Kafka key of an event of this type from its fields (the model's, or its JSON-ready payload): by
+        default the fields its topic is keyed by (``Topic.key_of``). An event keyed otherwise overrides this."""
+        return cls.TOPIC.key_of(fields)
+
+    def key(self) -> str:
+        """This event's Kafka key (the entity whose order matters), as ``Outbox.add`` writes it."""
+        return self.key_of(self.__dict__)
 
 
 class Part(BaseModel):

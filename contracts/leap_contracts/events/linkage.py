@@ -4,8 +4,9 @@ references and aggregate counts only, never a token."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -63,3 +64,8 @@ class LinkageQualityMeasuredV1(Event):
     identifiers_across_birth_months: int = Field(ge=0, description="Identity tokens shared by records of "
                                                                    "incompatible (different) birth months.")
     uploads: list[UploadLinkage] = Field(default_factory=list)
+
+    @classmethod
+    def key_of(cls, fields: Mapping[str, Any]) -> str:
+        """One key for every measurement (its topic has one partition): the figures' producer."""
+        return "matcher"
