@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from leap_uploader.adapters import audit
 from leap_uploader.adapters.storage import StorageRefused
-from leap_uploader.api.auth import CurrentProvider
+from leap_uploader.api.bearer import CurrentProvider
 from leap_uploader.api.multipart import BadForm, TooLarge, read_upload_form
 from leap_uploader.api.schemas import Problem, UploadReceipt, UploadState
 from leap_uploader.service.receiving import InvalidUpload, ServiceNotAllowed

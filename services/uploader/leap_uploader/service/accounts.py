@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from leap_uploader.adapters import accounts, audit, throttle
+from leap_uploader.adapters import accounts_sql, audit, throttle_sql
 from leap_uploader.service import session_ending
 from leap_uploader.domain import passwords, totp
 from leap_uploader.domain.throttle import wait_seconds
@@ -68,7 +68,7 @@ def _hash(token: str) -> str:
 
 
 async def _throttle_wait(conn, policy: Policy, account: str, address: str, device: str | None) -> int:
-    found = await throttle.buckets(conn, account=account, address=address, device=device, free=policy.max_failures,
+    found = await throttle_sql.buckets(conn, account=account, address=address, device=device, free=policy.max_failures,
                                    address_free=policy.address_limit, window=policy.failure_window_seconds)
     return wait_seconds(found, policy.lock_seconds)
 
@@ -77,17 +77,17 @@ async def _failed(conn, policy: Policy, *, account: str, address: str, device: s
                   user_known: bool, step: str, **detail) -> None:
     """Count a failure; alert the admins (audit ``sign_in.alert``, shown on /admin) once per window when an
     account or an address passes ``alert_failures``."""
-    await throttle.add_failure(conn, account=account, address=address, device=device)
+    await throttle_sql.add_failure(conn, account=account, address=address, device=device)
     await audit.record(conn, actor, "sign_in.failed", address=address, step=step, known_device=device is not None,
                        **detail)
     window = policy.failure_window_seconds
-    if user_known and await throttle.failures_of_account(conn, account, window) >= policy.alert_failures \
-            and not await throttle.alerted_recently(conn, actor, window):
+    if user_known and await throttle_sql.failures_of_account(conn, account, window) >= policy.alert_failures \
+            and not await throttle_sql.alerted_recently(conn, actor, window):
         await audit.record(conn, "anonymous", "sign_in.alert", target=actor, address=address,
                            reason="many failed sign-ins to this account", window_seconds=window)
-    found = await throttle.buckets(conn, account=account, address=address, device=None, free=policy.max_failures,
+    found = await throttle_sql.buckets(conn, account=account, address=address, device=None, free=policy.max_failures,
                                    address_free=policy.address_limit, window=window)
-    if found[1].failures >= policy.address_limit and not await throttle.alerted_recently(conn, f"address:{address}",
+    if found[1].failures >= policy.address_limit and not await throttle_sql.alerted_recently(conn, f"address:{address}",
                                                                                           window):
         await audit.record(conn, "anonymous", "sign_in.alert", target=f"address:{address}", address=address,
                            reason="many failed sign-ins from this address", window_seconds=window)
@@ -101,8 +101,8 @@ async def sign_in(pool: asyncpg.Pool, policy: Policy, username: str, password: s
     without checking the password (:class:`TooManyAttempts` says how long)."""
     account = username.strip().lower()[:64]
     async with pool.acquire() as conn, conn.transaction():
-        user = await accounts.by_username(conn, username, lock=True)
-        device = await throttle.known_device(conn, device_token, user["id"]) if user else None
+        user = await accounts_sql.by_username(conn, username, lock=True)
+        device = await throttle_sql.known_device(conn, device_token, user["id"]) if user else None
         actor = f"user:{user['username']}" if user else "anonymous"
         wait = await _throttle_wait(conn, policy, account, address, device)
         if wait > 0:
@@ -117,7 +117,7 @@ async def sign_in(pool: asyncpg.Pool, policy: Policy, username: str, password: s
                 failure = SignInRefused(WRONG)
             else:
                 token = secrets.token_urlsafe(32)
-                await accounts.create_session(conn, _hash(token), user["id"], secrets.token_urlsafe(32),
+                await accounts_sql.create_session(conn, _hash(token), user["id"], secrets.token_urlsafe(32),
                                               policy.half_session_seconds)
                 await audit.record(conn, f"user:{user['username']}", "sign_in.password_ok", address=address,
                                    known_device=device is not None)
@@ -128,7 +128,7 @@ async def sign_in(pool: asyncpg.Pool, policy: Policy, username: str, password: s
 async def current(pool: asyncpg.Pool, policy: Policy, cookie: str | None) -> SessionUser | None:
     if not cookie:
         return None
-    row = await accounts.session_user(pool, _hash(cookie), policy.idle_seconds)
+    row = await accounts_sql.session_user(pool, _hash(cookie), policy.idle_seconds)
     if row is None:
         return None
     return SessionUser(row["id"], row["username"], row["role"], row["provider_id"], row["csrf_token"],
@@ -137,11 +137,11 @@ async def current(pool: asyncpg.Pool, policy: Policy, cookie: str | None) -> Ses
 
 async def start_enrolment(pool: asyncpg.Pool, user: SessionUser) -> tuple[str, str]:
     """The secret to enrol (kept pending until a code confirms it): (secret, QR code SVG)."""
-    row = await accounts.by_id(pool, user.user_id)
+    row = await accounts_sql.by_id(pool, user.user_id)
     secret = row["totp_pending"]
     if secret is None:
         secret = totp.new_secret()
-        await accounts.set_pending_totp(pool, user.user_id, secret)
+        await accounts_sql.set_pending_totp(pool, user.user_id, secret)
     return secret, totp.qr_svg(totp.provisioning_uri(secret, user.username))
 
 
@@ -151,8 +151,8 @@ async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, c
     cookie's (the one presented when it is this user's known device, else a new one)."""
     account = user.username.lower()
     async with pool.acquire() as conn, conn.transaction():
-        row = await accounts.by_id(conn, user.user_id, lock=True)
-        device = await throttle.known_device(conn, device_token, user.user_id)
+        row = await accounts_sql.by_id(conn, user.user_id, lock=True)
+        device = await throttle_sql.known_device(conn, device_token, user.user_id)
         enrolling = row["totp_secret"] is None
         secret = row["totp_pending"] if enrolling else row["totp_secret"]
         step = totp.accepted_step(secret, code, row["totp_last_step"]) if secret else None
@@ -160,22 +160,22 @@ async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, c
             await _failed(conn, policy, account=account, address=address, device=device, actor=user.actor,
                           user_known=True, step="totp",
                           replayed=bool(secret and totp.accepted_step(secret, code, -1) is not None))
-            if await accounts.count_session_failure(conn, user.token_hash) >= policy.max_failures:
-                await accounts.delete_session(conn, user.token_hash)  # start again from the password
+            if await accounts_sql.count_session_failure(conn, user.token_hash) >= policy.max_failures:
+                await accounts_sql.delete_session(conn, user.token_hash)  # start again from the password
             failure = SignInRefused("the code is not right or was already used: wait for the next code and try again")
         else:
             if enrolling:
-                await accounts.confirm_totp(conn, user.user_id, secret, step)
+                await accounts_sql.confirm_totp(conn, user.user_id, secret, step)
                 await audit.record(conn, user.actor, "totp.enrolled", address=address)
             else:
-                await accounts.use_totp_step(conn, user.user_id, step)
-            await accounts.clear_failures(conn, user.user_id)
-            await throttle.clear(conn, account=account, address=address, device=device)
+                await accounts_sql.use_totp_step(conn, user.user_id, step)
+            await accounts_sql.clear_failures(conn, user.user_id)
+            await throttle_sql.clear(conn, account=account, address=address, device=device)
             if device is None:
                 device_token = secrets.token_urlsafe(32)
-                await throttle.remember_device(conn, device_token, user.user_id)
+                await throttle_sql.remember_device(conn, device_token, user.user_id)
             token = secrets.token_urlsafe(32)
-            await accounts.complete_second_factor(conn, user.token_hash, _hash(token), policy.session_seconds)
+            await accounts_sql.complete_second_factor(conn, user.token_hash, _hash(token), policy.session_seconds)
             await audit.record(conn, user.actor, "sign_in.succeeded", address=address, known_device=device is not None)
             return token, device_token or ""
     raise failure
@@ -183,7 +183,7 @@ async def second_factor(pool: asyncpg.Pool, policy: Policy, user: SessionUser, c
 
 async def sign_out(pool: asyncpg.Pool, user: SessionUser, address: str) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await accounts.delete_session(conn, user.token_hash)
+        await accounts_sql.delete_session(conn, user.token_hash)
         await audit.record(conn, user.actor, "sign_out", address=address)
 
 
@@ -200,11 +200,11 @@ async def create_user(pool: asyncpg.Pool, actor: str, username: str, role: str, 
     except passwords.WeakPassword as exc:
         raise InvalidUser(str(exc)) from None
     async with pool.acquire() as conn, conn.transaction():
-        if await accounts.by_username(conn, username) is not None:
+        if await accounts_sql.by_username(conn, username) is not None:
             raise InvalidUser("that username is taken")
         if provider_id and not await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id):
             raise InvalidUser("no such provider")
-        user_id = await accounts.insert_user(conn, username, role, provider_id or None, hashed)
+        user_id = await accounts_sql.insert_user(conn, username, role, provider_id or None, hashed)
         await audit.record(conn, actor, "user.created", target=f"user:{username}", role=role, provider_id=provider_id)
     return user_id
 
@@ -227,24 +227,24 @@ async def change_user(pool: asyncpg.Pool, actor: str, user_id: int, *, password:
         if (role == "provider") != bool(provider_id):
             raise InvalidUser("provider users need a provider; analysts and admins have none")
     async with pool.acquire() as conn, conn.transaction():
-        row = await accounts.by_id(conn, user_id, lock=True)
+        row = await accounts_sql.by_id(conn, user_id, lock=True)
         if row is None:
             raise InvalidUser("no such user")
         role_changed = role is not None and (role, provider_id) != (row["role"], row["provider_id"])
         if role_changed:
             if provider_id and not await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id):
                 raise InvalidUser("no such provider")
-            await accounts.set_role(conn, user_id, role, provider_id)
-        await accounts.update_user(conn, user_id, password_hash=hashed, reset_totp=reset_totp, disabled=disabled,
+            await accounts_sql.set_role(conn, user_id, role, provider_id)
+        await accounts_sql.update_user(conn, user_id, password_hash=hashed, reset_totp=reset_totp, disabled=disabled,
                                    unlock=unlock)
         if unlock:
-            await throttle.clear(conn, account=row["username"].lower())
+            await throttle_sql.clear(conn, account=row["username"].lower())
         reason = ("disabled" if disabled else "role_changed" if role_changed else "password_changed" if hashed
                   else "second_factor_reset" if reset_totp else None)
         if reason is not None:
-            await accounts.delete_sessions(conn, user_id=user_id)
+            await accounts_sql.delete_sessions(conn, user_id=user_id)
             if hashed or reset_totp:
-                await throttle.forget_devices(conn, user_id)
+                await throttle_sql.forget_devices(conn, user_id)
             await session_ending.announce(conn, topic_prefix, user_id, reason)
         await audit.record(conn, actor, "user.changed", target=f"user:{row['username']}", password=bool(hashed),
                            reset_totp=reset_totp, disabled=disabled, unlock=unlock,

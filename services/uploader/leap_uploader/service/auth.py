@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from leap_uploader.adapters import providers
+from leap_uploader.adapters import providers_sql
 from leap_uploader.domain.tokens import hash_token, looks_like_token
 
 
@@ -25,7 +25,7 @@ async def authenticate(pool: asyncpg.Pool, token: str) -> Provider | None:
     """The provider holding this active token; None for a malformed, unknown or revoked one."""
     if not looks_like_token(token):
         return None
-    row = await providers.by_token_hash(pool, hash_token(token))
+    row = await providers_sql.by_token_hash(pool, hash_token(token))
     if row is None:
         return None
     return Provider(row["id"], row["name"], frozenset(row["services"]), f"token:{row['token_id']}",
@@ -36,7 +36,7 @@ async def provider_for(pool: asyncpg.Pool, provider_id: str | None) -> Provider 
     """The provider a signed-in provider user belongs to, with its services."""
     if provider_id is None:
         return None
-    row = await providers.by_id(pool, provider_id)
+    row = await providers_sql.by_id(pool, provider_id)
     if row is None:
         return None
     return Provider(row["id"], row["name"], frozenset(row["services"]), outcome_sources=frozenset(row["outcome_sources"]))

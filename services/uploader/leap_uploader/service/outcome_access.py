@@ -6,7 +6,7 @@ import asyncpg
 
 from leap_contracts.outcomes.catalogue import SOURCES
 
-from leap_uploader.adapters import audit, providers
+from leap_uploader.adapters import audit, providers_sql
 from leap_uploader.service.providers import InvalidCommand
 
 
@@ -20,9 +20,9 @@ def _source(code: str) -> str:
 async def allow(pool: asyncpg.Pool, actor: str, provider_id: str, source_code: str) -> bool:
     source = _source(source_code)
     async with pool.acquire() as conn, conn.transaction():
-        if await providers.by_id(conn, provider_id) is None:
+        if await providers_sql.by_id(conn, provider_id) is None:
             raise InvalidCommand(f"no provider {provider_id}")
-        added = await providers.allow_outcome_source(conn, provider_id, source, actor)
+        added = await providers_sql.allow_outcome_source(conn, provider_id, source, actor)
         await audit.record(conn, actor, "outcomes.allowed", target=f"provider:{provider_id}", source=source,
                            changed=added)
     return added
@@ -31,7 +31,7 @@ async def allow(pool: asyncpg.Pool, actor: str, provider_id: str, source_code: s
 async def disallow(pool: asyncpg.Pool, actor: str, provider_id: str, source_code: str) -> bool:
     source = _source(source_code)
     async with pool.acquire() as conn, conn.transaction():
-        removed = await providers.disallow_outcome_source(conn, provider_id, source)
+        removed = await providers_sql.disallow_outcome_source(conn, provider_id, source)
         await audit.record(conn, actor, "outcomes.disallowed", target=f"provider:{provider_id}", source=source,
                            changed=removed)
     return removed

@@ -1,4 +1,4 @@
-"""Ops commands on providers and their API tokens (used by ``python -m leap_uploader.admin``)."""
+"""Ops commands on providers and their API tokens (``python -m leap_uploader.admin``, leap_uploader.cli)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import asyncpg
 
 from leap_contracts.catalogue import SERVICES
 
-from leap_uploader.adapters import providers
+from leap_uploader.adapters import providers_sql
 from leap_uploader.domain.tokens import hash_token, new_token
 
 _PROVIDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -41,9 +41,9 @@ async def create_provider(pool: asyncpg.Pool, provider_id: str, name: str, servi
         raise InvalidCommand("give at least one --service")
     token = new_token()
     async with pool.acquire() as conn, conn.transaction():
-        await providers.upsert(conn, provider_id, name.strip())
-        await providers.add_services(conn, provider_id, codes)
-        token_id = await providers.add_token(conn, provider_id, hash_token(token))
+        await providers_sql.upsert(conn, provider_id, name.strip())
+        await providers_sql.add_services(conn, provider_id, codes)
+        token_id = await providers_sql.add_token(conn, provider_id, hash_token(token))
     return NewToken(token, token_id)
 
 
@@ -52,10 +52,10 @@ async def revoke_tokens(pool: asyncpg.Pool, *, token_id: int | None = None, toke
     if token_id is None and token is None and provider_id is None:
         raise InvalidCommand("say which token(s): --id, --token or --provider")
     async with pool.acquire() as conn:
-        return await providers.revoke_tokens(conn, token_id=token_id, provider_id=provider_id,
+        return await providers_sql.revoke_tokens(conn, token_id=token_id, provider_id=provider_id,
                                              token_hash=hash_token(token) if token is not None else None)
 
 
 async def list_providers(pool: asyncpg.Pool) -> list[asyncpg.Record]:
     async with pool.acquire() as conn:
-        return await providers.list_all(conn)
+        return await providers_sql.list_all(conn)

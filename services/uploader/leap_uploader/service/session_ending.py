@@ -12,7 +12,7 @@ from leap_contracts.delivery import outbox
 from leap_contracts.envelope import seal
 from leap_contracts.sessions.revocation import Reason, SessionsEndedV1
 
-from leap_uploader.adapters import accounts, audit
+from leap_uploader.adapters import accounts_sql, audit
 
 PRODUCER = "uploader"
 
@@ -29,7 +29,7 @@ async def announce(conn: asyncpg.Connection, topic_prefix: str, user_id: int | N
 async def end_all(pool: asyncpg.Pool, actor: str, topic_prefix: str, *, keep: str | None, address: str) -> int:
     """Every session here (but the admin's own, ``keep``) and on the other services ends now."""
     async with pool.acquire() as conn, conn.transaction():
-        ended = await accounts.delete_sessions(conn, keep=keep)
+        ended = await accounts_sql.delete_sessions(conn, keep=keep)
         await announce(conn, topic_prefix, None, "all_ended_by_admin")
         await audit.record(conn, actor, "sessions.all_ended", address=address, sessions=ended)
     return ended

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import SOURCES
 
-from leap_uploader.adapters import accounts as accounts_sql
-from leap_uploader.adapters import audit, mappings, providers, throttle
+from leap_uploader.adapters import accounts_sql, audit, mappings, providers_sql, throttle_sql
 from leap_uploader.api.multipart import read_upload_form
-from leap_uploader.service import accounts, admin, session_ending
+from leap_uploader.service import accounts, provider_admin, session_ending
 from leap_uploader.service.providers import InvalidCommand
 from leap_uploader.web.deps import Admin, address, check_csrf, page, redirect
 
@@ -23,10 +22,10 @@ Csrf = Annotated[str, Form(max_length=64)]
 
 async def _overview(request: Request, user, **extra):
     pool = request.app.state.services.pool
-    return page(request, "admin.html", user, providers=await providers.list_all(pool),
-                users=await accounts_sql.list_users(pool), tokens=await providers.tokens(pool),
+    return page(request, "admin.html", user, providers=await providers_sql.list_all(pool),
+                users=await accounts_sql.list_users(pool), tokens=await providers_sql.tokens(pool),
                 mappings=await mappings.list_all(pool), audit=await audit.recent(pool, 50),
-                alerts=await throttle.recent_alerts(pool),
+                alerts=await throttle_sql.recent_alerts(pool),
                 services=sorted(SERVICES), roles=accounts.ROLES, outcome_sources=list(SOURCES), **extra)
 
 
@@ -47,7 +46,7 @@ async def _act(request: Request, user, action, success: str):
 async def save_provider(request: Request, user: Admin, csrf_token: Csrf, provider_id: Text, name: Text,
                         services: Annotated[list[str], Form()]):
     check_csrf(user, csrf_token)
-    return await _act(request, user, lambda: admin.add_provider(request.app.state.services.pool, user.actor,
+    return await _act(request, user, lambda: provider_admin.add_provider(request.app.state.services.pool, user.actor,
                                                                provider_id, name, services),
                       f"provider {provider_id} saved")
 
@@ -55,7 +54,7 @@ async def save_provider(request: Request, user: Admin, csrf_token: Csrf, provide
 @router.post("/providers/remove-service")
 async def remove_service(request: Request, user: Admin, csrf_token: Csrf, provider_id: Text, service: Text):
     check_csrf(user, csrf_token)
-    await admin.remove_service(request.app.state.services.pool, user.actor, provider_id, service)
+    await provider_admin.remove_service(request.app.state.services.pool, user.actor, provider_id, service)
     return redirect("/admin")
 
 
@@ -63,7 +62,7 @@ async def remove_service(request: Request, user: Admin, csrf_token: Csrf, provid
 async def issue_token(request: Request, user: Admin, csrf_token: Csrf, provider_id: Text):
     check_csrf(user, csrf_token)
     try:
-        token_id, token = await admin.issue_token(request.app.state.services.pool, user.actor, provider_id)
+        token_id, token = await provider_admin.issue_token(request.app.state.services.pool, user.actor, provider_id)
     except InvalidCommand as exc:
         return await _overview(request, user, error=str(exc))
     return await _overview(request, user, new_token=token, new_token_id=token_id)
@@ -72,7 +71,7 @@ async def issue_token(request: Request, user: Admin, csrf_token: Csrf, provider_
 @router.post("/tokens/revoke")
 async def revoke_token(request: Request, user: Admin, csrf_token: Csrf, token_id: Annotated[int, Form()]):
     check_csrf(user, csrf_token)
-    await admin.revoke_token(request.app.state.services.pool, user.actor, token_id)
+    await provider_admin.revoke_token(request.app.state.services.pool, user.actor, token_id)
     return redirect("/admin")
 
 
@@ -124,7 +123,7 @@ async def save_mapping(request: Request, user: Admin, csrf_token: Csrf, provider
                        spec: Annotated[str, Form(max_length=65536)]):
     check_csrf(user, csrf_token)
     try:
-        version = await admin.save_mapping(request.app.state.services.pool, user.actor, provider_id, service, spec)
+        version = await provider_admin.save_mapping(request.app.state.services.pool, user.actor, provider_id, service, spec)
     except InvalidCommand as exc:
         return page(request, "mapping.html", user, provider_id=provider_id, service=service, spec=spec,
                     version=None, error=str(exc), status_code=400)
@@ -141,7 +140,7 @@ async def dry_run(request: Request, user: Admin):
         check_csrf(user, form.fields.get("csrf_token"))
         provider_id, spec = form.fields.get("provider", ""), form.fields.get("mapping", "{}")
         try:
-            summary, rows = await admin.dry_run(services.pool, user.actor, provider_id, form.service or "", spec,
+            summary, rows = await provider_admin.dry_run(services.pool, user.actor, provider_id, form.service or "", spec,
                                                 form.spooled.file, form.spooled.head,
                                                 services.settings.max_xlsx_expanded_bytes, services.settings.temp_dir,
                                                 services.settings.xlsx_memory_bytes)

@@ -120,7 +120,7 @@ async def test_replacing_an_upload_withdraws_the_old_one_when_the_new_one_is_acc
 
 
 async def _north_token(h) -> dict[str, str]:
-    from leap_uploader.service.admin import issue_token
+    from leap_uploader.service.provider_admin import issue_token
     _, token = await issue_token(h.pool, "test", "north")
     return {"Authorization": f"Bearer {token}"}
 

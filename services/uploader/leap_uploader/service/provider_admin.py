@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import SOURCES
 
-from leap_uploader.adapters import audit, mappings, providers
+from leap_uploader.adapters import audit, mappings, providers_sql
 from leap_uploader.adapters.file_readers import workbook_problem
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
 from leap_uploader.domain.mapping import Mapping
@@ -27,13 +27,13 @@ async def add_provider(pool: asyncpg.Pool, actor: str, provider_id: str, name: s
     """Create (or rename) a provider with services; no token is issued here (see ``issue_token``)."""
     issued = await create_provider(pool, provider_id, name, services)
     async with pool.acquire() as conn:
-        await providers.revoke_tokens(conn, token_id=issued.token_id)
+        await providers_sql.revoke_tokens(conn, token_id=issued.token_id)
         await audit.record(conn, actor, "provider.saved", target=f"provider:{provider_id}", services=services)
 
 
 async def remove_service(pool: asyncpg.Pool, actor: str, provider_id: str, code: str) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await providers.remove_service(conn, provider_id, code)
+        await providers_sql.remove_service(conn, provider_id, code)
         await audit.record(conn, actor, "provider.service_removed", target=f"provider:{provider_id}", service=code)
 
 
@@ -41,16 +41,16 @@ async def issue_token(pool: asyncpg.Pool, actor: str, provider_id: str) -> tuple
     """A new API token for the provider: (id, token). The token is shown once and stored only hashed."""
     token = new_token()
     async with pool.acquire() as conn, conn.transaction():
-        if await providers.by_id(conn, provider_id) is None:
+        if await providers_sql.by_id(conn, provider_id) is None:
             raise InvalidCommand("no such provider")
-        token_id = await providers.add_token(conn, provider_id, hash_token(token))
+        token_id = await providers_sql.add_token(conn, provider_id, hash_token(token))
         await audit.record(conn, actor, "token.issued", target=f"token:{token_id}", provider_id=provider_id)
     return token_id, token
 
 
 async def revoke_token(pool: asyncpg.Pool, actor: str, token_id: int) -> int:
     async with pool.acquire() as conn, conn.transaction():
-        count = await providers.revoke_tokens(conn, token_id=token_id)
+        count = await providers_sql.revoke_tokens(conn, token_id=token_id)
         await audit.record(conn, actor, "token.revoked", target=f"token:{token_id}", revoked=count)
     return count
 
@@ -70,7 +70,7 @@ async def save_mapping(pool: asyncpg.Pool, actor: str, provider_id: str, service
     if code not in SERVICES and code not in SOURCES:
         raise InvalidCommand(f"unknown service code {code}")
     async with pool.acquire() as conn, conn.transaction():
-        row = await providers.by_id(conn, provider_id)
+        row = await providers_sql.by_id(conn, provider_id)
         if row is None or code not in (*row["services"], *row["outcome_sources"]):
             raise InvalidCommand(f"provider {provider_id} does not deliver service {code} "
                                  "(nor may it send outcome data of that source)")
