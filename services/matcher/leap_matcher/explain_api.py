@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from leap_matcher.access import caller
 from leap_matcher.adapters import explanation, tolerant_store
-from leap_matcher.adapters.individuals import individual_id
+from leap_matcher.domain.identity import individual_id
 
 router = APIRouter(tags=["explanation"])
 _REF = re.compile(r"IND-[0-9]{1,18}", re.ASCII)

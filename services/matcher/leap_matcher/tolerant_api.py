@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from leap_matcher import explain_api
 from leap_matcher.access import caller
 from leap_matcher.adapters import tolerant_quality, tolerant_store
-from leap_matcher.adapters.individuals import individual_id
+from leap_matcher.domain.identity import individual_id
 from leap_matcher.domain.tolerant import TolerantSettings
 from leap_matcher.domain.tolerant.quality import Suppression, reach_comparison
 from leap_matcher.domain.tolerant.review import ReviewPolicy

@@ -7,7 +7,7 @@ import json
 import asyncpg
 
 from leap_matcher.adapters import relationships
-from leap_matcher.adapters.individuals import individual_id, reference, unpacked
+from leap_matcher.domain.identity import individual_id, reference, unpacked
 
 
 async def explain(conn: asyncpg.Connection, ref: str) -> dict | None:

@@ -1,72 +1,15 @@
-"""SQL for individuals, identifier tokens and records: set-based, one statement per step."""
+"""SQL for individuals and the identifier index (tokens): set-based, one statement per step."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 
 import asyncpg
 import orjson
 
 from leap_matcher.domain.enrichment import Attributes
-
-
-def reference(individual_id: int) -> str:
-    """The persistent reference of an individual, shown to every other service."""
-    return f"IND-{individual_id:010d}"
-
-
-def individual_id(ref: str) -> int | None:
-    if not ref.startswith("IND-") or not ref[4:].isdigit():
-        return None
-    return int(ref[4:])
-
-
-TOKEN_BYTES = 32
-"""A token's length: HMAC-SHA256, pinned by the contract to 64 hex digits."""
-
-
-def packed(tokens: Sequence[bytes]) -> bytes:
-    """A record's tokens as stored: one bytea, the tokens back to back."""
-    return b"".join(tokens)
-
-
-def unpacked(tokens: bytes) -> list[bytes]:
-    return [tokens[i:i + TOKEN_BYTES] for i in range(0, len(tokens), TOKEN_BYTES)]
-
-
-@dataclass(frozen=True)
-class KnownToken:
-    individual_id: int | None
-    quarantined: bool
-    providers: tuple[str, ...]
-    birth_months: tuple[str, ...]
-    version: int
-    """The row's ``xmin``: every update of the row (a merge, a split, statistics, quarantine) changes it."""
-
-
-async def hold_upload(conn: asyncpg.Connection, upload_id: uuid.UUID, *, exclusive: bool) -> None:
-    """Chunks of an upload share this lock; its withdrawal takes it alone, so neither sees half of the other."""
-    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    await conn.execute(f"SELECT {fn}(hashtextextended($1, 0))", f"upload:{upload_id}")
-
-
-async def is_withdrawn(conn: asyncpg.Connection, upload_id: uuid.UUID) -> bool:
-    return bool(await conn.fetchval("SELECT true FROM withdrawn_upload WHERE upload_id = $1", upload_id))
-
-
-async def applied_rows(conn: asyncpg.Connection, upload_id: uuid.UUID, rows: Sequence[int]) -> set[int]:
-    """Which of ``rows`` of the upload are stored already (a chunk sent again under a new event id).
-    One range probe answers the usual case, none."""
-    if not rows or not await conn.fetchval(
-            "SELECT EXISTS (SELECT FROM record WHERE upload_id = $1 AND row_number BETWEEN $2 AND $3)",
-            upload_id, min(rows), max(rows)):
-        return set()
-    found = await conn.fetch(
-        "SELECT row_number FROM record WHERE upload_id = $1 AND row_number = ANY($2::int[])", upload_id, list(rows)
-    )
-    return {r["row_number"] for r in found}
+from leap_matcher.domain.identity import KnownToken, reference
+from leap_matcher.domain.junk import StatsUpdate
 
 
 async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[bytes, KnownToken]:
@@ -77,7 +20,7 @@ async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[byte
     return {r[0]: KnownToken(r[1], r[2], tuple(r[3]), tuple(r[4]), r[5]) for r in rows}
 
 
-async def changed_since(conn: asyncpg.Connection, known: dict[bytes, KnownToken]) -> bool:
+async def changed_since(conn: asyncpg.Connection, known: Mapping[bytes, KnownToken]) -> bool:
     """Whether any of the tokens ``lookup`` found was updated or removed since."""
     return bool(known) and await conn.fetchval(
         "SELECT EXISTS (SELECT FROM unnest($1::bytea[], $2::xid[]) AS u(token, seen) "
@@ -143,16 +86,19 @@ async def merge(conn: asyncpg.Connection, merged: Sequence[int], survivors: Sequ
                        "WHERE r.individual_id = m.merged", *args)
 
 
-async def add_identifiers(conn: asyncpg.Connection, rows: Iterable[tuple]) -> None:
-    """rows: (token, id_type, individual_id or None, providers, birth_months, quarantined).
-    Raises UniqueViolationError when another instance claimed one of the tokens first."""
+IdentifierRow = tuple[bytes, str, int | None, list[str], list[str], bool]
+"""(token, id_type, individual_id or None, providers, birth_months, quarantined)"""
+
+
+async def add_identifiers(conn: asyncpg.Connection, rows: Iterable[IdentifierRow]) -> None:
+    """Raises UniqueViolationError when another instance claimed one of the tokens first."""
     await conn.copy_records_to_table(
         "identifier", records=list(rows),
         columns=["token", "id_type", "individual_id", "providers", "birth_months", "quarantined"])
 
 
-async def update_token_stats(conn: asyncpg.Connection, rows: Sequence[tuple[bytes, list[str], list[str], bool]]) -> None:
-    """rows: (token, providers, birth_months, quarantined); a quarantined token belongs to nobody."""
+async def update_token_stats(conn: asyncpg.Connection, rows: Sequence[StatsUpdate]) -> None:
+    """A quarantined token belongs to nobody."""
     if not rows:
         return
     await conn.execute(
@@ -162,26 +108,9 @@ async def update_token_stats(conn: asyncpg.Connection, rows: Sequence[tuple[byte
         "             coalesce(string_to_array(nullif(u.b, ''), chr(31)), '{}') AS birth_months, u.q "
         "      FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bool[]) AS u(token, p, b, q)) s "
         "WHERE t.token = s.token",
-        [r[0] for r in rows], [chr(31).join(r[1]) for r in rows], [chr(31).join(r[2]) for r in rows],
-        [r[3] for r in rows],
+        [r.token for r in rows], [chr(31).join(r.providers) for r in rows],
+        [chr(31).join(r.birth_months) for r in rows], [r.quarantined for r in rows],
     )
-
-
-RECORD_COLUMNS = ["upload_id", "row_number", "individual_id", "provider_id", "service_code", "beneficiary_type",
-                  "engagement_date", "tokens", "birth_month", "gender", "ward_code", "ethnicity", "first_language",
-                  "engagement_type", "attended"]
-
-
-async def add_records(conn: asyncpg.Connection, rows: Iterable[Sequence]) -> None:
-    """rows: values in RECORD_COLUMNS order."""
-    await conn.copy_records_to_table("record", records=list(rows), columns=RECORD_COLUMNS)
-
-
-async def add_carer_tokens(conn: asyncpg.Connection, rows: Iterable[tuple[bytes, str, uuid.UUID, int]]) -> None:
-    rows = list(rows)
-    if rows:
-        await conn.copy_records_to_table("carer_token", records=rows,
-                                         columns=["token", "id_type", "upload_id", "row_number"])
 
 
 async def set_attributes(conn: asyncpg.Connection, attributes: dict[int, Attributes]) -> None:
@@ -191,3 +120,28 @@ async def set_attributes(conn: asyncpg.Connection, attributes: dict[int, Attribu
         "UPDATE individual i SET attributes = u.a::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(id, a) "
         "WHERE i.id = u.id", list(attributes), [orjson.dumps(a).decode() for a in attributes.values()],
     )
+
+
+async def quarantined_among(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> set[bytes]:
+    return {r["token"] for r in await conn.fetch(
+        "SELECT token FROM identifier WHERE token = ANY($1::bytea[]) AND quarantined", list(tokens))}
+
+
+async def keep_identifiers(conn: asyncpg.Connection, ids: Sequence[int], tokens: Sequence[bytes]) -> None:
+    """The individuals' identifiers other than ``tokens`` go (their records went, or they stopped linking)."""
+    await conn.execute("DELETE FROM identifier WHERE individual_id = ANY($1::bigint[]) AND NOT token = ANY($2::bytea[])",
+                       list(ids), list(tokens))
+
+
+async def remove(conn: asyncpg.Connection, ids: Sequence[int]) -> None:
+    """Individuals left without a record: kept (their references were published), empty."""
+    if ids:
+        await conn.execute("UPDATE individual SET removed = true, attributes = '{}' WHERE id = ANY($1::bigint[])",
+                           list(ids))
+
+
+async def move_identifiers(conn: asyncpg.Connection, owners: Mapping[bytes, int]) -> None:
+    if owners:
+        await conn.execute(
+            "UPDATE identifier t SET individual_id = m.owner FROM unnest($1::bytea[], $2::bigint[]) AS m(token, owner) "
+            "WHERE t.token = m.token", list(owners), list(owners.values()))

@@ -9,8 +9,10 @@ into it, and a component touching none is a new individual.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+
+from leap_matcher.domain.identity import KnownToken
 
 Token = bytes
 
@@ -86,3 +88,26 @@ def resolve(record_tokens: Sequence[Sequence[Token]], known: Mapping[Token, int]
         component.tokens.update(tokens)
         component.known.update(known[t] for t in tokens if t in known)
     return list(components.values())
+
+
+def resolve_known(record_tokens: Sequence[Sequence[Token]], known: Mapping[Token, KnownToken],
+                  excluded: Set[Token]) -> list[Component]:
+    """:func:`resolve` over the tokens that link: ``record_tokens`` without the ``excluded`` (junk) tokens
+    (see ``chunk_records.linking_tokens``), against the individuals the other known tokens belong to."""
+    return resolve(record_tokens, {t: k.individual_id for t, k in known.items()
+                                   if t not in excluded and k.individual_id is not None})
+
+
+def place(components: Sequence[Component], owner: Sequence[int], records: int, known: Container[Token],
+          junk: Iterable[Token]) -> tuple[list[int], dict[Token, int | None]]:
+    """Once each component has its individual (``owner``, by index): each of the chunk's ``records``
+    individual, and each token new to the index with the individual it joins (a junk one: nobody's)."""
+    individual_of = [0] * records
+    new_tokens: dict[Token, int | None] = {t: None for t in junk if t not in known}
+    for c, o in zip(components, owner):
+        for i in c.records:
+            individual_of[i] = o
+        for t in c.tokens:
+            if t not in known:
+                new_tokens[t] = o
+    return individual_of, new_tokens

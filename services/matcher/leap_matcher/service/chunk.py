@@ -1,25 +1,28 @@
-"""Apply one chunk of pseudonymised records inside the caller's transaction (set-based).
-
-Steps: look up every token at once; update junk statistics and quarantine tokens that now tie
-too many people together; resolve the chunk's components; lock the touched individuals in id
-order and check nothing moved meanwhile; create, merge, insert; split individuals a new junk
-token held together; link children to carers; enrich attributes; queue the events.
+"""Apply one chunk of pseudonymised records inside the caller's transaction (set-based), in the steps of
+``apply_chunk``: keep the records not stored yet and read them in one pass; store the carer tokens they name
+and serialise on them; look up every token at once; merge the junk statistics and find the tokens that now
+tie too many people together; resolve the chunk's components; lock the touched individuals in id order and
+check nothing moved meanwhile; create, merge, insert; split individuals a new junk token held together;
+link children to carers. The rules are ``domain``'s, the SQL ``adapters``'.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import asyncpg
-from msgspec.structs import astuple
 
-from leap_matcher.adapters import individuals, relationships
+from leap_matcher.adapters import individuals, relationships, stored_records
 from leap_matcher.adapters.consumer import PoisonMessage
-from leap_matcher.adapters.recompute import Outcome, recompute
-from leap_matcher.domain.enrichment import combine_records
-from leap_matcher.domain.junk import JunkRule, TokenStats
-from leap_matcher.domain.resolution import Component, resolve
+from leap_matcher.domain.chunk_records import (ChunkRecords, MatchedRecord, PseudonymisedChunk, PseudonymisedRecord,
+                                               RecordWithoutToken, linking_tokens, read_chunk, refer)
+from leap_matcher.domain.enrichment import Attributes, combine_records
+from leap_matcher.domain.identity import KnownToken
+from leap_matcher.domain.junk import JunkRule, TokenStats, find_junk
+from leap_matcher.domain.resolution import Component, place, resolve_known
+from leap_matcher.domain.split import Link, Outcome
+from leap_matcher.service.recomputing import recompute
 
 CARER_TYPES = ("email", "mobile")
 
@@ -39,193 +42,118 @@ class Quarantined:
 
 @dataclass
 class ChunkResult:
-    event: Any
-    """The chunk's RecordsPseudonymisedV1 payload, validated as a plain Struct (``leap_contracts.plain``)."""
-    records: list[Any]
+    event: PseudonymisedChunk
+    records: Sequence[PseudonymisedRecord]
+    """Those of the chunk it applied (not stored before)."""
     components: list[Component]
     owner: list[int]
+    """The individual of each component (by index into ``components``)."""
     individual_of: list[int]
     """The individual of each record (by index into ``records``)."""
     token_type: dict[bytes, str]
-    matched: list[dict]
-    """``ChunkRecords.matched``."""
-    links: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    matched: list[MatchedRecord]
+    links: list[Link] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     recomputed: Outcome = field(default_factory=Outcome)
 
 
-@dataclass
-class ChunkRecords:
-    """What the steps need from a chunk's records, read in one pass before any database work."""
-    tokens: list[list[bytes]]
-    """Per record, its identifier tokens and, during a key rotation, the same identifiers' tokens under
-    the previous keys, so records tokenised before the rotation join it (tokens of different keys never collide)."""
-    token_type: dict[bytes, str]
-    stats: dict[bytes, TokenStats]
-    """Per token, the chunk's provider and the birth months its records state."""
-    carer_rows: list[tuple[bytes, str, object, int]]
-    """(carer token, its type, upload, row) of every child record naming a carer's e-mail/mobile ..."""
-    carer_of: list[int]
-    """... and the index of that record."""
-    record_rows: list[list]
-    """Values in ``individuals.RECORD_COLUMNS`` order; the individual (index 2) once resolved."""
-    matched: list[dict]
-    """Each record's MatchedRecord (for RecordsMatchedV1): its non-identifying fields and the types of
-    identifier it carried, never a token; ``individual_ref`` is set once resolved."""
-
-
-def read_records(event: Any, records: list[Any]) -> ChunkRecords:
-    """``event``: a RecordsPseudonymisedV1 payload as a plain Struct (``leap_contracts.plain``), ``records`` its
-    records still to apply."""
-    fromhex, upload_id, provider = bytes.fromhex, event.upload_id, event.provider_id
-    service, providers = event.service_code, {provider}
-    read = ChunkRecords([], {}, {}, [], [], [], [])
-    token_type, stats, carer_rows, carer_of = read.token_type, read.stats, read.carer_rows, read.carer_of
-    for i, r in enumerate(records):
-        row_number, month = r.row_number, r.birth_month
-        named, carers = [r.tokens], [r.carer_tokens]
-        for linking in r.linking_tokens:
-            named.append(linking.tokens)
-            carers.append(linking.carer_tokens)
-        tokens, kinds = [], ()
-        for found in named:
-            for kind, value in zip(found.__struct_fields__, astuple(found)):
-                if value:
-                    token = fromhex(value)
-                    tokens.append(token)
-                    token_type[token] = kind
-                    s = stats.get(token)
-                    if s is None:
-                        s = stats[token] = TokenStats(providers, set())  # shared: the same provider for all
-                    if month:
-                        s.birth_months.add(month)
-            if found is r.tokens:
-                kinds = tuple(token_type[t] for t in tokens)
-        if not tokens:
-            raise PoisonMessage(f"row {row_number} carries no identifier token")
-        for found in carers:
-            for kind, value in zip(found.__struct_fields__, astuple(found)):
-                if value:
-                    carer_rows.append((fromhex(value), kind, upload_id, row_number))
-                    carer_of.append(i)
-        read.tokens.append(tokens)
-        read.record_rows.append([upload_id, row_number, None, provider, service, r.beneficiary_type,
-                                 r.engagement_date, individuals.packed(tokens), month, r.gender, r.ward_code,
-                                 r.ethnicity, r.first_language, r.engagement_type, r.attended])
-        read.matched.append({
-            "row_number": row_number, "individual_ref": None, "beneficiary_type": r.beneficiary_type,
-            "birth_month": month, "gender": r.gender, "ward_code": r.ward_code, "ward_name": r.ward_name,
-            "ethnicity": r.ethnicity, "first_language": r.first_language,
-            "engagement_date": r.engagement_date,  # a date: orjson writes it as ISO 8601, as the model does
-            "engagement_type": r.engagement_type, "attended": r.attended, "findings": r.findings,
-            "identifier_types": _sorted_types(kinds)})
-    return read
-
-
-_TYPES: dict[tuple[str, ...], list[str]] = {}
-
-
-def _sorted_types(kinds: tuple[str, ...]) -> list[str]:
-    """The identifier types a record carries, sorted (one shared list per combination: never mutated)."""
-    types = _TYPES.get(kinds)
-    if types is None:
-        types = _TYPES[kinds] = sorted(kinds)
-    return types
-
-
-async def apply_chunk(conn: asyncpg.Connection, event: Any, junk: JunkRule) -> ChunkResult | None:
+async def apply_chunk(conn: asyncpg.Connection, event: PseudonymisedChunk, junk: JunkRule) -> ChunkResult | None:
     """``event``: a RecordsPseudonymisedV1 payload as a plain Struct (``leap_contracts.plain.open_plain``)."""
-    upload_id = event.upload_id
-    await individuals.hold_upload(conn, upload_id, exclusive=False)
-    if await individuals.is_withdrawn(conn, upload_id):
-        return None  # a late chunk of a withdrawn upload: its records must not come back
-    done = await individuals.applied_rows(conn, upload_id, [r.row_number for r in event.records])
-    records = [r for r in event.records if r.row_number not in done] if done else event.records
+    records = await _records_to_apply(conn, event)
     if not records:
         return None
-    read = read_records(event, records)
-    token_type, stats = read.token_type, read.stats
-    await individuals.add_carer_tokens(conn, read.carer_rows)
+    read = _read(event, records)
+    await _hold_carer_tokens(conn, read)
+    known = await individuals.lookup(conn, list(read.token_type))
+    found = find_junk(junk, event.provider_id, read.stats, known)
+    components = resolve_known(linking_tokens(read, found.excluded), known, found.excluded)
+    held_by_junk = {k.individual_id for t in found.new_junk if (k := known.get(t)) and k.individual_id is not None}
+    attributes = await _lock_individuals(conn, components, held_by_junk, known)
+
+    owner, merges, enriched = await _create_and_merge(conn, components, attributes, read.matched, str(event.upload_id))
+    await individuals.update_token_stats(conn, found.updates)
+    individual_of, new_tokens = place(components, owner, len(records), known, found.new_junk)
+    one_provider = [event.provider_id]
+    await individuals.add_identifiers(conn, (
+        (t, read.token_type[t], o, one_provider, sorted(read.stats[t].birth_months), o is None)
+        for t, o in new_tokens.items()))
+    await stored_records.add(conn, event, records, read.tokens, individual_of)
+    await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
+                                            if c.known and a != attributes[o]})
+
+    result = ChunkResult(event, records, components, owner, individual_of, read.token_type, read.matched)
+    if found.new_junk:
+        await _quarantine(conn, result, found.new_junk, {merges.get(i, i) for i in held_by_junk})
+    result.links = await relationships.link(
+        conn, ((result.individual_of[i], c.token, c.id_type) for c, i in zip(read.carers, read.carer_of)),
+        [t for t in new_tokens if read.token_type[t] in CARER_TYPES])
+    refer(result.matched, result.individual_of)
+    return result
+
+
+async def _records_to_apply(conn: asyncpg.Connection, event: PseudonymisedChunk) -> Sequence[PseudonymisedRecord]:
+    """The chunk's records not stored yet (a chunk may come again under a new event id); none of a withdrawn
+    upload's (a late chunk: its records must not come back)."""
+    await stored_records.hold_upload(conn, event.upload_id, exclusive=False)
+    if await stored_records.is_withdrawn(conn, event.upload_id):
+        return []
+    done = await stored_records.applied_rows(conn, event.upload_id, [r.row_number for r in event.records])
+    return [r for r in event.records if r.row_number not in done] if done else event.records
+
+
+def _read(event: PseudonymisedChunk, records: Sequence[PseudonymisedRecord]) -> ChunkRecords:
+    try:
+        return read_chunk(event, records)
+    except RecordWithoutToken as refused:
+        raise PoisonMessage(str(refused)) from refused
+
+
+async def _hold_carer_tokens(conn: asyncpg.Connection, read: ChunkRecords) -> None:
+    """Store the carer tokens the children name, then lock them and the chunk's own e-mails/mobiles."""
+    await stored_records.add_carer_tokens(conn, read.carers)
     # From here to commit, chunks sharing a carer's e-mail/mobile wait for each other: what needs no
-    # database state, and the carer tokens (which nothing else locks), is done above, outside that section.
-    await individuals.lock_tokens(conn, [c[0] for c in read.carer_rows] +
-                                  [t for t, k in token_type.items() if k in CARER_TYPES])
-    known = await individuals.lookup(conn, list(token_type))
+    # database state, and the carer tokens (which nothing else locks), is done before, outside that section.
+    await individuals.lock_tokens(conn, [c.token for c in read.carers] +
+                                  [t for t, k in read.token_type.items() if k in CARER_TYPES])
 
-    # Junk statistics: distinct providers and birth months per token, stored and from this chunk.
-    stat_updates, new_junk, provider = [], set(), event.provider_id
-    for token, s in stats.items():
-        k = known.get(token)
-        if k is not None:
-            if k.quarantined:
-                continue
-            if provider in k.providers and s.birth_months.issubset(k.birth_months):
-                continue  # nothing new
-            s = stats[token] = TokenStats(s.providers | set(k.providers), s.birth_months | set(k.birth_months))
-        if junk.is_junk(s.birth_months, s.providers):
-            new_junk.add(token)
-        if k is not None:
-            stat_updates.append((token, sorted(s.providers), sorted(s.birth_months), token in new_junk))
-    excluded = new_junk | {t for t, k in known.items() if k.quarantined}
 
-    linking = [[t for t in tokens if t not in excluded] for tokens in read.tokens] if excluded else read.tokens
-    components = resolve(linking, {t: k.individual_id for t, k in known.items() if t not in excluded})
-    held_by_junk = {known[t].individual_id for t in new_junk if t in known}
+async def _lock_individuals(conn: asyncpg.Connection, components: Sequence[Component], held_by_junk: set[int],
+                            known: Mapping[bytes, KnownToken]) -> dict[int, Attributes]:
+    """The attributes of every individual the chunk touches, locked; raises ConcurrentChange when one of them,
+    or a token looked up, changed since it was read."""
     attributes = await individuals.lock(conn, sorted(set().union(held_by_junk, *(c.known for c in components))))
     # Tokens new to this chunk need no re-check: the unique index refuses them if another instance took them.
     if attributes is None or await individuals.changed_since(conn, known):
         raise ConcurrentChange("an individual changed meanwhile")
+    return attributes
 
-    upload = str(upload_id)
-    enriched = [combine_records([attributes[k] for k in sorted(c.known)], [read.matched[i] for i in c.records], upload)
+
+async def _create_and_merge(conn: asyncpg.Connection, components: Sequence[Component],
+                            attributes: Mapping[int, Attributes], matched: Sequence[MatchedRecord], upload: str
+                            ) -> tuple[list[int], dict[int, int], list[Attributes]]:
+    """Each component's individual (a new one when it touches none), the merges (merged -> survivor) and each
+    component's attributes with its records'."""
+    enriched = [combine_records([attributes[k] for k in sorted(c.known)], [matched[i] for i in c.records], upload)
                 for c in components]
     new_ids = iter(await individuals.create(conn, [a for c, a in zip(components, enriched) if not c.known]))
-    owner = [c.survivor if c.known else next(new_ids) for c in components]
-    merges = {m: c.survivor for c in components for m in c.merged}
+    owner = [c.survivor if c.survivor is not None else next(new_ids) for c in components]
+    merges = {m: survivor for c in components if (survivor := c.survivor) is not None for m in c.merged}
     await individuals.merge(conn, list(merges), list(merges.values()))
-    await individuals.update_token_stats(conn, stat_updates)
-    individual_of = [0] * len(records)
-    new_tokens: dict[bytes, int | None] = {t: None for t in new_junk if t not in known}  # junk: nobody's
-    for c, o in zip(components, owner):
-        for i in c.records:
-            individual_of[i] = o
-        for t in c.tokens:
-            if t not in known:
-                new_tokens[t] = o
-    one_provider = [provider]
-    await individuals.add_identifiers(conn, (
-        (t, token_type[t], o, one_provider, sorted(stats[t].birth_months), o is None) for t, o in new_tokens.items()))
-    for row, o in zip(read.record_rows, individual_of):
-        row[2] = o
-    await individuals.add_records(conn, read.record_rows)
-    await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
-                                            if c.known and a != attributes[o]})
-
-    result = ChunkResult(event, records, components, owner, individual_of, token_type, read.matched)
-    if new_junk:
-        await _quarantine(conn, result, new_junk, stats, {merges.get(i, i) for i in held_by_junk})
-    result.links = await relationships.link(
-        conn, ((result.individual_of[i], c[0], c[1]) for c, i in zip(read.carer_rows, read.carer_of)),
-        [t for t in new_tokens if token_type[t] in CARER_TYPES])
-    return result
+    return owner, merges, enriched
 
 
-async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: set[bytes], stats: dict,
+async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: Mapping[bytes, TokenStats],
                       held: set[int]) -> None:
     """Split what the new junk tokens held together; the chunk's records may move to new parts."""
-    chunk_owners = set(result.individual_of)
-    scope = sorted(held | chunk_owners)
+    scope = sorted(held | set(result.individual_of))
     await individuals.lock_carer_tokens_of(conn, sorted(held))  # the split below moves them (see withdrawal)
     for token in sorted(new_junk):
-        count, holders = await conn.fetchrow(
-            "SELECT count(*), coalesce(array_agg(DISTINCT individual_id ORDER BY individual_id), '{}') FROM record "
-            "WHERE individual_id = ANY($1::bigint[]) AND holds_token(tokens, $2)", scope, token)
-        result.quarantined.append(Quarantined(result.token_type[token], count, len(stats[token].birth_months),
-                                              len(stats[token].providers), list(holders)))
+        count, holders = await stored_records.holding(conn, scope, token)
+        stats = new_junk[token]
+        result.quarantined.append(Quarantined(result.token_type[token], count, len(stats.birth_months),
+                                              len(stats.providers), holders))
     result.recomputed = await recompute(conn, sorted(held))
     if result.recomputed.splits:
-        rows = await conn.fetch("SELECT row_number, individual_id FROM record WHERE upload_id = $1 "
-                                "AND row_number = ANY($2::int[])", result.event.upload_id,
-                                [r.row_number for r in result.records])
-        now = {r["row_number"]: r["individual_id"] for r in rows}
+        now = await stored_records.individuals_of_rows(conn, result.event.upload_id,
+                                                       [r.row_number for r in result.records])
         result.individual_of = [now[r.row_number] for r in result.records]

@@ -12,8 +12,8 @@ from leap_contracts.envelope import Envelope, sealed
 from leap_contracts.events import (IndividualChanges, IndividualsChangedV2, Link, Merge, Quarantine, RecordRef,
                                    RecordsMatchedV1, RecordsWithdrawnV1, Split, SplitPart, Unlink)
 
-from leap_matcher.adapters.individuals import reference as ref
-from leap_matcher.adapters.recompute import Outcome
+from leap_matcher.domain.identity import reference as ref
+from leap_matcher.domain.split import Outcome
 from leap_matcher.service.chunk import ChunkResult
 from leap_matcher.service.withdrawal import WithdrawalResult
 
@@ -35,9 +35,6 @@ class Events:
     def chunk(self, r: ChunkResult) -> list[Message]:
         event = r.event
         upload = str(event.upload_id)
-        refs = {individual: ref(individual) for individual in set(r.individual_of)}
-        for matched, individual in zip(r.matched, r.individual_of):
-            matched["individual_ref"] = refs[individual]
         merged = [Merge(survivor_ref=ref(owner), merged_refs=[ref(m) for m in c.merged])
                   for c, owner in zip(r.components, r.owner) if c.merged]
         quarantined = [Quarantine(identifier_type=q.id_type, records=q.records, distinct_birth_months=q.birth_months,

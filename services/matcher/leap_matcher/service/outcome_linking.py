@@ -16,8 +16,9 @@ from leap_contracts import topics
 from leap_contracts.envelope import sealed
 from leap_contracts.events import OutcomesLinkedV1
 
-from leap_matcher.adapters import individuals, outcome_links, outcome_tokens
+from leap_matcher.adapters import outcome_links, outcome_tokens, stored_records
 from leap_matcher.adapters.consumer import PoisonMessage
+from leap_matcher.domain.identity import reference
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 
 PRODUCER = "matcher"
@@ -27,8 +28,8 @@ Message = tuple[str, str, bytes]
 async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix: str,
                              correlation_id: str) -> list[Message]:
     """``event``: a RecordsPseudonymisedV1 payload (plain Struct) of dataset outcomes."""
-    await individuals.hold_upload(conn, event.upload_id, exclusive=False)
-    if await individuals.is_withdrawn(conn, event.upload_id):
+    await stored_records.hold_upload(conn, event.upload_id, exclusive=False)
+    if await stored_records.is_withdrawn(conn, event.upload_id):
         return []  # a late chunk of a withdrawn extract: nothing of it may count
     await outcome_links.hold(conn, exclusive=True)  # reads the index as no relinking is changing it
     records, tokens = [], []
@@ -55,8 +56,8 @@ async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix:
 async def relink(conn: asyncpg.Connection, upload_id: uuid.UUID, chunk_index: int, topic_prefix: str,
                  correlation_id: str) -> list[Message]:
     """The chunk's links worked out again against today's individuals (its OutcomesLinkedV1 once more)."""
-    await individuals.hold_upload(conn, upload_id, exclusive=False)
-    if await individuals.is_withdrawn(conn, upload_id):
+    await stored_records.hold_upload(conn, upload_id, exclusive=False)
+    if await stored_records.is_withdrawn(conn, upload_id):
         await outcome_links.forget(conn, upload_id)
         return []
     await outcome_links.hold(conn, exclusive=True)
@@ -78,7 +79,7 @@ async def _linked(conn: asyncpg.Connection, upload_id, provider_id: str, source:
         counts["bridging" if found.finding == BRIDGES else "linked" if found.individual_id else "unlinked"] += 1
         stored.append((record["row_number"], found_tokens, list(found.owners), found.individual_id, found.bridges))
         out.append({**record,
-                    "individual_ref": individuals.reference(found.individual_id) if found.individual_id else None,
+                    "individual_ref": reference(found.individual_id) if found.individual_id else None,
                     "findings": [*record["findings"], found.finding] if found.finding else record["findings"]})
     await outcome_links.store(conn, upload_id, chunk_index, stored)
     payload = {"upload_id": str(upload_id), "provider_id": provider_id, "source_code": source,

@@ -20,8 +20,8 @@ from leap_contracts.envelope import sealed
 from leap_contracts.events import OutcomeLinksChangedV1
 
 from leap_matcher.adapters import outcome_links, outcome_tokens
-from leap_matcher.adapters.individuals import reference
-from leap_matcher.adapters.recompute import Outcome
+from leap_matcher.domain.identity import reference
+from leap_matcher.domain.split import Outcome
 from leap_matcher.domain.outcome_links import LINKING_TYPES, link
 from leap_matcher.service.chunk import ChunkResult
 from leap_matcher.service.withdrawal import WithdrawalResult

@@ -1,5 +1,5 @@
 """Withdraw (or replace) an upload: its records leave; the individuals they touched are recomputed
-from their remaining records and split where the graph fell apart (see adapters/recompute.py)."""
+from their remaining records and split where the graph fell apart (see ``service.recomputing``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import asyncpg
 
 from leap_contracts.events import UploadWithdrawnV1
 
-from leap_matcher.adapters import individuals
-from leap_matcher.adapters.recompute import Outcome, recompute
+from leap_matcher.adapters import individuals, stored_records
+from leap_matcher.domain.split import Outcome
 from leap_matcher.service.chunk import ConcurrentChange
+from leap_matcher.service.recomputing import recompute
 
 
 @dataclass
@@ -21,23 +22,14 @@ class WithdrawalResult:
     outcome: Outcome
 
 
-async def _touched(conn: asyncpg.Connection, event: UploadWithdrawnV1) -> list[int]:
-    rows = await conn.fetch("SELECT DISTINCT individual_id FROM record WHERE upload_id = $1 ORDER BY 1", event.upload_id)
-    return [r[0] for r in rows]
-
-
 async def apply_withdrawal(conn: asyncpg.Connection, event: UploadWithdrawnV1) -> WithdrawalResult | None:
     # Exclusive: no chunk of this upload is half-applied while its records leave, and none comes back after.
-    await individuals.hold_upload(conn, event.upload_id, exclusive=True)
-    if await individuals.is_withdrawn(conn, event.upload_id):
+    await stored_records.hold_upload(conn, event.upload_id, exclusive=True)
+    if await stored_records.is_withdrawn(conn, event.upload_id):
         return None
-    touched = await _touched(conn, event)
+    touched = await stored_records.individuals_of_upload(conn, event.upload_id)
     await individuals.lock_carer_tokens_of(conn, touched)  # the order chunks take: carer tokens, then individuals
-    if await individuals.lock(conn, touched) is None or await _touched(conn, event) != touched:
+    if await individuals.lock(conn, touched) is None or await stored_records.individuals_of_upload(conn, event.upload_id) != touched:
         raise ConcurrentChange("an individual of the upload was merged meanwhile")
-    await conn.execute("DELETE FROM carer_token WHERE upload_id = $1", event.upload_id)
-    status = await conn.execute("DELETE FROM record WHERE upload_id = $1", event.upload_id)
-    removed = int(status.split()[-1])
-    await conn.execute("INSERT INTO withdrawn_upload (upload_id, replaced_by, records) VALUES ($1, $2, $3)",
-                       event.upload_id, event.replaced_by, removed)
+    removed = await stored_records.withdraw(conn, event.upload_id, event.replaced_by)
     return WithdrawalResult(event, removed, await recompute(conn, touched))
