@@ -16,7 +16,7 @@ from deploy_support import ROOT  # noqa: E402
 
 from leap_matcher import app as matcher_app, edge as matcher_edge  # noqa: E402
 from leap_matcher.service import tolerant_handlers  # noqa: E402
-from leap_reporter import edge as reporter_edge  # noqa: E402
+from leap_reporter import bootstrap as reporter_edge  # noqa: E402
 
 GROUPS = {"leap-matcher": (matcher_app.GROUP_ID, tolerant_handlers.GROUP_ID, matcher_edge.ACCESS_GROUP),
           "leap-reporter": ("leap-reporter", "leap-reporter-rebuild-20260101T000000000000Z",

@@ -1,4 +1,4 @@
-"""The read-model builder (``leap_reporter.read_model_builder``) in a process of its own, watched by the API's.
+"""The read-model builder (``leap_reporter.bootstrap.building``) in a process of its own, watched by the API's.
 
 The API's process starts it, reads its readiness from a pipe (one line a second: the same checks as in-process
 messaging, consumers, relay and broker) and starts it again, with back-off, whenever it ends. No line for
@@ -21,9 +21,9 @@ import structlog
 from leap_contracts.delivery.health import Backoff, DeliveryMetrics
 from leap_contracts.delivery.processes import die_with_parent
 
-from leap_reporter import logs
+from leap_contracts.delivery import logs
 from leap_reporter.adapters import consumer_state, database
-from leap_reporter.read_model_builder import building
+from leap_reporter import bootstrap
 from leap_reporter.settings import Settings
 
 log = structlog.get_logger()
@@ -106,7 +106,7 @@ async def _build(settings: Settings, report) -> None:
     pool = await database.create_pool(settings.database_url.get_secret_value())
     try:
         group_id = await consumer_state.group_id(pool)  # the API's process migrated the schema before starting us
-        async with building(settings, pool, DeliveryMetrics(), group_id) as running:
+        async with bootstrap.building(settings, pool, DeliveryMetrics(), group_id) as running:
             while True:
                 broker = False
                 with contextlib.suppress(Exception):

@@ -28,6 +28,7 @@ from leap_contracts import identity
 from leap_contracts.sessions import store
 from leap_contracts.sessions.store import PersonSession
 
+from leap_reporter.api import deps
 from leap_reporter.adapters import signin_nonces
 from leap_reporter.settings import Settings
 
@@ -58,12 +59,12 @@ def role_for_token(settings: Settings, token: str) -> Role | None:
 
 async def caller(request: Request) -> Caller:
     """The caller's role (None when sign-in is required and missing or wrong) and their session, if any."""
-    settings = request.app.state.settings
+    settings = deps.settings(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return Caller(role_for_token(settings, header[7:].strip()))
     cookie = request.cookies.get(COOKIE)
-    session = await store.find(request.app.state.pool, cookie) if cookie else None
+    session = await store.find(deps.pool(request), cookie) if cookie else None
     if session and session.role in PEOPLE_ROLES:
         return Caller(session.role, session)  # type: ignore[arg-type]
     open_demo = settings.analyst_token is None and not single_sign_on(settings)
@@ -77,7 +78,7 @@ async def role_of(request: Request) -> Role | None:
 def cookie_secure(request: Request) -> bool:
     """``Secure`` when the request came over https (a trusted proxy's X-Forwarded-Proto counts:
     ``REPORTER_FORWARDED_ALLOW_IPS``), or always with ``REPORTER_COOKIE_SECURE=true``."""
-    return bool(request.app.state.settings.cookie_secure) or request.url.scheme == "https"
+    return bool(deps.settings(request).cookie_secure) or request.url.scheme == "https"
 
 
 class SignInRefused(Exception):

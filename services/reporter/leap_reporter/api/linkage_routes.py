@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from leap_reporter import auth
-from leap_reporter.access import require_role
+from leap_reporter.api import deps
+from leap_reporter.api import auth
+from leap_reporter.api.access import RoleDep
 from leap_reporter.adapters import linkage
-from leap_reporter.auth import Role
+from leap_reporter.api.auth import Role
 from leap_reporter.domain.linkage import PolicyRefused, in_force
 from leap_reporter.service.linkage import set_policy
 
@@ -26,13 +27,13 @@ class PolicyIn(BaseModel):
 
 
 async def policy_of(request: Request) -> dict:
-    row, running = await linkage.published(request.app.state.pool), request.app.state.settings.tolerant_linking
+    row, running = await linkage.published(deps.pool(request)), deps.settings(request).tolerant_linking
     return {"chosen": row["published"], "in_force": in_force(row["published"], running), "tolerant_running": running,
             "changed_by": row["changed_by"], "changed_at": row["changed_at"].isoformat() if row["changed_at"] else None}
 
 
 @router.get("/linkage/policy", responses={401: {}})
-async def get_policy(request: Request, role: Annotated[Role, Depends(require_role)]) -> dict:
+async def get_policy(request: Request, role: RoleDep) -> dict:
     """The chosen linkage, the one in force (exact while tolerant linkage is not running), who chose it and when."""
     return await policy_of(request)
 
@@ -41,10 +42,10 @@ async def change(request: Request, who: auth.Caller, asked: str) -> dict:
     """Change the policy as ``who`` (CSRF already checked); HTTPException 403, 409 or 422 when refused."""
     actor = who.session.username if who.session else f"{who.role} token"
     if who.role != "admin":
-        await linkage.set_published(request.app.state.pool, asked, actor, "not_allowed")
+        await linkage.set_published(deps.pool(request), asked, actor, "not_allowed")
         raise HTTPException(403, "only an admin chooses the linkage published reach uses")
     try:
-        outcome = await set_policy(request.app.state.pool, asked, actor, request.app.state.settings.tolerant_linking)
+        outcome = await set_policy(deps.pool(request), asked, actor, deps.settings(request).tolerant_linking)
     except PolicyRefused as refused:
         raise HTTPException(422 if asked not in ("exact", "tolerant") else 409, str(refused)) from None
     return {**await policy_of(request), "outcome": outcome}
@@ -52,7 +53,7 @@ async def change(request: Request, who: auth.Caller, asked: str) -> dict:
 
 @router.put("/linkage/policy", responses={401: {}, 403: {}, 409: {"description": "Tolerant linkage is not running"},
                                           422: {}})
-async def put_policy(request: Request, body: PolicyIn, role: Annotated[Role, Depends(require_role)],
+async def put_policy(request: Request, body: PolicyIn, role: RoleDep,
                      x_csrf_token: str | None = Header(default=None)) -> dict:
     """Choose the linkage published reach uses (admins)."""
     who = await auth.caller(request)

@@ -12,11 +12,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from leap_reporter import auth
-from leap_reporter.access import disclosure_for, require_role
+from leap_reporter.api import deps
+from leap_reporter.api import auth
+from leap_reporter.api.access import RoleDep, disclosure_for
 from leap_reporter.adapters import publications
-from leap_reporter.api_figures import XLSX
-from leap_reporter.auth import Role
+from leap_reporter.api.figure_routes import XLSX
+from leap_reporter.api.auth import Role
 from leap_reporter.domain.publication import SLICERS, InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
 from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, as_published, revision_report
@@ -55,12 +56,12 @@ def links(publication_id: str) -> dict:
 
 async def make(request: Request, asked: PublishIn, who: Publisher) -> JSONResponse:
     """Publish, answering 201 with the manifest, 409 while not up to date, 422 for a bad request."""
-    settings = request.app.state.settings
+    settings = deps.settings(request)
     try:
         wanted = return_request(asked.name, asked.from_, asked.to, asked.slicers, asked.accept_as_of)
         disclosure = disclosure_for(settings, who.role, None)  # type: ignore[arg-type]
-        manifest = await publish(request.app.state.pool, request.app.state.reach_index, wanted, disclosure, who,
-                                 settings.code_version, request.app.state.as_at_indexes)
+        manifest = await publish(deps.pool(request), deps.reach_index(request), wanted, disclosure, who,
+                                 settings.code_version, deps.as_at_indexes(request))
     except InvalidReturn as exc:
         return JSONResponse(status_code=422, content={"detail": [
             {"loc": ["body", p.field], "msg": p.message, "type": "invalid_return"} for p in exc.problems]})
@@ -78,18 +79,18 @@ async def post_publication(request: Request, asked: PublishIn,
 
 
 @router.get("/publications")
-async def list_publications(request: Request, role: Annotated[Role, Depends(require_role)]) -> dict:
+async def list_publications(request: Request, role: RoleDep) -> dict:
     """Every published return, newest first (without its figures)."""
-    found = await publications.listed(request.app.state.pool)
+    found = await publications.listed(deps.pool(request))
     return {"publications": [{**{k: _json(v) for k, v in row.items()}, "links": links(str(row["publication_id"]))}
                              for row in found]}
 
 
 @router.get("/publications/{publication_id}")
 async def get_publication(request: Request, publication_id: uuid.UUID,
-                          role: Annotated[Role, Depends(require_role)]) -> dict:
+                          role: RoleDep) -> dict:
     """One return's manifest and its figures (disclosed) as published."""
-    found = await publications.manifest_and_figures(request.app.state.pool, publication_id)
+    found = await publications.manifest_and_figures(deps.pool(request), publication_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no published return {publication_id}; see /api/v1/publications")
     manifest, figures = found
@@ -97,7 +98,7 @@ async def get_publication(request: Request, publication_id: uuid.UUID,
 
 
 async def download(request: Request, publication_id: uuid.UUID, fmt: str) -> Response:
-    found = await publications.file_of(request.app.state.pool, publication_id, fmt)
+    found = await publications.file_of(deps.pool(request), publication_id, fmt)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no published return {publication_id}; see /api/v1/publications")
     name, period_to, body = found
@@ -108,14 +109,14 @@ async def download(request: Request, publication_id: uuid.UUID, fmt: str) -> Res
 
 @router.get("/publications/{publication_id}/return.csv")
 async def get_publication_csv(request: Request, publication_id: uuid.UUID,
-                              role: Annotated[Role, Depends(require_role)]) -> Response:
+                              role: RoleDep) -> Response:
     """The return's CSV, byte for byte as published."""
     return await download(request, publication_id, "csv")
 
 
 @router.get("/publications/{publication_id}/return.xlsx")
 async def get_publication_xlsx(request: Request, publication_id: uuid.UUID,
-                               role: Annotated[Role, Depends(require_role)]) -> Response:
+                               role: RoleDep) -> Response:
     """The return's XLSX, byte for byte as published."""
     return await download(request, publication_id, "xlsx")
 
@@ -126,7 +127,7 @@ def _json(value):
 
 async def recomputed(request: Request, publication_id: uuid.UUID, what) -> dict | JSONResponse:
     try:
-        return await what(request.app.state.pool, request.app.state.as_at_indexes, publication_id)
+        return await what(deps.pool(request), deps.as_at_indexes(request), publication_id)
     except NoSuchReturn as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except HistoryTooShort as exc:
@@ -138,7 +139,7 @@ NO_HISTORY = {409: {"description": "The read model's history does not reach back
 
 @router.get("/publications/{publication_id}/as-published", response_model=None, responses=NO_HISTORY)
 async def get_publication_as_published(request: Request, publication_id: uuid.UUID,
-                                       role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
+                                       role: RoleDep) -> dict | JSONResponse:
     """The return's figures recomputed as at its publication from the read model's history (uploads replaced or
     withdrawn since, and merges and splits since, as they were then), and whether each equals the published."""
     return await recomputed(request, publication_id, as_published)
@@ -146,7 +147,7 @@ async def get_publication_as_published(request: Request, publication_id: uuid.UU
 
 @router.get("/publications/{publication_id}/revisions", response_model=None, responses=NO_HISTORY)
 async def get_publication_revisions(request: Request, publication_id: uuid.UUID,
-                                    role: Annotated[Role, Depends(require_role)]) -> dict | JSONResponse:
+                                    role: RoleDep) -> dict | JSONResponse:
     """The revision report: per figure and cell the published and the current value, the difference split into
     uploads added late, uploads withdrawn or replaced, and individuals merged or split since (suppressed: a
     difference is shown only between two shown values); the uploads by id, provider and service."""

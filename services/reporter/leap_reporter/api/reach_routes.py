@@ -1,22 +1,16 @@
-"""The reporting API: thin routes that parse, call one service function, and answer."""
+"""/api/v1/reach: unique beneficiaries under the linkage policy, thin over ``service.linkage.reach_under_policy``."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from leap_reporter.access import disclosure_for, require_role
-from leap_reporter.auth import Role
-from leap_reporter.adapters.reach_index import View
-from leap_reporter.domain.as_at import parse_as_at
-from leap_reporter.domain.filters import FilterProblem, InvalidFilters, parse_filters
-from leap_reporter.service.as_at import view_at
+from leap_reporter.api.access import Disclosed, RoleDep
+from leap_reporter.api.deps import PoolDep, SettingsDep, metrics
+from leap_reporter.api.filters import Filters, PinnedView
 from leap_reporter.service.linkage import reach_under_policy
 
 router = APIRouter(prefix="/api/v1", tags=["reach"])
@@ -88,69 +82,13 @@ class InvalidFiltersOut(BaseModel):
     detail: list[ProblemOut]
 
 
-def invalid(exc: InvalidFilters) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"detail": [
-        {"loc": ["query", p.param], "msg": p.message, "type": "invalid_filter"} for p in exc.problems
-    ]})
-
-
-CONSISTENCY = Query(description="'current': exact figures as of now when nothing is on its way (the index only when "
-                                "it holds everything, else SQL; slower while new data is being indexed). While "
-                                "uploads are being processed no figure is current: the answer comes from the last "
-                                "snapshot, with up_to_date false. By default an answer may come from the last "
-                                "snapshot while a newer one is built: see as_of and up_to_date.")
-
-
-AS_AT = Query(description="A past moment: the figures from the data the platform held then (uploads later "
-                         "replaced or withdrawn included, individuals later merged or split as they were then). "
-                         "YYYY-MM-DD (the end of that day, UTC) or ISO 8601; suppressed as every figure.")
-
-
-async def view_for(request: Request) -> View:
-    """The one snapshot this request answers from. Raises InvalidFilters for a bad ``consistency`` or ``as_at``."""
-    consistency = request.query_params.get("consistency") or None
-    if consistency not in (None, "current"):
-        raise InvalidFilters([FilterProblem("consistency", f"'{consistency[:20]}' is not known: use 'current' "
-                                                           "for exact current figures, or leave it out")])
-    at = parse_as_at(request.query_params.get("as_at"), datetime.now(UTC))
-    if at is not None:
-        return await view_at(request.app.state.pool, request.app.state.as_at_indexes, at)
-    index = getattr(request.app.state, "reach_index", None)
-    if index is None:
-        return View.sql()
-    return await index.view(request.app.state.pool, current_only=consistency == "current")
-
-
 @router.get("/reach", response_model=ReachOut, responses={422: {"model": InvalidFiltersOut}})
-async def get_reach(
-    request: Request,
-    role: Annotated[Role, Depends(require_role)],
-    service: Annotated[list[str] | None, Query(description="Service code(s); repeat or comma-separate.")] = None,
-    strand: Annotated[str | None, Query(description="Strand name as in the catalogue.")] = None,
-    ward: Annotated[str | None, Query(description="Ward code or ward name, any case.")] = None,
-    date_from: Annotated[str | None, Query(alias="from", description="First engagement date, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, Query(alias="to", description="Last engagement date, YYYY-MM-DD.")] = None,
-    beneficiary_type: Annotated[str | None, Query(description="child or adult.")] = None,
-    gender: Annotated[str | None, Query(description="female, male, other or unknown.")] = None,
-    ethnicity: Annotated[str | None, Query(description="Ethnicity as recorded (ONS 2021 code).")] = None,
-    age_band: Annotated[str | None, Query(description="Age band at first contact, e.g. '1 year'.")] = None,
-    suppression: Annotated[str | None, Query(description="'off' for exact figures (admins only).")] = None,
-    consistency: Annotated[str | None, CONSISTENCY] = None,
-    as_at: Annotated[str | None, AS_AT] = None,
-) -> dict | JSONResponse:
+async def get_reach(request: Request, role: RoleDep, disclosure: Disclosed, filters: Filters, view: PinnedView,
+                    pool: PoolDep, settings: SettingsDep) -> dict:
     """Unique beneficiaries reached, overall and per service, for the given slicers."""
-    disclosure = disclosure_for(request.app.state.settings, role, suppression)
-    try:
-        filters = parse_filters(service=service, strand=strand, ward=ward, date_from=date_from, date_to=date_to,
-                                beneficiary_type=beneficiary_type, gender=gender, ethnicity=ethnicity,
-                                age_band=age_band)
-        view = await view_for(request)
-    except InvalidFilters as exc:
-        return invalid(exc)
     started = time.perf_counter()
-    figures, linkage = await reach_under_policy(request.app.state.pool, filters, disclosure, view,
-                                                request.app.state.settings.tolerant_linking)
-    request.app.state.metrics.reach_seconds.observe(time.perf_counter() - started)
+    figures, linkage = await reach_under_policy(pool, filters, disclosure, view, settings.tolerant_linking)
+    metrics(request).reach_seconds.observe(time.perf_counter() - started)
     return {
         "unique_beneficiaries": figures.unique_beneficiaries,
         "suppressed": figures.suppressed,

@@ -2,7 +2,7 @@
 
     # REPORTER_DATABASE_URL and REPORTER_ADMIN_TOKEN set, as for the service;
     # the caller proves they are an admin with the same token in LEAP_ADMIN_TOKEN (or typed when asked):
-    python -m leap_reporter.extract --out /secure/extracts/2025-04 --requested-by "a.analyst"
+    python -m leap_reporter.cli.extract --out /secure/extracts/2025-04 --requested-by "a.analyst"
 
 Writes four CSV files (UTF-8, header row) into ``--out`` (created; must be empty):
 

@@ -1,8 +1,8 @@
 """Ops command: rebuild the reporter's read model from the beginning of every topic.
 
     # stop the reporter, then (REPORTER_DATABASE_URL set, as for the service):
-    python -m leap_reporter.rebuild            # asks for confirmation
-    python -m leap_reporter.rebuild --yes      # no question (scripts)
+    python -m leap_reporter.cli.rebuild            # asks for confirmation
+    python -m leap_reporter.cli.rebuild --yes      # no question (scripts)
     # start the reporter again
 
 How it works, and why this way. The read model holds nothing but what the

@@ -13,14 +13,15 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope
 from leap_contracts.events import (EVENT_TYPES, AtSourceRejectedV1, FileReceivedV1, IndividualsMergedV1,
                                    RecordsMatchedV1, RecordsWithdrawnV1, UploadWithdrawnV1)
 from leap_contracts.plain import open_plain, receiver
 
-from leap_reporter.adapters import (aliases, engagements, inbox, lifecycle, linkage, outcome_records, progress,
+from leap_reporter.adapters import (aliases, engagements, lifecycle, linkage, outcome_records, progress,
                                     read_model_state, upload_quality)
-from leap_reporter.adapters.consumer import PoisonMessage
 from leap_reporter.domain.aliases import plan_merge
 
 log = structlog.get_logger()

@@ -9,11 +9,12 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import LinkageQualityMeasuredV1, TolerantRecordsRelinkedV1
 
-from leap_reporter.adapters import inbox, linkage, read_model_state
-from leap_reporter.adapters.consumer import PoisonMessage
+from leap_reporter.adapters import linkage, read_model_state
 
 log = structlog.get_logger()
 

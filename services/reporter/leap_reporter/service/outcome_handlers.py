@@ -9,11 +9,12 @@ import asyncpg
 import structlog
 
 from leap_contracts import topics
+from leap_contracts.delivery import inbox
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import Envelope
 from leap_contracts.events import OutcomeLinksChangedV1, OutcomesLinkedV1
 
-from leap_reporter.adapters import inbox, outcome_records, read_model_state
-from leap_reporter.adapters.consumer import PoisonMessage
+from leap_reporter.adapters import outcome_records, read_model_state
 
 log = structlog.get_logger()
 

@@ -18,7 +18,7 @@ from leap_reporter.domain.as_at import at_version
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.publication import NotUpToDate, ReturnRequest, Watermark
 from leap_reporter.domain.tables import Table
-from leap_reporter.service.as_at import AsAtIndexes
+from leap_reporter.service.as_at_indexes import AsAtIndexes
 from leap_reporter.service.figures import Ask, figure
 
 PACKAGE = "leap-reporter"

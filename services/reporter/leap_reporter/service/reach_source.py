@@ -23,7 +23,9 @@ from leap_reporter.adapters.reach_index import View
 from leap_reporter.adapters.reach_sql import count_reach
 from leap_reporter.domain import bitmap_breakdowns, bitmap_patterns
 from leap_reporter.domain.bitmap_index import BitmapIndex
+from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
+from leap_reporter.domain.reach import ReachFigures, reach_figures
 
 STRAND_OF = {code: s.strand for code, s in SERVICES.items()}
 
@@ -114,3 +116,10 @@ def reach_source(pool: asyncpg.Pool, view: View | None, linkage: str = "exact") 
     if index is not None and index.rows is not None and linkage == "exact":
         return IndexSource(index)
     return SqlSource(pool, linkage)
+
+
+async def reach(pool: asyncpg.Pool, filters: ReachFilters, disclosure: Disclosure,
+                view: View | None = None) -> ReachFigures:
+    """The reach question (exact individuals): counted, named, then passed through the disclosure step."""
+    total, per_service = await reach_source(pool, view).count(filters)
+    return reach_figures(total, per_service, disclosure)

@@ -12,7 +12,7 @@ from leap_reporter.domain import revisions
 from leap_reporter.domain.as_at import REVISION_STAGES, Moment, at_version, revision_moments
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.publication import SLICERS, ReturnRequest, parts
-from leap_reporter.service.as_at import AsAtIndexes, view_of
+from leap_reporter.service.as_at_indexes import AsAtIndexes, view_of
 from leap_reporter.service.figures import Ask, figure
 
 

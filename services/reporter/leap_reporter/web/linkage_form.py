@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from leap_reporter import auth
-from leap_reporter.api_linkage import change
+from leap_reporter.api import auth
+from leap_reporter.api.linkage_routes import change
 
 router = APIRouter(include_in_schema=False)
 

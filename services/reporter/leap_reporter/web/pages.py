@@ -18,9 +18,10 @@ from leap_contracts.catalogue import SERVICES, STRANDS
 from leap_contracts.identity import local_path
 from leap_contracts.sessions import store as sessions
 
-from leap_reporter import auth
-from leap_reporter.access import FILTER_PARAMS
-from leap_reporter.api_figures import ask_from
+from leap_reporter.api import deps
+from leap_reporter.api import auth
+from leap_reporter.api.filters import FILTER_PARAMS
+from leap_reporter.api.figure_routes import ask_from
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
 from leap_reporter.service.figures import figure
@@ -52,21 +53,21 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
     tables = {}
     try:
         ask = await ask_from(request, role, context.get("upload"))
-        found = await asyncio.gather(*(figure(request.app.state.pool, n, ask) for n in names))
+        found = await asyncio.gather(*(figure(deps.pool(request), n, ask) for n in names))
         tables = dict(zip(names, found, strict=True))
         if page == "reach.html":  # the published linkage and the other count beside it
-            context["linkage"] = (await reach_under_policy(request.app.state.pool, ask.filters, ask.disclosure,
+            context["linkage"] = (await reach_under_policy(deps.pool(request), ask.filters, ask.disclosure,
                                                            ask.view, ask.tolerant_running))[1]
             context["as_at"] = ask.view.as_at
             context["now_query"] = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "as_at"])
             if ask.view.as_at is None:  # returns whose figures changed since they were published
-                context["revised"] = await revised_returns(request.app.state.pool, ask.view)
+                context["revised"] = await revised_returns(deps.pool(request), ask.view)
     except InvalidFilters as exc:
         problems = [f"{p.param}: {p.message}" for p in exc.problems]
     except HTTPException as exc:
         problems = [str(exc.detail)]
     wards = [(r["ward_code"], r["ward_name"] or r["ward_code"])
-             for r in await request.app.state.pool.fetch("SELECT * FROM ward ORDER BY ward_name NULLS LAST")]
+             for r in await deps.pool(request).fetch("SELECT * FROM ward ORDER BY ward_name NULLS LAST")]
     html = templates.get_template(page).render(
         request=request, q=request.query_params, query=_query(request), tables=tables, problems=problems,
         role=role, services=SERVICES, strands=STRANDS, wards=wards, bands=ALL_BANDS, genders=GENDERS,
@@ -116,7 +117,7 @@ async def upload_page(request: Request, upload: str) -> Response:
 
 def _signin_page(request: Request, *, next: str = "/", error: str | None = None, notice: str | None = None,
                  status_code: int = 200) -> HTMLResponse:
-    settings = request.app.state.settings
+    settings = deps.settings(request)
     html = templates.get_template("signin.html").render(
         next=local_path(next), error=error, notice=notice, single_sign_on=auth.single_sign_on(settings),
         sign_in_link=f"/signin?{urlencode({'next': local_path(next)})}")
@@ -134,7 +135,7 @@ def _set_session(request: Request, response: Response, cookie: str) -> None:
 
 @router.get("/signin")
 async def signin_form(request: Request) -> Response:
-    settings, next = request.app.state.settings, local_path(request.query_params.get("next"))
+    settings, next = deps.settings(request), local_path(request.query_params.get("next"))
     if not auth.single_sign_on(settings):
         return _signin_page(request, next=next)
     # The state ties the callback to this browser: nobody can sign someone else in as themselves.
@@ -152,7 +153,7 @@ async def signin_callback(request: Request, assertion: str = "", next: str = "/"
         expected = request.cookies.get(STATE_COOKIE, "")
         if not expected or not hmac.compare_digest(state, expected):
             raise auth.SignInRefused("this sign-in was not started from this browser: open the dashboard again")
-        cookie, session = await auth.session_from_assertion(request.app.state.pool, request.app.state.settings,
+        cookie, session = await auth.session_from_assertion(deps.pool(request), deps.settings(request),
                                                             assertion)
     except auth.SignInRefused as exc:
         log.info("reporter.sign_in_refused", reason=str(exc))
@@ -166,7 +167,7 @@ async def signin_callback(request: Request, assertion: str = "", next: str = "/"
 
 @router.post("/signin")
 async def signin(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:
-    settings = request.app.state.settings
+    settings = deps.settings(request)
     if auth.single_sign_on(settings):
         raise HTTPException(status_code=404, detail="people sign in through the uploader: open /signin")
     role = auth.role_for_token(settings, token)
@@ -174,7 +175,7 @@ async def signin(request: Request, token: str = Form(...), next: str = Form("/")
         return _signin_page(request, next=next, error="That token is not valid.", status_code=401)
     log.info("reporter.signed_in", role=role, via="token")
     response = RedirectResponse(local_path(next), status_code=303)
-    _set_session(request, response, (await auth.session_for_token(request.app.state.pool, role))[0])
+    _set_session(request, response, (await auth.session_for_token(deps.pool(request), role))[0])
     return response
 
 
@@ -194,9 +195,9 @@ async def signout(request: Request, csrf_token: str = Form("", max_length=64)) -
     if who.session is None or not hmac.compare_digest(csrf_token, who.session.csrf_token):
         raise HTTPException(status_code=403, detail="the sign-out form has expired or did not come from this site: "
                                                     "reload the page and try again")
-    await sessions.end(request.app.state.pool, request.cookies.get(auth.COOKIE))
+    await sessions.end(deps.pool(request), request.cookies.get(auth.COOKIE))
     log.info("reporter.signed_out", role=who.role)
-    if auth.single_sign_on(request.app.state.settings):  # /signin would sign straight back in at the uploader
+    if auth.single_sign_on(deps.settings(request)):  # /signin would sign straight back in at the uploader
         response: Response = _signin_page(request, notice="You are signed out of the dashboard.")
     else:
         response = RedirectResponse("/signin", status_code=303)
@@ -212,7 +213,7 @@ async def end_all_sessions(request: Request, csrf_token: str = Form("", max_leng
         raise HTTPException(status_code=403, detail="only an admin signed in to the dashboard can end every session")
     if not hmac.compare_digest(csrf_token, who.session.csrf_token):
         raise HTTPException(status_code=403, detail="the form has expired: reload the page and try again")
-    ended = await sessions.end_all(request.app.state.pool)
+    ended = await sessions.end_all(deps.pool(request))
     log.info("reporter.sessions_ended", by=who.session.username, sessions=ended)
     response = _signin_page(request, notice=f"Every dashboard session ended ({ended}): sign in again.")
     response.delete_cookie(auth.COOKIE)

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from leap_reporter import auth
-from leap_reporter.access import disclosure_for
+from leap_reporter.api import deps
+from leap_reporter.api import auth
+from leap_reporter.api.access import disclosure_for
 from leap_reporter.adapters import publications
-from leap_reporter.api_publications import links
+from leap_reporter.api.publication_routes import links
 from leap_reporter.domain.publication import InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
 from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, revision_report
@@ -28,7 +29,7 @@ async def _page(request: Request, *, problems: list[str] = (), form: dict | None
     who = await auth.caller(request)
     if who.role is None:
         return RedirectResponse(f"/signin?{urlencode({'next': request.url.path})}", status_code=303)
-    found = await publications.listed(request.app.state.pool)
+    found = await publications.listed(deps.pool(request))
     html = templates.get_template("publications.html").render(
         request=request, role=who.role, page="publications", query="", freshness="", problems=list(problems),
         returns=[{**row, "links": links(str(row["publication_id"]))} for row in found], form=form or {},
@@ -66,13 +67,13 @@ async def publish_from_page(request: Request, csrf_token: str = Form("", max_len
     start, end = _day("from", period_from, problems), _day("to", period_to, problems)
     if problems:
         return await _page(request, problems=problems, form=form, status_code=422)
-    settings = request.app.state.settings
+    settings = deps.settings(request)
     try:
-        manifest = await publish(request.app.state.pool, request.app.state.reach_index,
+        manifest = await publish(deps.pool(request), deps.reach_index(request),
                                  return_request(name, start, end, None, bool(accept_as_of)),
                                  disclosure_for(settings, who.role, None),  # type: ignore[arg-type]
                                  Publisher(who.session.username, who.role), settings.code_version,
-                                 request.app.state.as_at_indexes)
+                                 deps.as_at_indexes(request))
     except InvalidReturn as exc:
         return await _page(request, problems=[f"{p.field}: {p.message}" for p in exc.problems], form=form,
                            status_code=422)
@@ -90,7 +91,7 @@ async def revisions_page(request: Request, publication_id: uuid.UUID) -> Respons
         return RedirectResponse(f"/signin?{urlencode({'next': request.url.path})}", status_code=303)
     problems, report = [], None
     try:
-        report = await revision_report(request.app.state.pool, request.app.state.as_at_indexes, publication_id)
+        report = await revision_report(deps.pool(request), deps.as_at_indexes(request), publication_id)
     except NoSuchReturn as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except HistoryTooShort as exc:

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from leap_contracts.envelope import seal
 from leap_contracts.events import RelationshipLinkedV1
 
-from leap_reporter.extract import NotAnAdmin, check_admin, extract
+from leap_reporter.cli.extract import NotAnAdmin, check_admin, extract
 from leap_reporter.settings import Settings
 
 

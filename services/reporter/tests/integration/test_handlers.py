@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from leap_contracts.delivery.consumer import PoisonMessage
 from leap_contracts.envelope import seal
 from leap_contracts.events import IndividualMatchedV1, ProblemCount
 
-from leap_reporter.adapters.consumer import PoisonMessage
 from leap_reporter.service import handlers
 
 STOCKWELL = ("E05014116", "Stockwell")

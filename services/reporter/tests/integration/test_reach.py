@@ -23,7 +23,7 @@ import pytest
 
 from leap_reporter.domain.filters import parse_filters
 from leap_reporter.domain.disclosure import Disclosure
-from leap_reporter.service import reach as reach_service
+from leap_reporter.service import reach_source as reach_service
 
 EXACT = Disclosure(enabled=False)
 

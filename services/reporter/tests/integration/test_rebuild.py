@@ -1,10 +1,10 @@
-"""`python -m leap_reporter.rebuild`: empties the read model and switches to a fresh consumer group."""
+"""`python -m leap_reporter.cli.rebuild`: empties the read model and switches to a fresh consumer group."""
 
 import uuid
 from datetime import date
 
 from leap_reporter.adapters import consumer_state
-from leap_reporter.rebuild import rebuild
+from leap_reporter.cli.rebuild import rebuild
 
 
 async def test_rebuild_truncates_the_read_model_and_inbox_and_switches_group(builder, db, events, database_url):

@@ -14,7 +14,7 @@ from leap_contracts import identity
 from leap_contracts.envelope import encode, seal
 from leap_contracts.sessions.revocation import SessionsEndedV1, handler, receive
 from leap_reporter.app import create_app
-from leap_reporter.auth import COOKIE
+from leap_reporter.api.auth import COOKIE
 from leap_reporter.settings import Settings
 
 PRIVATE, PUBLIC = identity.new_key_pair()

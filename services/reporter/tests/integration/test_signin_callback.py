@@ -7,7 +7,7 @@ import pytest
 
 from leap_contracts import identity
 from leap_reporter.app import create_app
-from leap_reporter.auth import COOKIE
+from leap_reporter.api.auth import COOKIE
 from leap_reporter.settings import Settings
 
 PRIVATE, PUBLIC = identity.new_key_pair()

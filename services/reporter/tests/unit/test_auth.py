@@ -2,7 +2,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from leap_contracts.identity import new_key_pair
-from leap_reporter.auth import role_for_token
+from leap_reporter.api.auth import role_for_token
 from leap_reporter.settings import Settings
 
 SETTINGS = Settings(database_url="postgresql://x@y/z", analyst_token=SecretStr("an"), admin_token=SecretStr("ad"))

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from leap_reporter.rebuild import new_group_id
+from leap_reporter.cli.rebuild import new_group_id
 
 
 def test_new_group_ids_are_fresh_and_say_what_they_are():
