@@ -119,5 +119,6 @@ def verify(key: Ed25519PublicKey, token: str, *, audience: str, now: float | Non
 def local_path(next: str | None) -> str:
     """``next`` when it is a path on this site, else ``/``: where a sign-in may send the browser
     afterwards without becoming an open redirect."""
-    ok = bool(next) and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t")
-    return next if ok else "/"
+    if next and next.startswith("/") and not next.startswith("//") and not any(c in next for c in "\\\r\n\t"):
+        return next
+    return "/"

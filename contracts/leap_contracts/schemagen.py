@@ -14,27 +14,29 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
 from leap_contracts import events, topics
 from leap_contracts.envelope import Envelope
+from leap_contracts.events.base import Event
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 ASYNCAPI_VERSION = "3.0.0"  # 3.1.0 is newer, but @asyncapi/modelina (5.10) refuses it
 
 
-def messages_by_topic() -> dict[topics.Topic, list[type[events.Event]]]:
+def messages_by_topic() -> dict[topics.Topic, list[type[Event]]]:
     """Each topic with the events that travel on it, in the order topics.ALL lists them."""
-    found: dict[topics.Topic, list[type[events.Event]]] = {t: [] for t in topics.ALL}
+    found: dict[topics.Topic, list[type[Event]]] = {t: [] for t in topics.ALL}
     for name in sorted(events.EVENT_TYPES):
         model = events.EVENT_TYPES[name]
         found[model.TOPIC].append(model)
     return {t: models for t, models in found.items() if models}
 
 
-def json_schemas() -> dict[str, dict]:
+def json_schemas() -> dict[str, dict[str, Any]]:
     out = {"Envelope": Envelope.model_json_schema()}
     for name, model in events.EVENT_TYPES.items():
         out[name] = model.model_json_schema()
@@ -68,7 +70,7 @@ def _from_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-def _example(schema: dict, defs: dict, name: str) -> object:
+def _example(schema: dict[str, Any], defs: dict[str, Any], name: str) -> object:
     if "$ref" in schema:
         return _example(defs[schema["$ref"].rpartition("/")[2]], defs, name)
     for key in ("examples", "enum"):
@@ -99,7 +101,7 @@ def _example(schema: dict, defs: dict, name: str) -> object:
     return None
 
 
-def example_payload(model: type[BaseModel]) -> dict:
+def example_payload(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON a producer sends for ``model``, built from its schema and validated by the model."""
     schema = model.model_json_schema()
     try:
@@ -109,10 +111,10 @@ def example_payload(model: type[BaseModel]) -> dict:
                          f"one with Field(..., examples=[...])\n{exc}") from exc
 
 
-def asyncapi() -> dict:
-    channels: dict = {}
-    operations: dict = {}
-    messages: dict = {}
+def asyncapi() -> dict[str, Any]:
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
     for topic, models in messages_by_topic().items():
         channel_id = topic.name.replace(".", "_").replace("-", "_")
         channels[channel_id] = {

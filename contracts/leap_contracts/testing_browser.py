@@ -14,12 +14,19 @@ import contextlib
 import os
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 
 from leap_contracts import identity
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.responses import RedirectResponse
+    from playwright.async_api import Browser, Playwright
+    from starlette.types import ASGIApp
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -29,10 +36,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def _playwright():
+def _playwright() -> Callable[[], contextlib.AbstractAsyncContextManager[Playwright]]:
     try:
         from playwright.async_api import async_playwright
     except ImportError as exc:
@@ -47,7 +55,7 @@ def _playwright():
 
 
 @contextlib.asynccontextmanager
-async def chromium() -> AsyncIterator:
+async def chromium() -> AsyncIterator[Browser]:
     """A headless Chromium browser (Playwright's ``Browser``), closed on the way out."""
     async with _playwright()() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -76,14 +84,14 @@ class SignOn:
     def url(self, port: int) -> str:
         return f"http://127.0.0.1:{port}/sso/{self.audience}"
 
-    def app(self):
+    def app(self) -> FastAPI:
         from fastapi import FastAPI
         from fastapi.responses import RedirectResponse
 
         app, key = FastAPI(), identity.load_private_key(self.private_key)
 
-        @app.get(f"/sso/{self.audience}")
-        async def sso(return_to: str):
+        @app.get(f"/sso/{self.audience}", response_model=None)  # the return annotation is no response model
+        async def sso(return_to: str) -> RedirectResponse:
             assertion = identity.issue(key, user_id=self.user_id, username=self.username or f"{self.role}.one",
                                        role=self.role, audience=self.audience)
             return RedirectResponse(f"{return_to}&assertion={assertion}", status_code=303)
@@ -91,7 +99,7 @@ class SignOn:
 
 
 @contextlib.asynccontextmanager
-async def serving(*apps: tuple[object, int]) -> AsyncIterator[None]:
+async def serving(*apps: tuple[ASGIApp, int]) -> AsyncIterator[None]:
     """Each ``(app, port)`` served by uvicorn on 127.0.0.1 with its lifespan off, until the block ends."""
     import uvicorn
 

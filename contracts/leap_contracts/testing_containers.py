@@ -19,8 +19,14 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docker import DockerClient
+    from docker.models.containers import Container
+    from testcontainers.core.container import DockerContainer
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "deploy" / "images"
@@ -45,10 +51,11 @@ def image(name: str) -> str:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def _in_thread(make: Callable[[], Awaitable[object]]) -> object:
+def _in_thread(make: Callable[[], Coroutine[Any, Any, object]]) -> object:
     """Run a coroutine to its end on a loop of its own (callers may already be inside a running loop)."""
     result: dict[str, object] = {}
 
@@ -74,8 +81,8 @@ def _postgres_settings() -> str:
 class ServerContainers:
     """One PostgreSQL and one Kafka container, this process's own."""
 
-    def __init__(self, client, postgres, kafka, postgres_port: int, kafka_port: int,
-                 passwords: dict[str, str]) -> None:
+    def __init__(self, client: DockerClient, postgres: DockerContainer, kafka: DockerContainer,
+                 postgres_port: int, kafka_port: int, passwords: dict[str, str]) -> None:
         self.client, self.postgres, self.kafka = client, postgres, kafka
         self.postgres_port, self.kafka_port, self.passwords = postgres_port, kafka_port, passwords
         self.admin_dsn = f"postgresql://postgres:{passwords['postgres']}@127.0.0.1:{postgres_port}/postgres"
@@ -101,13 +108,14 @@ class ServerContainers:
 
         postgres = DockerContainer(image("postgres"), docker_client_kw=client_kw).with_kwargs(labels=labels)
         postgres.tmpfs[SMALL_DISK] = f"size={SMALL_DISK_BYTES},mode=1777"
-        postgres.ports["5432/tcp"] = ("127.0.0.1", postgres_port)  # docker-py: (host ip, port)
+        # docker-py takes (host ip, port); testcontainers annotates ``ports`` as the port alone (hence the ignores)
+        postgres.ports["5432/tcp"] = ("127.0.0.1", postgres_port)  # type: ignore[assignment]  # (host ip, port)
         postgres.with_env("POSTGRES_SETTINGS", _postgres_settings())
         for name, password in passwords.items():
             postgres.with_copy_into_container(password.encode(), f"{SECRETS}/{name}", 0o444)
 
         kafka = DockerContainer(image("kafka"), docker_client_kw=client_kw).with_kwargs(labels=labels)
-        kafka.ports["9092/tcp"] = ("127.0.0.1", kafka_port)
+        kafka.ports["9092/tcp"] = ("127.0.0.1", kafka_port)  # type: ignore[assignment]  # (host ip, port)
         kafka.with_env("KAFKA_CFG_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{kafka_port}")
 
         running = cls(client, postgres, kafka, postgres_port, kafka_port, passwords)
@@ -136,6 +144,7 @@ class ServerContainers:
         commands = [arg for statement in sql for arg in ("-c", statement)]
         command = ["bash", "-c", f'PGPASSWORD=$(<{SECRETS}/postgres) exec psql -X -q -v ON_ERROR_STOP=1 -h /tmp '
                    '-U postgres "$@"', "psql", *args, *commands]
+        output: bytes
         code, output = self.postgres.get_wrapped_container().exec_run(command, user="postgres")
         if code != 0:
             raise RuntimeError(f"psql in the test PostgreSQL failed ({code}): {output.decode(errors='replace')[-2000:]}")
@@ -180,14 +189,15 @@ class ServerContainers:
             quiet.setLevel(level)
 
     # --- faults (tests/e2e/test_faults.py through leap_tools.faults.infra): the containers, never the local servers
-    def _container(self, which: str):
+    def _container(self, which: str) -> Container:
         container = (self.kafka if which == "kafka" else self.postgres).get_wrapped_container()
         container.reload()
         return container
 
     def status(self, which: str) -> str:
         """``running``, ``paused``, ``exited``...: the container ``which`` (``kafka`` or ``postgres``) now."""
-        return self._container(which).status
+        status: str = self._container(which).status
+        return status
 
     def kafka_stop(self) -> None:
         self.kafka_resume()
@@ -238,7 +248,7 @@ def _check_name(name: str) -> None:
         raise ValueError(f"refusing database name {name!r}")
 
 
-def _wait(check: Callable[[], object], what: str, container, timeout: float) -> None:
+def _wait(check: Callable[[], object], what: str, container: DockerContainer, timeout: float) -> None:
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         try:
@@ -254,7 +264,7 @@ def _wait(check: Callable[[], object], what: str, container, timeout: float) -> 
     raise TimeoutError(f"{what} not ready after {timeout:.0f}s ({type(last).__name__}: {last})")
 
 
-def _remove_orphans(client) -> None:
+def _remove_orphans(client: DockerClient) -> None:
     """Containers a test process left when it died (no atexit): removed with their volumes."""
     for container in client.containers.list(all=True, filters={"label": LABEL}):
         pid = int(container.labels.get(f"{LABEL}.pid", "0") or 0)

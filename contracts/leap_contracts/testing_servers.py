@@ -22,7 +22,11 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from leap_contracts.testing_containers import ServerContainers
 
 ROOT = Path(__file__).resolve().parents[2]
 MODE_ENV = "LEAP_TEST_SERVERS"
@@ -102,7 +106,7 @@ def _postgres_sh(*args: str, check: bool = True) -> None:
 
 _lock = threading.Lock()
 _servers: Servers | None = None
-_running = None  # leap_contracts.testing_containers.ServerContainers, on the container path
+_running: ServerContainers | None = None  # on the container path
 
 
 def servers() -> Servers:
@@ -122,14 +126,14 @@ def servers() -> Servers:
         return _servers
 
 
-def _containers():
+def _containers() -> ServerContainers:
     servers()
     if _running is None:
         raise RuntimeError("not on the container path")
     return _running
 
 
-def containers():
+def containers() -> ServerContainers:
     """The running test containers (restart, pause, crash: the fault-injection tests); container path only."""
     return _containers()
 

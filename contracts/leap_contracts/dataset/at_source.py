@@ -12,18 +12,20 @@ at-source event carries), and checks the file against the manifest with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from leap_contracts.dataset.columns import HeaderProblem
 from leap_contracts.dataset.rules import RowProblem, parse_date
 from leap_contracts.events import CarerTokens, IdentifierTokens, MatchKeyTokens, OutcomeValue, PseudonymisedRecord
+from leap_contracts.events.base import BeneficiaryType, Gender
 from leap_contracts.pseudonymisation.match_keys import MATCH_KEYS
 
-FORMAT = "leap-at-source"
+FORMAT: Final = "leap-at-source"
 FORMAT_VERSION = 1
 
 TOKEN_COLUMNS: dict[str, tuple[str, str]] = {
@@ -88,7 +90,8 @@ FREE_TEXT_COLUMNS = ("ward_code", "ward_name", "ethnicity", "first_language", "e
 def looks_identifying(text: str) -> bool:
     """True when free text holds an '@' or ten digits in a row (spaces, hyphens and dots ignored)."""
     return bool(text) and _LOOKS_IDENTIFYING.search(text.replace(" ", "").replace("-", "").replace(".", "")) is not None
-_GENDERS = frozenset({"female", "male", "other", "unknown"})
+_BENEFICIARY_TYPES: dict[str, BeneficiaryType] = {"child": "child", "adult": "adult"}
+_GENDERS: dict[str, Gender] = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 _ATTENDED = {"": True, "true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -150,14 +153,15 @@ class AtSourceRowValidator:
                 error(column, "invalid_token", f"{column} must be a token of 64 lower-case hex characters")
             keys[key] = token if token and _TOKEN.match(token) else None
 
-        btype = values.get("beneficiary_type", "").lower()
-        if btype not in ("child", "adult"):
+        btype = _BENEFICIARY_TYPES.get(values.get("beneficiary_type", "").lower())
+        if btype is None:
             error("beneficiary_type", "invalid_value", "beneficiary_type must be child or adult")
         birth_month = values.get("birth_month") or None
         if birth_month and not _BIRTH_MONTH.match(birth_month):
             error("birth_month", "invalid_value", "birth_month must be YYYY-MM")
-        gender = values.get("gender", "").lower() or None
-        if gender and gender not in _GENDERS:
+        gender_text = values.get("gender", "").lower()
+        gender = _GENDERS.get(gender_text)
+        if gender_text and gender is None:
             error("gender", "invalid_value", "gender must be female, male, other or unknown")
         district = values.get("postcode_district", "").upper() or None
         if district and not _DISTRICT.match(district):
@@ -178,6 +182,7 @@ class AtSourceRowValidator:
         outcome = self._outcome(values, engagement, error)
         if problems:
             return None, problems
+        assert btype is not None and engagement is not None and attended is not None  # each None only with a problem
         return PseudonymisedRecord(
             row_number=row_number,
             beneficiary_type=btype,
@@ -198,7 +203,8 @@ class AtSourceRowValidator:
             match_keys=MatchKeyTokens(**keys) if any(c in self._positions for c in MATCH_KEY_COLUMNS) else None,
         ), problems
 
-    def _outcome(self, values: dict[str, str], measured: date | None, error) -> OutcomeValue | None:
+    def _outcome(self, values: dict[str, str], measured: date | None,
+                 error: Callable[[str, str, str], None]) -> OutcomeValue | None:
         if not self._outcomes:
             for column in OUTCOME_COLUMNS:
                 if values.get(column):

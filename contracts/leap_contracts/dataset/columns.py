@@ -49,7 +49,8 @@ def read_header(cells: list[str]) -> Header:
             continue
         if name in COLUMNS:
             if name in positions:
-                raise HeaderProblem(f"column '{name}' appears twice in the header (columns {positions[name] + 1} and {index + 1})")
+                raise HeaderProblem(f"column '{name}' appears twice in the header "
+                                    f"(columns {positions[name] + 1} and {index + 1})")
             positions[name] = index
         else:
             unknown.append(cell.strip())

@@ -7,9 +7,10 @@ value, so they are safe to show anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from leap_contracts.dataset.columns import COLUMNS, Header
 from leap_contracts.events import ValidatedRecord
@@ -60,14 +61,15 @@ _CACHE_LIMIT = 200_000
 _INVALID = object()
 
 
-class _Memo(dict):
-    """value -> result of a pure check, bounded (cleared when full): files repeat dates, postcodes, e-mails."""
+class _Memo(dict[str, Any]):
+    """value -> result of a pure check, bounded (cleared when full): files repeat dates, postcodes, e-mails.
+    A value is the check's result, or the NormalisationFinding it raised, or ``_INVALID`` (a ValueError)."""
 
-    def __init__(self, check) -> None:
+    def __init__(self, check: Callable[[str], object]) -> None:
         super().__init__()
         self._check = check
 
-    def __missing__(self, key: str):
+    def __missing__(self, key: str) -> Any:
         if len(self) >= _CACHE_LIMIT:
             self.clear()
         try:
@@ -81,7 +83,7 @@ class _Memo(dict):
 _ALL_FIELDS = frozenset(ValidatedRecord.model_fields)
 
 
-def _construct(data: dict) -> ValidatedRecord:
+def _construct(data: dict[str, object]) -> ValidatedRecord:
     """What ``model_construct`` does for a record with every field given, without its per-call overhead.
     Only for values these rules have already validated."""
     record = object.__new__(ValidatedRecord)

@@ -25,7 +25,7 @@ def _describe(char: str) -> str:
     return _NAMES.get(ord(char), f"control character U+{ord(char):04X}")
 
 
-def problem_in(raw: bytes, where: str, *, control: re.Pattern = _CONTROL) -> str | None:
+def problem_in(raw: bytes, where: str, *, control: re.Pattern[str] = _CONTROL) -> str | None:
     """What is wrong with one decoded field (None when nothing): not UTF-8, or a control character."""
     try:
         text = raw.decode("utf-8")

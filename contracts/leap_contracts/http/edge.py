@@ -15,6 +15,8 @@ TLS-terminating proxy. Default ``127.0.0.1``: a proxy on the same machine.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -62,7 +64,7 @@ def harden(app: FastAPI, *, internal_port: int | None = None, forwarded_allow_ip
 
 
 def serve(app: ASGIApp | str, *, host: str, port: int, internal_port: int | None = None, workers: int = 1,
-          factory: bool = False, **options) -> None:
+          factory: bool = False, **options: Any) -> None:
     """Run ``app`` with uvicorn on ``port`` and, when set, ``internal_port`` too (one process or ``workers``).
     One process answers 503 while it starts (``leap_contracts.http.starting``); with ``workers`` the sockets
     listen from the start and requests wait for a worker."""

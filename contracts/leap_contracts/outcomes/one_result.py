@@ -15,20 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 T = TypeVar("T")
+Precedence: TypeAlias = tuple[date, bool, bool, str]
 
 
-def precedence(measured_on: date, positive: bool, ward: str | None) -> tuple:
+def precedence(measured_on: date, positive: bool, ward: str | None) -> Precedence:
     """Of two records of one child and measure, the one with the greater precedence counts."""
     return measured_on, not positive, ward is not None, ward or ""
 
 
-def one_per_child(records: Iterable[T], child: Callable[[T], Hashable], rank: Callable[[T], tuple]) -> list[T]:
+def one_per_child(records: Iterable[T], child: Callable[[T], Hashable], rank: Callable[[T], Precedence]) -> list[T]:
     """The record that counts for each (child, measure): ``child`` gives the (child, measure) key of a record,
     ``rank`` its ``precedence``. Keeps the first-seen order of the winners' keys."""
-    best: dict[Hashable, tuple[tuple, T]] = {}
+    best: dict[Hashable, tuple[Precedence, T]] = {}
     for record in records:
         key, r = child(record), rank(record)
         held = best.get(key)

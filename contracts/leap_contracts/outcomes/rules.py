@@ -7,7 +7,9 @@ day of the measurement and whose ``outcome`` says which measure, when and what r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Literal, TypeAlias
 
 from leap_contracts.dataset.rules import _INVALID, RowProblem, _construct, _Memo, parse_date
 from leap_contracts.events import OutcomeValue, ValidatedRecord
@@ -28,6 +30,8 @@ _WARN_CHECKS = (
     ("primary_carer_mobile", normalise_mobile),
     ("postcode", normalise_postcode),
 )
+ErrorSink: TypeAlias = Callable[[str, str, str, str | None], None]
+"""Told of each error: (column, code, message, the offending value or None)."""
 _NO_LINK = ("the row has neither a usable NHS number nor a complete child key (primary_carer_email, "
             "date_of_birth, gender, first_name); it is kept but links to no one and counts in no figure")
 
@@ -53,7 +57,7 @@ class OutcomeRowValidator:
         self._dates = _Memo(parse_date)
         self._genders = _Memo(normalise_gender)
         self._checks = {column: _Memo(check) for column, check in _WARN_CHECKS}
-        self._results: dict[tuple[str, str], tuple | bool] = {}
+        self._results: dict[tuple[str, str], tuple[Measure, str, bool] | Literal[False]] = {}
 
     def validate(self, row_number: int, cells: list[str]) -> tuple[ValidatedRecord | None, list[RowProblem]]:
         clean = self._clean(row_number, cells)
@@ -105,15 +109,16 @@ class OutcomeRowValidator:
                                                     positive=positive),
         })
 
-    def _read(self, measure_text: str, result_text: str) -> tuple | bool:
+    def _read(self, measure_text: str, result_text: str) -> tuple[Measure, str, bool] | Literal[False]:
         """(measure, canonical result, positive), or False when either would be an error."""
-        def refuse(*_args) -> None:
+        ok = True
+
+        def refuse(*_args: object) -> None:
             nonlocal ok
             ok = False
-        ok = True
         measure = find_measure(measure_text, self._source, refuse)
         read = read_result(measure, result_text, refuse) if measure is not None else None
-        return (measure, *read) if ok and read is not None else False
+        return (measure, *read) if ok and measure is not None and read is not None else False
 
     def _checked(self, row_number: int, cells: list[str]) -> tuple[ValidatedRecord | None, list[RowProblem]]:
         padded = [*cells[:self._width], *([""] * (self._width + 1 - min(len(cells), self._width)))]
@@ -142,6 +147,7 @@ class OutcomeRowValidator:
         result = read_result(measure, v["result"], error) if measure is not None else None
         if any(p.severity == "error" for p in problems):
             return None, problems
+        assert measure is not None and result is not None and measured is not None  # each None only with an error
 
         _warn_identifiers(problems, row_number, v)
         if born and measured and not measure.age_months[0] <= age_in_months(born, measured) < measure.age_months[1]:
@@ -161,13 +167,13 @@ class OutcomeRowValidator:
         return record, problems
 
 
-def _errors_to(problems: list[RowProblem], row: int):
+def _errors_to(problems: list[RowProblem], row: int) -> ErrorSink:
     def error(column: str, code: str, message: str, value: str | None) -> None:
         problems.append(RowProblem(row, column, code, "error", message, value or None))
     return error
 
 
-def _date(v: dict, column: str, error) -> date | None:
+def _date(v: dict[str, str], column: str, error: ErrorSink) -> date | None:
     text = v[column]
     if not text:
         error(column, "missing_value", f"{column} is required: use YYYY-MM-DD or DD/MM/YYYY", None)
@@ -179,8 +185,8 @@ def _date(v: dict, column: str, error) -> date | None:
         return None
 
 
-def _warn_identifiers(problems: list[RowProblem], row: int, v: dict) -> None:
-    usable = set()
+def _warn_identifiers(problems: list[RowProblem], row: int, v: dict[str, str]) -> None:
+    usable: set[str] = set()
     for column, check in _WARN_CHECKS:
         text = v[column]
         if not text:
@@ -199,7 +205,7 @@ def _warn_identifiers(problems: list[RowProblem], row: int, v: dict) -> None:
         problems.append(RowProblem(row, None, "no_linking_identifier", "warning", _NO_LINK))
 
 
-def find_measure(text: str, source: str, error) -> Measure | None:
+def find_measure(text: str, source: str, error: ErrorSink) -> Measure | None:
     """The catalogue's measure a row names, if an extract of ``source`` may carry it (else ``error`` says why)."""
     code = text.strip().lower()
     if not code:
@@ -220,14 +226,16 @@ def find_measure(text: str, source: str, error) -> Measure | None:
     return None
 
 
-def read_result(measure: Measure, text: str, error) -> tuple[str, bool] | None:
+def read_result(measure: Measure, text: str, error: ErrorSink) -> tuple[str, bool] | None:
     """(canonical result, positive) on the measure's scale, or None (``error`` says what is accepted)."""
+    scale = measure.scale
+    assert scale is not None, f"{measure.code} is derived: find_measure never gives it"
     if not text:
-        error("result", "missing_value", f"result is required: for {measure.code} give {measure.scale.describe()}",
+        error("result", "missing_value", f"result is required: for {measure.code} give {scale.describe()}",
               None)
         return None
     try:
-        return measure.scale.read(text)
+        return scale.read(text)
     except ValueError as accepted:
         error("result", "invalid_value", f"result for {measure.code} must be {accepted}", text)
         return None

@@ -49,9 +49,8 @@ def handler(pool: asyncpg.Pool) -> Callable[[Envelope], Awaitable[None]]:
     """The consumer of ``access.sessions-ended.v1`` for a service with an ``inbox`` and a ``people_session``."""
 
     async def on_sessions_ended(envelope: Envelope) -> None:
-        event = envelope.payload
-        if not isinstance(event, SessionsEndedV1):
-            event = SessionsEndedV1.model_validate(event)
+        payload = envelope.payload
+        event = payload if isinstance(payload, SessionsEndedV1) else SessionsEndedV1.model_validate(payload)
         async with pool.acquire() as conn, conn.transaction():
             status = await conn.execute("INSERT INTO inbox (event_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                                         envelope.event_id, topics.SESSIONS_ENDED.name)

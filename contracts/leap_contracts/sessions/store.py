@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import asyncpg
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 TOKEN_USER = "token"
 """``user_id`` of a session opened with a bearer token (no person behind it at the uploader)."""
 
@@ -68,5 +69,6 @@ async def end_all(conn: Conn) -> int:
 
 
 async def count(conn: Conn) -> int:
-    return await conn.fetchval("SELECT count(*) FROM people_session WHERE expires_at > now()")
+    live: int = await conn.fetchval("SELECT count(*) FROM people_session WHERE expires_at > now()")
+    return live
 
