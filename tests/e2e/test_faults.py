@@ -2,7 +2,8 @@
 withdrawal), six faults drawn from a fixed seed (PostgreSQL restarted in immediate mode, a matcher killed with
 SIGKILL, a service started while PostgreSQL is down, the broker restarted, a poison message planted, an upload
 POSTed while the downstream services are down), then the final state compared with the same workload run
-undisturbed: equal, and exactly one dead letter, the poison's. The long run is ``make faults SEED=N ROWS=R`` (``python -m leap_tools.faults``).
+undisturbed: equal, and exactly one dead letter, the poison's. The long run is ``make faults SEED=N ROWS=R``
+(``python -m leap_tools.faults``).
 
 On the container path (``LEAP_TEST_SERVERS=containers``, CI's) it stops, pauses and crashes this test run's own
 Kafka and PostgreSQL containers. On the local path it restarts the SHARED local Kafka and PostgreSQL: pytest runs

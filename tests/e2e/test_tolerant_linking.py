@@ -93,12 +93,12 @@ def test_a_mistyped_child_is_one_tolerant_individual_until_an_upload_is_withdraw
     env = matcher.env
     bootstrap, url = env["MATCHER_KAFKA_BOOTSTRAP"], env["MATCHER_DATABASE_URL"]
     asyncio.run(_send(bootstrap, matcher.prefix, [_chunk(UPLOADS[0], "DL", "Olivia"), _chunk(UPLOADS[1], "OHP", "Oilvia")]))
-    clusters, links = _wait(url, lambda c, l: len(c) == 2 and len(set(c.values())) == 1)
+    clusters, links = _wait(url, lambda c, _links: len(c) == 2 and len(set(c.values())) == 1)
     assert len(clusters) == 2 and len(set(clusters.values())) == 1
     (score, pattern), = links
     assert score >= 2.0 and pattern["mk_name_dob"] == "agree" and pattern["mk_carer_email_dob"] == "agree"
 
     asyncio.run(_send(bootstrap, matcher.prefix, [UploadWithdrawnV1(upload_id=UPLOADS[0], provider_id="p",
                                                                     service_code="DL")]))
-    clusters, links = _wait(url, lambda c, l: len(c) == 1 and not l)
+    clusters, links = _wait(url, lambda c, links: len(c) == 1 and not links)
     assert list(clusters) == [f"{UPLOADS[1]}:2"] and links == []

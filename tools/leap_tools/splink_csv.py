@@ -24,7 +24,6 @@ import argparse
 import csv
 import json
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

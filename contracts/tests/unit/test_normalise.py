@@ -33,7 +33,8 @@ def test_mobile_notations(value):
     assert normalise_mobile(value) == "+447700900123"
 
 
-@pytest.mark.parametrize(("value", "code"), [("07000000000", "mobile_placeholder"), ("020 7946 0000", "mobile_not_mobile"), ("12345", "mobile_malformed")])
+@pytest.mark.parametrize(("value", "code"), [("07000000000", "mobile_placeholder"), ("020 7946 0000", "mobile_not_mobile"),
+                                             ("12345", "mobile_malformed")])
 def test_mobile_findings(value, code):
     with pytest.raises(NormalisationFinding) as caught:
         normalise_mobile(value)
@@ -51,12 +52,14 @@ def test_email_placeholders(value):
     assert caught.value.code == "email_placeholder"
 
 
-@pytest.mark.parametrize(("name", "prefix"), [("Zoë", "zoe"), ("D'Andre", "dan"), ("Mary-Jane", "mar"), ("  o'neil", "one"), ("Al", "al"), ("ÉMILE", "emi")])
+@pytest.mark.parametrize(("name", "prefix"), [("Zoë", "zoe"), ("D'Andre", "dan"), ("Mary-Jane", "mar"), ("  o'neil", "one"),
+                                              ("Al", "al"), ("ÉMILE", "emi")])
 def test_name_prefix(name, prefix):
     assert name_prefix(name) == prefix
 
 
-@pytest.mark.parametrize(("value", "gender"), [("F", "female"), ("female", "female"), (" m ", "male"), ("O", "other"), ("Unknown", "unknown")])
+@pytest.mark.parametrize(("value", "gender"), [("F", "female"), ("female", "female"), (" m ", "male"), ("O", "other"),
+                                               ("Unknown", "unknown")])
 def test_gender(value, gender):
     assert normalise_gender(value) == gender
 
