@@ -18,7 +18,7 @@ Attributes = dict[str, dict[str, Any]]
 """attribute -> {"value", "upload_id", "row_number", "engagement_date"} (ids and dates as text)."""
 
 
-def _rank(source: Mapping[str, Any]) -> tuple:
+def _rank(source: Mapping[str, Any]) -> tuple[Any, ...]:
     return (source["engagement_date"], source["upload_id"], source["row_number"])
 
 
@@ -65,5 +65,5 @@ def combine_records(stored: Iterable[Attributes], records: Iterable[Mapping[str,
     return best
 
 
-def _recency(record: Mapping[str, Any]) -> tuple:
+def _recency(record: Mapping[str, Any]) -> tuple[Any, ...]:
     return record["engagement_date"], record["row_number"]  # one upload: its date, then its row

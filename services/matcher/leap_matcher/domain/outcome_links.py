@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from leap_matcher.domain.chunk_records import PseudonymisedRecord
+
 LINKING_TYPES = ("nhs_number", "child_key")
 BRIDGES = "outcome_bridges_individuals"
 UNLINKABLE = "outcome_unlinkable"
@@ -39,7 +41,7 @@ def link(tokens: Iterable[bytes], owner: Mapping[bytes, int]) -> Link:
     return Link(found[0] if found else None, None, found)
 
 
-def linking_tokens(record) -> list[bytes]:
+def linking_tokens(record: PseudonymisedRecord) -> list[bytes]:
     """A pseudonymised record's NHS number and child key tokens (under the current and any previous key)."""
     out = []
     for found in (record.tokens, *(k.tokens for k in record.linking_tokens)):

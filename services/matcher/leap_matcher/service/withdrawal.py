@@ -29,7 +29,8 @@ async def apply_withdrawal(conn: asyncpg.Connection, event: UploadWithdrawnV1) -
         return None
     touched = await stored_records.individuals_of_upload(conn, event.upload_id)
     await individuals.lock_carer_tokens_of(conn, touched)  # the order chunks take: carer tokens, then individuals
-    if await individuals.lock(conn, touched) is None or await stored_records.individuals_of_upload(conn, event.upload_id) != touched:
+    if (await individuals.lock(conn, touched) is None
+            or await stored_records.individuals_of_upload(conn, event.upload_id) != touched):
         raise ConcurrentChange("an individual of the upload was merged meanwhile")
     removed = await stored_records.withdraw(conn, event.upload_id, event.replaced_by)
     return WithdrawalResult(event, removed, await recompute(conn, touched))
