@@ -14,6 +14,7 @@ from leap_contracts.events import (
     ValidatedRecord,
 )
 from leap_contracts.pseudonymisation import SPEC_VERSION, Tokeniser
+from leap_pseudonymiser import bootstrap
 from leap_pseudonymiser.service.handlers import Pseudonymiser
 
 pytestmark = pytest.mark.integration
@@ -29,10 +30,10 @@ def chunk(key_id: str, kcv: str):
 
 
 async def test_at_source_chunk_is_forwarded_or_refused_once(pool):
-    service = Pseudonymiser(pool, CURRENT, "", [PREVIOUS])
+    handlers = bootstrap.handlers(pool, Pseudonymiser(CURRENT, [PREVIOUS]))
     good, bad = chunk("k1", PREVIOUS.key_check_value), chunk("k2", PREVIOUS.key_check_value)
     for message in (good, good, bad, bad):  # redeliveries are skipped
-        await service.on_records_at_source(message)
+        await handlers.deliver(message)
     rows = await pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id")
     assert [r["topic"] for r in rows] == ["records.pseudonymised.v1", "uploads.at-source-rejected.v1"]
     forwarded, refused = (open_envelope(decode(r["value"])) for r in rows)
@@ -42,11 +43,11 @@ async def test_at_source_chunk_is_forwarded_or_refused_once(pool):
 
 
 async def test_validated_records_carry_linking_tokens_during_rotation(pool):
-    service = Pseudonymiser(pool, CURRENT, "", [PREVIOUS])
+    handlers = bootstrap.handlers(pool, Pseudonymiser(CURRENT, [PREVIOUS]))
     record = ValidatedRecord(row_number=2, provider_record_id="A1", beneficiary_type="adult", email="xavier@home.net",
                              engagement_date=date(2025, 1, 1))
     event = RecordsValidatedV1(upload_id=uuid.uuid4(), provider_id="p", service_code="DL", chunk_index=0, records=[record])
-    await service.on_records_validated(seal(event, producer="t", correlation_id="c"))
+    await handlers.deliver(seal(event, producer="t", correlation_id="c"))
     out = open_envelope(decode(await pool.fetchval("SELECT value FROM outbox")))
     assert out.key_id == "k2" and out.records[0].tokens.email == CURRENT.email("xavier@home.net")
     assert out.records[0].linking_tokens[0].tokens.email == PREVIOUS.email("xavier@home.net")

@@ -7,7 +7,9 @@ import pytest
 from leap_contracts.envelope import decode, open_envelope, seal
 from leap_contracts.events import RecordsValidatedV1, ValidatedRecord
 from leap_contracts.pseudonymisation import Tokeniser
-from leap_pseudonymiser.adapters import wards
+from leap_pseudonymiser import bootstrap
+from leap_pseudonymiser.adapters import ward_lookup
+from leap_pseudonymiser.onspd import read_onspd
 from leap_pseudonymiser.service.handlers import Pseudonymiser
 
 pytestmark = pytest.mark.integration
@@ -23,11 +25,11 @@ def envelope(email: str = "someone@home.net"):
 
 async def test_chunk_is_tokenised_once_and_carries_no_clear_value(pool):
     async with pool.acquire() as conn:
-        await wards.load(conn, [("SW9 7AB", "E05000425", "Stockwell")])
-    service = Pseudonymiser(pool, Tokeniser(bytes(32) + b"x", "k1"))
+        await ward_lookup.load(conn, [("SW9 7AB", "E05000425", "Stockwell")])
+    handlers = bootstrap.handlers(pool, Pseudonymiser(Tokeniser(bytes(32) + b"x", "k1")))
     message = envelope()
-    await service.on_records_validated(message)
-    await service.on_records_validated(message)  # redelivery
+    await handlers.deliver(message)
+    await handlers.deliver(message)  # redelivery
     rows = await pool.fetch("SELECT topic, key, value FROM outbox")
     assert len(rows) == 1 and rows[0]["topic"] == "records.pseudonymised.v1"
     assert b"someone@home.net" not in rows[0]["value"] and b"SW9 7AB" not in rows[0]["value"]
@@ -39,4 +41,4 @@ async def test_chunk_is_tokenised_once_and_carries_no_clear_value(pool):
 @pytest.mark.skipif(not DEMO_ONSPD.exists(), reason="demo ONSPD table not present")
 async def test_demo_onspd_table_loads(pool):
     async with pool.acquire() as conn:
-        assert await wards.load(conn, wards.read_onspd(DEMO_ONSPD)) > 0
+        assert await ward_lookup.load(conn, read_onspd(DEMO_ONSPD)) > 0

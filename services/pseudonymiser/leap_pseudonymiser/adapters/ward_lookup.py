@@ -1,17 +1,12 @@
-"""Postcode to ward lookup table, in the ONS Postcode Directory's CSV layout.
-
-Load with ``python -m leap_pseudonymiser.wards ONSPD.csv [--names WARD_NAMES.csv]``:
-the ONSPD file needs columns ``pcds`` and ``osward``; the optional names file
-(ONS 'Ward names and codes') gives ``WDxxCD``/``WDxxNM`` columns.
-"""
+"""The postcode-to-ward lookup table (``postcode_ward``): what a chunk's postcodes are placed with, and
+loading it whole (``python -m leap_pseudonymiser.cli.load_wards``, from the ONSPD file ``leap_pseudonymiser.onspd``
+reads)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import asyncpg
-
-from leap_pseudonymiser.onspd import read_onspd  # noqa: F401  (the loader's input; pure, shared with the tool)
 
 
 async def lookup(conn: asyncpg.Connection, postcodes: Iterable[str]) -> dict[str, tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""Ops commands, each run as ``python -m leap_pseudonymiser.cli.<name>``."""
