@@ -76,6 +76,10 @@ async def by_id(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str) -> as
              FROM providers p WHERE p.id = $1""", provider_id)
 
 
+async def exists(conn: asyncpg.Connection | asyncpg.Pool, provider_id: str) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id))
+
+
 async def remove_service(conn: asyncpg.Connection, provider_id: str, code: str) -> None:
     await conn.execute("DELETE FROM provider_services WHERE provider_id = $1 AND service_code = $2", provider_id, code)
 

@@ -10,10 +10,6 @@ from __future__ import annotations
 import asyncpg
 
 
-class StorageRefused(Exception):
-    """The platform could not store what it was given; its text says so to the provider, naming no value."""
-
-
 def storage_refused(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.DiskFullError):
         return True

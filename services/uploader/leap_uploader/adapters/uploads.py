@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import asyncpg
 
-_PROBLEM_COLUMNS = ["upload_id", "row_number", "column_name", "code", "severity", "message", "value"]
+from leap_uploader.adapters import problem_spool
 
 
 async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sha256: str) -> asyncpg.Record | None:
@@ -49,9 +49,9 @@ async def lock(conn: asyncpg.Connection, upload_id: uuid.UUID) -> asyncpg.Record
 
 
 async def replace_problems(conn: asyncpg.Connection, upload_id: uuid.UUID, spool: BinaryIO) -> None:
-    """Problems spooled in COPY binary format (see ``_PROBLEM_COLUMNS``) replace any stored before."""
+    """Problems spooled in COPY binary format (``problem_spool``) replace any stored before."""
     await conn.execute("DELETE FROM upload_problems WHERE upload_id = $1", upload_id)
-    await conn.copy_to_table("upload_problems", source=spool, columns=_PROBLEM_COLUMNS, format="binary")
+    await conn.copy_to_table("upload_problems", source=spool, columns=problem_spool.COLUMNS, format="binary")
 
 
 async def finish_validation(conn: asyncpg.Connection, upload_id: uuid.UUID, *, status: str, rows_total: int,
@@ -62,6 +62,21 @@ async def finish_validation(conn: asyncpg.Connection, upload_id: uuid.UUID, *, s
             WHERE upload_id = $1""",
         upload_id, status, rows_total, rows_accepted, rows_rejected, chunk_count, reason,
     )
+
+
+async def by_id(conn: asyncpg.Connection | asyncpg.Pool, upload_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM uploads WHERE upload_id = $1", upload_id)
+
+
+async def to_validate(conn: asyncpg.Connection | asyncpg.Pool, upload_id: uuid.UUID) -> asyncpg.Record | None:
+    """What validating the upload needs: provider, service, file format, dataset, and as JSON text the mapping it
+    was uploaded under (None: the standard columns) and its at-source manifest (None: not pseudonymised)."""
+    return await conn.fetchrow(
+        """SELECT u.provider_id, u.service_code, u.file_format, m.spec::text AS mapping, u.at_source::text AS at_source,
+                  u.dataset
+             FROM uploads u LEFT JOIN mappings m ON m.provider_id = u.provider_id
+              AND m.service_code = u.service_code AND m.version = u.mapping_version
+            WHERE u.upload_id = $1""", upload_id)
 
 
 async def for_provider(conn: asyncpg.Connection, upload_id: uuid.UUID, provider_id: str) -> asyncpg.Record | None:

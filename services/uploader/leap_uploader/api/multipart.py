@@ -24,8 +24,8 @@ from leap_uploader.service.receiving import SpooledFile
 HEAD_SIZE = 64 * 1024
 _FLUSH_AT = 1024 * 1024
 _MAX_FIELD = 256
-_TEXT_FIELDS = {"service": _MAX_FIELD, "dataset": _MAX_FIELD, "replaces": _MAX_FIELD, "csrf_token": _MAX_FIELD, "provider": _MAX_FIELD,
-                "mapping": 64 * 1024}
+_TEXT_FIELDS = {"service": _MAX_FIELD, "dataset": _MAX_FIELD, "replaces": _MAX_FIELD, "csrf_token": _MAX_FIELD,
+                "provider": _MAX_FIELD, "mapping": 64 * 1024}
 _MAX_MANIFEST = 1024 * 1024
 _MAX_HEADER = 8 * 1024
 _FORM_OVERHEAD = 64 * 1024

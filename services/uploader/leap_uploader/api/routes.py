@@ -7,12 +7,10 @@ import uuid
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from leap_uploader.adapters import audit
-from leap_uploader.adapters.storage import StorageRefused
 from leap_uploader.api.bearer import CurrentProvider
 from leap_uploader.api.multipart import BadForm, TooLarge, read_upload_form
 from leap_uploader.api.schemas import Problem, UploadReceipt, UploadState
-from leap_uploader.service.receiving import InvalidUpload, ServiceNotAllowed
+from leap_uploader.service.receiving import InvalidUpload, ServiceNotAllowed, StorageRefused
 from leap_uploader.service.status import upload_status
 
 router = APIRouter(prefix="/api/v1", tags=["uploads"])
@@ -43,8 +41,9 @@ _STORAGE = {507: {"model": Problem, "description": "The platform cannot store fi
              responses={200: {"model": UploadReceipt, "description": "The same file was already uploaded."}, **_ERRORS,
                         **_STORAGE})
 async def post_upload(request: Request, response: Response, provider: CurrentProvider) -> dict:
-    """Upload one file for one service (or, with dataset=outcomes, one outcome extract of one source). Answers 202 with the new upload's id, or 200 with the
-    existing one when the same file was uploaded before for the same service."""
+    """Upload one file for one service (or, with dataset=outcomes, one outcome extract of one source). Answers 202
+    with the new upload's id, or 200 with the existing one when the same file was uploaded before for the same
+    service."""
     services = request.app.state.services
     form = await read_upload_form(request, max_bytes=services.settings.max_upload_bytes,
                                   temp_dir=services.settings.temp_dir)
@@ -64,9 +63,6 @@ async def post_upload(request: Request, response: Response, provider: CurrentPro
 async def get_upload(upload_id: uuid.UUID, request: Request, provider: CurrentProvider) -> dict:
     """An upload's status, row counts and the problems found in its rows."""
     found = await upload_status(request.app.state.services.pool, provider, upload_id)
-    if found is not None:
-        await audit.record(request.app.state.services.pool, provider.actor, "upload.viewed",
-                           target=f"upload:{upload_id}")
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such upload")
     return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from leap_uploader.adapters import accounts_sql, audit, throttle_sql
+from leap_uploader.adapters import accounts_sql, audit, providers_sql, throttle_sql
 from leap_uploader.service import session_ending
 from leap_uploader.domain import passwords, totp
 from leap_uploader.domain.throttle import wait_seconds
@@ -202,7 +202,7 @@ async def create_user(pool: asyncpg.Pool, actor: str, username: str, role: str, 
     async with pool.acquire() as conn, conn.transaction():
         if await accounts_sql.by_username(conn, username) is not None:
             raise InvalidUser("that username is taken")
-        if provider_id and not await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id):
+        if provider_id and not await providers_sql.exists(conn, provider_id):
             raise InvalidUser("no such provider")
         user_id = await accounts_sql.insert_user(conn, username, role, provider_id or None, hashed)
         await audit.record(conn, actor, "user.created", target=f"user:{username}", role=role, provider_id=provider_id)
@@ -232,7 +232,7 @@ async def change_user(pool: asyncpg.Pool, actor: str, user_id: int, *, password:
             raise InvalidUser("no such user")
         role_changed = role is not None and (role, provider_id) != (row["role"], row["provider_id"])
         if role_changed:
-            if provider_id and not await conn.fetchval("SELECT true FROM providers WHERE id = $1", provider_id):
+            if provider_id and not await providers_sql.exists(conn, provider_id):
                 raise InvalidUser("no such provider")
             await accounts_sql.set_role(conn, user_id, role, provider_id)
         await accounts_sql.update_user(conn, user_id, password_hash=hashed, reset_totp=reset_totp, disabled=disabled,

@@ -18,7 +18,7 @@ from leap_contracts.events import FileReceivedV1
 from leap_uploader.adapters import audit, mappings, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
-from leap_uploader.adapters.storage import StorageRefused, storage_refused
+from leap_uploader.adapters.storage import storage_refused
 from leap_uploader.domain.dataset_kind import NotAllowed, UnknownUpload, check_code, dataset_of
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
 from leap_uploader.service.at_source import ManifestRefused, accepted_manifest
@@ -36,6 +36,10 @@ class InvalidUpload(ValueError):
 
 class ServiceNotAllowed(PermissionError):
     """The provider does not deliver the service it uploads for."""
+
+
+class StorageRefused(Exception):
+    """The platform could not store what it was given; its text says so to the provider, naming no value."""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ async def report(pool: asyncpg.Pool, user: SessionUser, upload_id: uuid.UUID, *,
                  limit: int = REPORT_LIMIT) -> tuple[dict, list[tuple]] | None:
     """(upload, report rows) or None when the user may not see it (indistinguishable from absent)."""
     async with pool.acquire() as conn:
-        row = await conn.fetchrow("SELECT * FROM uploads WHERE upload_id = $1", upload_id)
+        row = await uploads.by_id(conn, upload_id)
         if row is None or (user.role == "provider" and row["provider_id"] != user.provider_id):
             return None
         problems = await uploads.problems(conn, upload_id, limit)

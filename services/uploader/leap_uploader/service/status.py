@@ -1,4 +1,4 @@
-"""What a provider may see of its own upload: status, counts and the problems found."""
+"""What a provider may see of its own upload: status, counts and the problems found (each look audited)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import asyncpg
 
-from leap_uploader.adapters import uploads
+from leap_uploader.adapters import audit, uploads
 from leap_uploader.service.auth import Provider
 
 ERRORS_LIMIT = 1000
@@ -20,6 +20,7 @@ async def upload_status(pool: asyncpg.Pool, provider: Provider, upload_id: uuid.
         if row is None:
             return None
         problems = await uploads.problems(conn, upload_id, limit + 1)
+        await audit.record(conn, provider.actor, "upload.viewed", target=f"upload:{upload_id}")
     return {
         "upload_id": row["upload_id"],
         "service": row["service_code"],

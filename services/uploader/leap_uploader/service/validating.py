@@ -63,12 +63,7 @@ class Validation:
                     raise PoisonMessage("FileReceivedV1 names an upload this service does not have")
                 await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name)
                 return
-        row = await self.pool.fetchrow(
-            """SELECT u.provider_id, u.service_code, u.file_format, m.spec::text AS mapping, u.at_source::text AS at_source,
-                      u.dataset
-                 FROM uploads u LEFT JOIN mappings m ON m.provider_id = u.provider_id
-                  AND m.service_code = u.service_code AND m.version = u.mapping_version
-                WHERE u.upload_id = $1""", upload_id)
+        row = await uploads.to_validate(self.pool, upload_id)
         upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"], row["dataset"])
         mapping = Mapping.model_validate_json(row["mapping"]) if row["mapping"] else IDENTITY
         log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format,

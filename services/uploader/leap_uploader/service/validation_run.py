@@ -20,6 +20,7 @@ from leap_contracts.events import RecordsPseudonymisedAtSourceV1, RecordsValidat
 from leap_contracts.outcomes import OutcomeRowValidator, read_outcome_header
 
 from leap_uploader.adapters import copy_binary as cb
+from leap_uploader.adapters import problem_spool
 from leap_uploader.adapters.copy_binary import CopyWriter
 from leap_uploader.adapters.file_readers import csv_rows
 from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES, bounded_xlsx_rows
@@ -98,9 +99,8 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
                 producer=PRODUCER, correlation_id=correlation_id)))
 
     def emit_problems(found: list[RowProblem]) -> None:
-        for p in found:
-            problems.write_row(upload_field, cb.int4(p.row), cb.text(p.column), cb.text(p.code),
-                               cb.text(p.severity), cb.text(p.message), cb.text(p.value))
+        for problem in found:
+            problem_spool.write(problems, upload_field, problem)
 
     try:
         if upload.file_format == "xlsx":

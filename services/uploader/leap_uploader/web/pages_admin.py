@@ -9,9 +9,8 @@ from fastapi import APIRouter, Form, Request
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import SOURCES
 
-from leap_uploader.adapters import accounts_sql, audit, mappings, providers_sql, throttle_sql
 from leap_uploader.api.multipart import read_upload_form
-from leap_uploader.service import accounts, provider_admin, session_ending
+from leap_uploader.service import accounts, admin_overview, mapping_admin, provider_admin, session_ending
 from leap_uploader.service.providers import InvalidCommand
 from leap_uploader.web.deps import Admin, address, check_csrf, page, redirect
 
@@ -21,12 +20,9 @@ Csrf = Annotated[str, Form(max_length=64)]
 
 
 async def _overview(request: Request, user, **extra):
-    pool = request.app.state.services.pool
-    return page(request, "admin.html", user, providers=await providers_sql.list_all(pool),
-                users=await accounts_sql.list_users(pool), tokens=await providers_sql.tokens(pool),
-                mappings=await mappings.list_all(pool), audit=await audit.recent(pool, 50),
-                alerts=await throttle_sql.recent_alerts(pool),
-                services=sorted(SERVICES), roles=accounts.ROLES, outcome_sources=list(SOURCES), **extra)
+    listed = await admin_overview.overview(request.app.state.services.pool)
+    return page(request, "admin.html", user, **listed, services=sorted(SERVICES), roles=accounts.ROLES,
+                outcome_sources=list(SOURCES), **extra)
 
 
 @router.get("")
@@ -113,9 +109,8 @@ async def end_all_sessions(request: Request, user: Admin, csrf_token: Csrf):
 
 @router.get("/mappings/edit")
 async def edit_mapping(request: Request, user: Admin, provider_id: str, service: str):
-    latest = await mappings.latest(request.app.state.services.pool, provider_id, service)
-    return page(request, "mapping.html", user, provider_id=provider_id, service=service,
-                spec=latest["spec"] if latest else "{}", version=latest["version"] if latest else None)
+    spec, version = await mapping_admin.current(request.app.state.services.pool, provider_id, service)
+    return page(request, "mapping.html", user, provider_id=provider_id, service=service, spec=spec, version=version)
 
 
 @router.post("/mappings")
@@ -123,7 +118,7 @@ async def save_mapping(request: Request, user: Admin, csrf_token: Csrf, provider
                        spec: Annotated[str, Form(max_length=65536)]):
     check_csrf(user, csrf_token)
     try:
-        version = await provider_admin.save_mapping(request.app.state.services.pool, user.actor, provider_id, service, spec)
+        version = await mapping_admin.save_mapping(request.app.state.services.pool, user.actor, provider_id, service, spec)
     except InvalidCommand as exc:
         return page(request, "mapping.html", user, provider_id=provider_id, service=service, spec=spec,
                     version=None, error=str(exc), status_code=400)
@@ -140,7 +135,7 @@ async def dry_run(request: Request, user: Admin):
         check_csrf(user, form.fields.get("csrf_token"))
         provider_id, spec = form.fields.get("provider", ""), form.fields.get("mapping", "{}")
         try:
-            summary, rows = await provider_admin.dry_run(services.pool, user.actor, provider_id, form.service or "", spec,
+            summary, rows = await mapping_admin.dry_run(services.pool, user.actor, provider_id, form.service or "", spec,
                                                 form.spooled.file, form.spooled.head,
                                                 services.settings.max_xlsx_expanded_bytes, services.settings.temp_dir,
                                                 services.settings.xlsx_memory_bytes)

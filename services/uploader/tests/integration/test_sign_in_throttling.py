@@ -94,7 +94,7 @@ async def test_wrong_codes_end_the_half_session(app, pool):
     b = Browser(app, address="10.8.8.8")
     try:
         page = await b.password_step("code.guesser")
-        for n in range(5):
+        for _ in range(5):
             page = await b.http.post("/sign-in/code", data={"code": "000000", "csrf_token": csrf(page.text)})
             assert page.status_code == 401
         assert "sign in again" in page.text and page.url.path == "/sign-in/code"
