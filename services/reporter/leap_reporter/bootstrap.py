@@ -32,7 +32,7 @@ from leap_reporter.adapters import consumer_state, database
 from leap_reporter.adapters.lag import LagWatch
 from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.service.as_at_indexes import AsAtIndexes
-from leap_reporter.service.handlers import RECEIVE_MATCHED, ReadModelBuilder
+from leap_reporter.service.handlers import ReadModelBuilder, TopicEntries
 from leap_reporter.service.linkage_handlers import LinkageReadModel
 from leap_reporter.service.outcome_handlers import OutcomeReadModel
 from leap_reporter.service.reportable import keep_publishing
@@ -48,21 +48,12 @@ class Metrics(DeliveryMetrics):
                                        registry=self.registry)
 
 
-def subscriptions(pool: asyncpg.Pool | None):
-    builder, outcomes, linked = ReadModelBuilder(pool), OutcomeReadModel(pool), LinkageReadModel(pool)
-    return ((topics.RECORDS_MATCHED, builder.on_records_matched),
-            (topics.BENEFICIARIES_V2, builder.on_individuals_changed),
-            (topics.BENEFICIARIES, builder.on_beneficiary_event),  # the retired V1: history only
-            (topics.UPLOAD_VALIDATED, builder.on_upload_validated),
-            (topics.FILE_RECEIVED, builder.on_upload_lifecycle),
-            (topics.UPLOAD_WITHDRAWN, builder.on_upload_lifecycle),
-            (topics.AT_SOURCE_REJECTED, builder.on_upload_lifecycle),
-            (topics.OUTCOMES_LINKED, outcomes.on_outcomes_linked),
-            (topics.TOLERANT_RELINKED, linked.on_tolerant_relinked),
-            (topics.LINKAGE_QUALITY, linked.on_linkage_quality))
+def read_model(pool: asyncpg.Pool | None) -> tuple[TopicEntries, ...]:
+    """The read model's handlers (``leap_reporter.service.handlers``), by what they build."""
+    return ReadModelBuilder(pool), OutcomeReadModel(pool), LinkageReadModel(pool)
 
 
-TOPICS_READ: list[Topic] = [topic for topic, _ in subscriptions(None)]
+TOPICS_READ: list[Topic] = [topic for part in read_model(None) for topic, _ in part.entries()]
 """Every topic the read model is built from (the watermark's lag watch reads their offsets)."""
 
 
@@ -70,10 +61,11 @@ TOPICS_READ: list[Topic] = [topic for topic, _ in subscriptions(None)]
 async def building(settings: Settings, pool: asyncpg.Pool, metrics: DeliveryMetrics,
                    group_id: str) -> AsyncIterator[Messaging]:
     """Consume every topic of the read model in ``group_id`` and relay the outbox, until exit."""
+    parts = read_model(pool)
     async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                          group_id=group_id, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
-                         subscriptions=subscriptions(pool),
-                         receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
+                         subscriptions=[entry for part in parts for entry in part.entries()],
+                         receivers={name: read for part in parts for name, read in part.handlers.receivers.items()},
                          consumers={topics.RECORDS_MATCHED.name: settings.consumers}) as running:
         yield running
 

@@ -1,45 +1,41 @@
-"""Tolerant linkage's events into the read model, one transaction each with the inbox claim: records' tolerant
-individuals (newest version wins, so partitions may deliver in any order) and the linkage-quality figures."""
+"""Tolerant linkage's events into the read model, each in its message's transaction (inbox claimed): records'
+tolerant individuals (newest version wins, so partitions may deliver in any order) and the linkage-quality
+figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import asyncpg
 import structlog
 
 from leap_contracts import topics
-from leap_contracts.delivery import inbox
-from leap_contracts.delivery.consumer import PoisonMessage
-from leap_contracts.envelope import Envelope, open_envelope
+from leap_contracts.delivery.handlers import Handlers, UnitOfWork
+from leap_contracts.envelope import Envelope
 from leap_contracts.events import LinkageQualityMeasuredV1, TolerantRecordsRelinkedV1
 
 from leap_reporter.adapters import linkage, read_model_state
+from leap_reporter.service.handlers import TopicEntries
 
 log = structlog.get_logger()
 
 
 @dataclass
-class LinkageReadModel:
-    pool: asyncpg.Pool
+class LinkageReadModel(TopicEntries):
+    def register(self, handlers: Handlers) -> None:
+        handlers.on(TolerantRecordsRelinkedV1, self.relinked)
+        handlers.on(LinkageQualityMeasuredV1, self.quality_measured)
 
     async def on_tolerant_relinked(self, envelope: Envelope) -> None:
-        event = open_envelope(envelope)
-        if not isinstance(event, TolerantRecordsRelinkedV1):
-            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
-        async with self.pool.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, envelope.event_id, topics.TOLERANT_RELINKED.name):
-                return
-            applied = await linkage.assign(conn, event.records)
-            await read_model_state.bump(conn)
-        log.info("tolerant.relinked", upload_id=str(event.upload_id), records=len(event.records), applied=applied)
+        await self.handlers.deliver(envelope, topics.TOLERANT_RELINKED)
 
     async def on_linkage_quality(self, envelope: Envelope) -> None:
-        event = open_envelope(envelope)
-        if not isinstance(event, LinkageQualityMeasuredV1):
-            raise PoisonMessage(f"unexpected event type {envelope.event_type}")
-        async with self.pool.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, envelope.event_id, topics.LINKAGE_QUALITY.name):
-                return
-            await linkage.store_quality(conn, event)
+        await self.handlers.deliver(envelope, topics.LINKAGE_QUALITY)
+
+    async def relinked(self, event: TolerantRecordsRelinkedV1, uow: UnitOfWork) -> None:
+        applied = await linkage.assign(uow.conn, event.records)
+        await read_model_state.bump(uow.conn)
+        log.info("tolerant.relinked", upload_id=str(event.upload_id), records=len(event.records), applied=applied)
+
+    async def quality_measured(self, event: LinkageQualityMeasuredV1, uow: UnitOfWork) -> None:
+        await linkage.store_quality(uow.conn, event)
         log.info("tolerant.quality_stored", version=event.version)

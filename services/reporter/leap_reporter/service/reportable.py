@@ -14,16 +14,14 @@ from datetime import UTC, datetime
 import asyncpg
 import structlog
 
-from leap_contracts import topics
-from leap_contracts.delivery import outbox
-from leap_contracts.envelope import seal
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import UploadReportableV1
 
 from leap_reporter.adapters import progress, read_model_state
 from leap_reporter.adapters.reach_index import ReachIndex
+from leap_reporter.service.handlers import PRODUCER
 
 log = structlog.get_logger()
-PRODUCER = "reporter"
 
 
 async def publish(pool: asyncpg.Pool, index: ReachIndex, topic_prefix: str) -> int:
@@ -32,11 +30,12 @@ async def publish(pool: asyncpg.Pool, index: ReachIndex, topic_prefix: str) -> i
     async with pool.acquire() as conn, conn.transaction():
         version = snapshot.index.version if snapshot else await read_model_state.version(conn)
         rows = await progress.publish_counted(conn, version, datetime.now(UTC))
-        await outbox.add(conn, [(topics.UPLOAD_REPORTABLE.full_name(topic_prefix), str(r["upload_id"]), seal(
-            UploadReportableV1(upload_id=r["upload_id"], provider_id=r["provider_id"] or "",
-                               service_code=r["service_code"] or "", records=r["records"],
-                               reportable_at=r["reportable_at"]),
-            producer=PRODUCER, correlation_id=str(r["upload_id"]))) for r in rows])
+        for r in rows:  # each upload's event in its own correlation
+            outbox = Outbox(conn, producer=PRODUCER, correlation_id=str(r["upload_id"]), topic_prefix=topic_prefix)
+            outbox.add(UploadReportableV1(upload_id=r["upload_id"], provider_id=r["provider_id"] or "",
+                                          service_code=r["service_code"] or "", records=r["records"],
+                                          reportable_at=r["reportable_at"]))
+            await outbox.flush()
     if rows:
         log.info("uploads.reportable", uploads=len(rows), version=version)
     return len(rows)
@@ -46,6 +45,6 @@ async def keep_publishing(pool: asyncpg.Pool, index: ReachIndex, topic_prefix: s
     while True:
         try:
             await publish(pool, index, topic_prefix)
-        except Exception as exc:  # noqa: BLE001 (the next round tries again; nothing is marked unless queued)
+        except Exception as exc:  # any failure (the next round tries again; nothing is marked unless queued)
             log.warning("uploads.reportable_failed", error=type(exc).__name__)
         await asyncio.sleep(every)
