@@ -28,9 +28,9 @@ from pathlib import Path
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reach_latency import COMBINATIONS, filled_app, options  # noqa: E402
+from reach_latency import COMBINATIONS, filled_app, options
 
-from leap_reporter.adapters import read_model_state  # noqa: E402
+from leap_reporter.adapters import read_model_state
 
 _COLUMNS = ("upload_id, row_number, individual_ref, service_code, provider_id, engagement_date, beneficiary_type, "
             "birth_month, gender, ward_code, ward_name, ethnicity, first_language, engagement_type, attended")
@@ -56,7 +56,7 @@ async def month(pool: asyncpg.Pool, k: int, window: int, individuals: int) -> tu
     first = date(last.year - (last.month <= window - 1), (last.month - window) % 12 + 1, 1)
     started = time.perf_counter()
     async with pool.acquire() as conn, conn.transaction():
-        ended = await conn.fetch(f"""WITH gone AS (
+        ended = await conn.fetch("""WITH gone AS (
                 DELETE FROM engagement
                  WHERE engagement_date >= $1::date AND engagement_date < $2::date + interval '1 month'
                 RETURNING *)

@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reach_latency import filled_app, options  # noqa: E402
+from reach_latency import filled_app, options
 
-from leap_reporter.service.figures import FIGURES  # noqa: E402
+from leap_reporter.service.figures import FIGURES
 
 FILTERS = {
     "unfiltered": {},

@@ -60,7 +60,7 @@ class BuilderProcess:
             while True:
                 try:
                     ended = f"exit code {await self._run_once(backoff)}"
-                except Exception as exc:  # noqa: BLE001 (not started, or not understood: stopped, started again)
+                except Exception as exc:  # any failure (not started, or not understood: stopped, started again)
                     ended = type(exc).__name__
                     await self._stop()
                 delay = backoff.next_delay()

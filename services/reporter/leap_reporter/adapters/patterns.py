@@ -27,7 +27,8 @@ async def overlap(pool: asyncpg.Pool, filters: ReachFilters, linkage: str = "exa
     if filters.service_codes == ():
         return {}
     args = Args()
-    sql = f"""{scoped_ctes(filters, args, linkage=linkage)}, pairs AS MATERIALIZED (SELECT DISTINCT person, service_code FROM scoped)
+    sql = f"""{scoped_ctes(filters, args, linkage=linkage)},
+pairs AS MATERIALIZED (SELECT DISTINCT person, service_code FROM scoped)
 SELECT a.service_code AS a, b.service_code AS b, count(*) AS n
   FROM pairs a JOIN pairs b ON a.person = b.person AND a.service_code <= b.service_code
  GROUP BY 1, 2"""

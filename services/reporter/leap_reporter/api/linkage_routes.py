@@ -6,16 +6,14 @@ only while it runs (REPORTER_TOLERANT_LINKING): else 409, saying so. The dashboa
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from leap_reporter.api import deps
 from leap_reporter.api import auth
 from leap_reporter.api.access import RoleDep
 from leap_reporter.adapters import linkage
-from leap_reporter.api.auth import Role
 from leap_reporter.domain.linkage import PolicyRefused, in_force
 from leap_reporter.service.linkage import set_policy
 

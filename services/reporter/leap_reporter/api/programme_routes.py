@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 
 from leap_reporter.api import deps
 from leap_reporter.api.access import RoleDep
 from leap_reporter.adapters import theory_of_change
-from leap_reporter.api.auth import Role
 from leap_reporter.domain.theory_of_change import TheoryOfChange
 
 router = APIRouter(prefix="/api/v1", tags=["programme"])

@@ -17,7 +17,6 @@ from leap_reporter.api import auth
 from leap_reporter.api.access import RoleDep, disclosure_for
 from leap_reporter.adapters import publications
 from leap_reporter.api.figure_routes import XLSX
-from leap_reporter.api.auth import Role
 from leap_reporter.domain.publication import SLICERS, InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
 from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, as_published, revision_report

@@ -82,7 +82,9 @@ class Row:
     difference: float | None
 
     def values(self) -> tuple:
-        pct = (lambda v: None if v is None else round(100 * v, 1))
+        def pct(v: float | None) -> float | None:
+            return None if v is None else round(100 * v, 1)
+
         return (self.measure, self.key, self.group, self.numerator, self.denominator, pct(self.rate),
                 pct(self.low), pct(self.high), pct(self.difference))
 

@@ -93,10 +93,13 @@ async def linkage(pool: asyncpg.Pool, disclosure: Disclosure) -> Table:
                  suppressed=disclosure.enabled)
 
 
+def _by(dimension: str):
+    return lambda p, a: by_dimension(p, dimension, a.disclosure, outcome_filters(a.filters))
+
+
 FIGURES = {
     "outcomes-by-services-engaged": lambda p, a: by_services(p, a.disclosure, outcome_filters(a.filters)),
-    **{f"outcomes-by-{d}": (lambda d: lambda p, a: by_dimension(p, d, a.disclosure, outcome_filters(a.filters)))(d)
-       for d in ("strand", "service", "ward", "year")},
+    **{f"outcomes-by-{d}": _by(d) for d in ("strand", "service", "ward", "year")},
     "outcomes-coverage": lambda p, a: coverage(p, a.disclosure, outcome_filters(a.filters)),
     "outcomes-linkage": lambda p, a: linkage(p, a.disclosure),
 }

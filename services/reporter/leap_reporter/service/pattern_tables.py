@@ -60,4 +60,5 @@ async def families_table(source: ReachSource, filters: ReachFilters, d: Disclosu
               "children_reached_with_a_carer": "Children reached who have a known primary carer"}
     rows = tuple((k, labels[k], d.count(found.get(k, 0))) for k in labels)
     return Table("families", "Families (a primary carer and their children)", ("key", "Measure", "Count"), rows,
-                 suppressed=d.enabled, note="Built from RelationshipLinkedV1 and RelationshipEndedV1 events; counts are independent figures.")
+                 suppressed=d.enabled,
+                 note="Built from RelationshipLinkedV1 and RelationshipEndedV1 events; counts are independent figures.")

@@ -12,7 +12,7 @@ from hashlib import sha256
 import asyncpg
 
 from leap_reporter.adapters import consumer_state, publication_files, publications, read_model_state
-from leap_reporter.adapters.reach_index import ReachIndex, View
+from leap_reporter.adapters.reach_index import ReachIndex
 from leap_reporter.domain import publication
 from leap_reporter.domain.as_at import at_version
 from leap_reporter.domain.disclosure import Disclosure

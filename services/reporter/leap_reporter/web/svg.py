@@ -29,7 +29,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[int | str], *, line: Seque
         elif value == "*":
             parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - PAD - 4}" class="tick" text-anchor="middle">*</text>')
         if i % every == 0:
-            parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - 8}" class="tick" text-anchor="middle">{escape(label)}</text>')
+            parts.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - 8}" class="tick" text-anchor="middle">'
+                         f'{escape(label)}</text>')
     points = [f"{PAD + (i + 0.5) * step:.1f},{y(v):.1f}" for i, v in enumerate(line or []) if isinstance(v, int)]
     if len(points) > 1:
         parts.append(f'<polyline points="{" ".join(points)}" class="line"/>')
