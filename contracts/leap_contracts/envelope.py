@@ -13,12 +13,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, Union, overload
+from typing import Annotated, Any, Literal, Union, cast, overload
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
-from leap_contracts.events import EVENT_TYPES, Event
+from leap_contracts.events import EVENT_TYPES
+from leap_contracts.events.base import Event
 
 
 class Envelope(BaseModel):
@@ -116,11 +117,13 @@ def decode(raw: bytes) -> Envelope:
 def _typed(model: type[Event]) -> type[Envelope]:
     """The envelope of one event type, its payload validated as that model."""
     return create_model(f"{model.__name__}Envelope", __base__=Envelope,
-                        event_type=(Literal[model.__name__], ...), payload=(model, ...))
+                        event_type=(cast(Any, Literal)[model.__name__], ...), payload=(model, ...))
 
 
-_TYPED = TypeAdapter(Annotated[Union[tuple(_typed(m) for m in EVENT_TYPES.values())],  # noqa: UP007
-                               Field(discriminator="event_type")])
+# Types computed at run time (a type checker reads Literal's, Union's and Annotated's arguments statically,
+# hence the casts): every event's typed envelope, told apart by event_type.
+_TYPED: TypeAdapter[Envelope] = TypeAdapter(cast(Any, Annotated)[
+    cast(Any, Union)[tuple(_typed(m) for m in EVENT_TYPES.values())], Field(discriminator="event_type")])
 
 
 def receive(raw: bytes) -> Envelope:

@@ -14,7 +14,7 @@ import functools
 import types
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 import msgspec
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
@@ -22,7 +22,7 @@ from pydantic import BaseModel, create_model
 from pydantic.fields import FieldInfo
 
 from leap_contracts.envelope import Envelope, receive
-from leap_contracts.events import Event
+from leap_contracts.events.base import Event
 
 _BOUNDS = {Ge: "ge", Gt: "gt", Le: "le", Lt: "lt", MinLen: "min_length", MaxLen: "max_length"}
 
@@ -34,13 +34,13 @@ def plain_type(model: type[BaseModel]) -> type[msgspec.Struct]:
                              kw_only=True, gc=False, forbid_unknown_fields=model.model_config.get("extra") == "forbid")
 
 
-def _field(name: str, info: FieldInfo) -> tuple:
+def _field(name: str, info: FieldInfo) -> tuple[Any, ...]:
     """A model field as a Struct field: (name, type) or (name, type, default)."""
     annotation = _constrained(_plain(info.annotation), _meta(info.metadata))
     if info.is_required():
         return name, annotation
     if info.default_factory is not None:
-        factory = info.default_factory
+        factory: Any = info.default_factory
         if isinstance(factory, type) and issubclass(factory, BaseModel):
             factory = plain_type(factory)
         return name, annotation, msgspec.field(default_factory=factory)
@@ -55,9 +55,9 @@ def _plain(annotation: Any) -> Any:
         inner, *metadata = get_args(annotation)
         return _constrained(_plain(inner), _meta(metadata))
     if origin in (Union, types.UnionType):
-        return Union[tuple(_plain(a) for a in get_args(annotation))]  # noqa: UP007
+        return _union(tuple(_plain(a) for a in get_args(annotation)))
     if origin is list:
-        return list[_plain(get_args(annotation)[0])]
+        return cast(Any, list)[_plain(get_args(annotation)[0])]
     if origin is Literal or annotation in (str, int, bool, float, uuid.UUID) or origin is None:
         return annotation
     raise TypeError(f"no plain form for {annotation!r}")
@@ -81,11 +81,16 @@ def _meta(metadata: Any) -> dict[str, Any]:
     return found
 
 
+def _union(members: tuple[Any, ...]) -> Any:
+    """``Union[members]`` for types known only at run time (the cast: a type checker reads them statically)."""
+    return cast(Any, Union)[members]
+
+
 def _constrained(annotation: Any, meta: dict[str, Any]) -> Any:
     if not meta:
         return annotation
     if get_origin(annotation) in (Union, types.UnionType):  # e.g. str | None: constrain the str
-        return Union[tuple(a if a is type(None) else _constrained(a, meta) for a in get_args(annotation))]  # noqa: UP007
+        return _union(tuple(a if a is type(None) else _constrained(a, meta) for a in get_args(annotation)))
     return Annotated[annotation, msgspec.Meta(**meta)]
 
 
@@ -93,15 +98,16 @@ def _constrained(annotation: Any, meta: dict[str, Any]) -> Any:
 def _envelope(model: type[Event]) -> type[Envelope]:
     """The envelope a plain payload travels in (constructed, never validated by pydantic)."""
     return create_model(f"Plain{model.__name__}Envelope", __base__=Envelope,
-                        event_type=(Literal[model.__name__], ...), payload=(Any, ...))
+                        event_type=(cast(Any, Literal)[model.__name__], ...), payload=(Any, ...))
 
 
 @functools.cache
-def _wire(model: type[Event]) -> msgspec.json.Decoder:
+def _wire(model: type[Event]) -> msgspec.json.Decoder[Any]:
     fields = [_field(name, info) for name, info in Envelope.model_fields.items()
               if name not in ("event_type", "payload")]
     envelope = msgspec.defstruct(f"Plain{model.__name__}Wire", [
-        *fields, ("event_type", Literal[model.__name__]), ("payload", plain_type(model))], kw_only=True, gc=False)
+        *fields, ("event_type", cast(Any, Literal)[model.__name__]), ("payload", plain_type(model))], kw_only=True,
+        gc=False)
     return msgspec.json.Decoder(envelope)
 
 
@@ -128,7 +134,7 @@ def open_plain(envelope: Envelope, model: type[Event]) -> Any:
         return envelope.payload
     if envelope.event_type != model.__name__:
         raise ValueError(f"expected {model.__name__}, got {envelope.event_type}")
-    payload = envelope.payload
+    payload: Any = envelope.payload
     if not isinstance(payload, BaseModel):
         payload = model.model_validate(payload)  # refused with the model's own errors, as every consumer reports them
     return msgspec.json.decode(payload.model_dump_json(), type=plain_type(model))

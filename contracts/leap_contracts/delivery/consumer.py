@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -96,6 +97,11 @@ class ConnectionWaits:
         self._backoff.reset()
 
 
+def _record(message: KafkaMessage) -> ConsumerRecord[bytes, bytes]:
+    """The Kafka record a message came in (FastStream's type allows a batch's tuple: never one here)."""
+    return cast("ConsumerRecord[bytes, bytes]", message.raw_message)
+
+
 async def _undecoded(message: KafkaMessage) -> bytes:
     """FastStream's decoder would parse every JSON value before the handler runs (a chunk of 1,000 records:
     milliseconds, for nothing); ``receive`` reads the raw value once, in one pass."""
@@ -114,7 +120,7 @@ def subscribe(
     dead_letter_topic = dead_letter_for(topic).full_name(prefix)
 
     async def to_dead_letter(msg: KafkaMessage, error: str) -> None:
-        raw = msg.raw_message
+        raw = _record(msg)
         # Recorded in a transaction that commits only once the dead letter is sent: a database or broker
         # lost on the way leaves no record, and the redelivery dead-letters the message then. A message
         # recorded already (the process died before its offset was committed) is not recorded or sent again.
@@ -141,13 +147,13 @@ def subscribe(
             await deliver(msg)
         except Exception as exc:
             if connection_lost(exc):  # wait it out; the exception then rewinds to the message
-                await waits.wait(name, msg.raw_message.partition, msg.raw_message.offset, exc)
+                await waits.wait(name, _record(msg).partition, _record(msg).offset, exc)
             raise
 
     async def deliver(msg: KafkaMessage) -> None:
         # The raw Kafka value, not a decoded body parameter: FastStream would parse JSON bodies
         # into a dict and reject them for a ``bytes`` parameter before this code ever ran.
-        raw = msg.raw_message
+        raw = _record(msg)
         position = (raw.partition, raw.offset)
         try:
             envelope = receive(raw.value or b"")

@@ -42,7 +42,7 @@ class Backoff:
         """Count one more failure; the seconds to wait before the next attempt."""
         self.failures += 1
         ceiling = min(self.cap, self.first * 2 ** min(self.failures - 1, 32))  # the exponent's bound avoids overflow
-        return ceiling * (1 + self._rng()) / 2
+        return float(ceiling * (1 + self._rng()) / 2)
 
     def reset(self) -> None:
         """The task works again: its next failure starts from ``first``."""
@@ -50,7 +50,7 @@ class Backoff:
 
 
 def health_router(registry: CollectorRegistry, *, pool: Callable[[], Any], messaging: Callable[[], Any] | None = None,
-                  details: Callable[[], dict] = dict) -> APIRouter:
+                  details: Callable[[], dict[str, Any]] = dict) -> APIRouter:
     """``/health/live``, ``/health/ready`` and ``/metrics``.
 
     Ready means the database answers and, when ``messaging`` is given, the broker answers and the messaging's
@@ -60,11 +60,11 @@ def health_router(registry: CollectorRegistry, *, pool: Callable[[], Any], messa
     router = APIRouter(tags=["health"])
 
     @router.get("/health/live")
-    async def live() -> dict:
+    async def live() -> dict[str, str]:
         return {"status": "ok"}
 
     @router.get("/health/ready")
-    async def ready(response: Response) -> dict:
+    async def ready(response: Response) -> dict[str, Any]:
         checks = {"database": False}
         with contextlib.suppress(Exception):
             checks["database"] = pool() is not None and bool(await pool().fetchval("SELECT true"))
@@ -87,7 +87,8 @@ def health_router(registry: CollectorRegistry, *, pool: Callable[[], Any], messa
         shown = registry
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             shown = CollectorRegistry()
-            multiprocess.MultiProcessCollector(shown)
+            # prometheus_client leaves this constructor unannotated
+            multiprocess.MultiProcessCollector(shown)  # type: ignore[no-untyped-call]
         return Response(generate_latest(shown), media_type="text/plain; version=0.0.4")
 
     return router

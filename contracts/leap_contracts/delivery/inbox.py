@@ -11,4 +11,4 @@ async def claim(conn: asyncpg.Connection, event_id: uuid.UUID, topic: str) -> bo
     status = await conn.execute(
         "INSERT INTO inbox (event_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING", event_id, topic
     )
-    return status == "INSERT 0 1"
+    return bool(status == "INSERT 0 1")

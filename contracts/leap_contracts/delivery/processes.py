@@ -1,9 +1,9 @@
 """One service instance, several processes (the matcher's workers, the reporter's read-model builder).
 
-Their Prometheus metrics are counted together: prometheus_client's multiprocess mode: every process that starts while ``PROMETHEUS_MULTIPROC_DIR`` is set
-writes its counters to files there, and ``/metrics`` (``leap_contracts.delivery.health.health_router``) adds
-up all of them, whichever process answers. The variable must be set before a process imports
-prometheus_client, so this module imports nothing of it.
+Their Prometheus metrics are counted together: prometheus_client's multiprocess mode: every process that
+starts while ``PROMETHEUS_MULTIPROC_DIR`` is set writes its counters to files there, and ``/metrics``
+(``leap_contracts.delivery.health.health_router``) adds up all of them, whichever process answers. The
+variable must be set before a process imports prometheus_client, so this module imports nothing of it.
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ def letter_for(group_id: str, key: bytes | None, value: bytes, headers: Sequence
     return Letter(key.decode(), original_key or None, value, found.get("error", b"").decode()[:80])
 
 
-async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = False, dry_run: bool = False) -> Counter:
+async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = False,
+                 dry_run: bool = False) -> Counter[tuple[str, str]]:
     """Replay GROUP's dead letters; returns how many per (source topic, error cause)."""
     topic = topics.RESTRICTED_DEAD_LETTER if restricted else topics.DEAD_LETTER
     dead_letters = topic.full_name(prefix)
@@ -58,7 +59,7 @@ async def replay(*, bootstrap: str, prefix: str, group: str, restricted: bool = 
                                 max_request_size=MAX_MESSAGE_BYTES, compression_type=COMPRESSION, **client_options())
     await consumer.start()
     await producer.start()
-    replayed: Counter = Counter()
+    replayed: Counter[tuple[str, str]] = Counter()
     try:
         partitions = [TopicPartition(dead_letters, p) for p in range(topic.partitions)]
         consumer.assign(partitions)

@@ -84,7 +84,8 @@ async def messaging(*, bootstrap: str, topic_prefix: str, group_id: str, pool: a
     waits = ConnectionWaits()
 
     async def started_broker() -> KafkaBroker:
-        broker = KafkaBroker(bootstrap, logger=None, security=broker_security())  # FastStream's own logs would print message contents
+        # logger=None: FastStream's own logs would print message contents
+        broker = KafkaBroker(bootstrap, logger=None, security=broker_security())
         for topic, handler in subscriptions:
             subscribe(broker, topic=topic, prefix=topic_prefix, group_id=topic_prefix + group_id, handler=handler,
                       pool=pool, producer=producer, max_attempts=max_attempts,

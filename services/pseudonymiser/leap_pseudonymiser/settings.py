@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     key: SecretStr = Field(description="The programme key, hex; never in the repository.")
     key_id: str
     previous_keys: SecretStr | None = Field(
-        default=None, description="Key rotation: previous keys as key_id:hex[,key_id:hex]; records also get linking tokens under each.")
+        default=None, description="Key rotation: previous keys as key_id:hex[,key_id:hex]; records also get linking "
+                                  "tokens under each.")
     match_keys: bool = False
     """Also give every record its match keys (spec §3a), the evidence of tolerant linkage: on wherever the matcher
 links tolerantly (MATCHER_TOLERANT_LINKING), off otherwise. Five more tokens a row are about a third of this
