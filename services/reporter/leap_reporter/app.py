@@ -12,10 +12,10 @@ from leap_reporter.api import figure_routes, linkage_routes, programme_routes, p
 from leap_reporter.api.filters import answer_invalid
 from leap_reporter.domain.filters import InvalidFilters
 from leap_reporter.settings import Settings
-from leap_reporter.web import linkage_form, pages, programme, publications
+from leap_reporter.web import linkage_form, pages, programme, publications_page
 
 ROUTERS = (reach_routes.router, figure_routes.router, pages.router, programme_routes.router, programme.router,
-           publication_routes.router, publications.router, linkage_routes.router, linkage_form.router)
+           publication_routes.router, publications_page.router, linkage_routes.router, linkage_form.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

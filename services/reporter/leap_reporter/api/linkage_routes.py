@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from leap_reporter.api import deps
 from leap_reporter.api import auth
 from leap_reporter.api.access import RoleDep
-from leap_reporter.adapters import linkage
-from leap_reporter.domain.linkage import PolicyRefused, in_force
+from leap_reporter.adapters import tolerant_linkage
+from leap_reporter.domain.linkage_policy import PolicyRefused, in_force
 from leap_reporter.service.linkage import set_policy
 
 router = APIRouter(prefix="/api/v1", tags=["linkage"])
@@ -25,7 +25,7 @@ class PolicyIn(BaseModel):
 
 
 async def policy_of(request: Request) -> dict:
-    row, running = await linkage.published(deps.pool(request)), deps.settings(request).tolerant_linking
+    row, running = await tolerant_linkage.published(deps.pool(request)), deps.settings(request).tolerant_linking
     return {"chosen": row["published"], "in_force": in_force(row["published"], running), "tolerant_running": running,
             "changed_by": row["changed_by"], "changed_at": row["changed_at"].isoformat() if row["changed_at"] else None}
 
@@ -40,7 +40,7 @@ async def change(request: Request, who: auth.Caller, asked: str) -> dict:
     """Change the policy as ``who`` (CSRF already checked); HTTPException 403, 409 or 422 when refused."""
     actor = who.session.username if who.session else f"{who.role} token"
     if who.role != "admin":
-        await linkage.set_published(deps.pool(request), asked, actor, "not_allowed")
+        await tolerant_linkage.set_published(deps.pool(request), asked, actor, "not_allowed")
         raise HTTPException(403, "only an admin chooses the linkage published reach uses")
     try:
         outcome = await set_policy(deps.pool(request), asked, actor, deps.settings(request).tolerant_linking)

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from leap_reporter.api import deps
 from leap_reporter.api.access import RoleDep
-from leap_reporter.adapters import theory_of_change
+from leap_reporter.adapters import theory_of_change_table
 from leap_reporter.domain.theory_of_change import TheoryOfChange
 
 router = APIRouter(prefix="/api/v1", tags=["programme"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["programme"])
 
 @router.get("/theory-of-change")
 async def get_theory_of_change(request: Request, role: RoleDep) -> dict:
-    document, saved = await theory_of_change.latest(deps.pool(request))
+    document, saved = await theory_of_change_table.latest(deps.pool(request))
     return {**document.model_dump(), "saved_by": saved["saved_by"] if saved else None,
             "saved_at": saved["saved_at"].isoformat() if saved else None}
 
@@ -32,5 +32,5 @@ async def put_theory_of_change(request: Request, role: RoleDep) -> dict:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "document"
         raise HTTPException(status_code=422, detail=f"{where}: {first['msg']}") from None
-    await theory_of_change.save(deps.pool(request), document, role)
+    await theory_of_change_table.save(deps.pool(request), document, role)
     return {"saved": True, "outcomes": len(document.outcomes)}

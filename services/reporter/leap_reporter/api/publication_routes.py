@@ -19,7 +19,7 @@ from leap_reporter.adapters import publications
 from leap_reporter.api.figure_routes import XLSX
 from leap_reporter.domain.publication import SLICERS, InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
-from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, as_published, revision_report
+from leap_reporter.service.revision_report import HistoryTooShort, NoSuchReturn, as_published, revision_report
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}

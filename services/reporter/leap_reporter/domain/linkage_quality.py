@@ -13,7 +13,7 @@ from collections import defaultdict
 from leap_contracts.events import LinkageQualityMeasuredV1
 
 from leap_reporter.domain.disclosure import SUPPRESSED, Disclosure, Published
-from leap_reporter.domain.linkage import NOT_RUNNING, over_count, signed
+from leap_reporter.domain.linkage_policy import NOT_RUNNING, over_count, signed
 
 
 def share(part: Published, whole: Published) -> str:

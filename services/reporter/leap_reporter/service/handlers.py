@@ -27,8 +27,8 @@ from leap_contracts.events import (EVENT_TYPES, AtSourceRejectedV1, FileReceived
                                    UploadWithdrawnV1)
 from leap_contracts.topics import Topic
 
-from leap_reporter.adapters import (aliases, engagements, lifecycle, linkage, outcome_records, progress,
-                                    read_model_state, upload_quality)
+from leap_reporter.adapters import (alias_table, engagements, lifecycle, outcome_records, progress, read_model_state,
+                                    tolerant_linkage, upload_quality)
 from leap_reporter.domain.aliases import plan_merge
 
 log = structlog.get_logger()
@@ -117,7 +117,7 @@ class ReadModelBuilder(TopicEntries):
     async def records_withdrawn(self, event: RecordsWithdrawnV1, uow: UnitOfWork) -> None:
         removed = await lifecycle.withdraw(uow.conn, event)
         removed += await outcome_records.withdraw(uow.conn, event.upload_id)  # an outcome extract's records
-        await linkage.withdraw(uow.conn, event.upload_id)  # its records' tolerant individuals
+        await tolerant_linkage.withdraw(uow.conn, event.upload_id)  # its records' tolerant individuals
         await progress.close(uow.conn, event.upload_id, "withdrawn")
         await read_model_state.bump(uow.conn)
         log.info("engagements.withdrawn", upload_id=str(event.upload_id), rows=removed)
@@ -127,7 +127,7 @@ class ReadModelBuilder(TopicEntries):
         and its end, or a split and a later link, must not swap as events on several partitions could."""
         changes = event.changes
         if changes.split:
-            await aliases.lock(uow.conn)
+            await alias_table.lock(uow.conn)
         for split in changes.split:
             await lifecycle.split(uow.conn, split)
         for ended in changes.ended:
@@ -167,22 +167,22 @@ async def _apply_merges(conn: asyncpg.Connection, upload_id: uuid.UUID, changes:
     the identifiers found junk (counts per upload). Splits and relationships do not commute: they come in the
     matcher's commit order from beneficiaries.events.v2 (``individuals_changed``)."""
     if changes.merged:
-        await aliases.lock(conn)
+        await alias_table.lock(conn)
     for merge in changes.merged:
-        plan = plan_merge(merge.survivor_ref, merge.merged_refs, await aliases.resolve(conn, merge.survivor_ref))
-        await aliases.apply(conn, plan)
+        plan = plan_merge(merge.survivor_ref, merge.merged_refs, await alias_table.resolve(conn, merge.survivor_ref))
+        await alias_table.apply(conn, plan)
     for finding in changes.quarantined:
         await lifecycle.finding(conn, upload_id, finding.identifier_type, finding.records)
 
 
 async def _merge(conn: asyncpg.Connection, event: IndividualsMergedV1) -> None:
-    await aliases.lock(conn)
-    plan = plan_merge(event.survivor_ref, event.merged_refs, await aliases.resolve(conn, event.survivor_ref))
-    await aliases.apply(conn, plan)
+    await alias_table.lock(conn)
+    plan = plan_merge(event.survivor_ref, event.merged_refs, await alias_table.resolve(conn, event.survivor_ref))
+    await alias_table.apply(conn, plan)
 
 
 async def _split(conn: asyncpg.Connection, event: IndividualSplitV1) -> None:
-    await aliases.lock(conn)
+    await alias_table.lock(conn)
     await lifecycle.split(conn, event)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncpg
 
-from leap_reporter.adapters import linkage
+from leap_reporter.adapters import tolerant_linkage as linkage
 from leap_reporter.adapters.reach_sql import count_reach
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
-from leap_reporter.domain.linkage import AS_AT_NOTE, PolicyRefused, check_choice, comparison, in_force
+from leap_reporter.domain.linkage_policy import AS_AT_NOTE, PolicyRefused, check_choice, comparison, in_force
 from leap_reporter.domain.reach import ReachFigures, reach_figures
 
 

@@ -13,7 +13,7 @@ from leap_contracts.delivery.handlers import Handlers, UnitOfWork
 from leap_contracts.envelope import Envelope
 from leap_contracts.events import LinkageQualityMeasuredV1, TolerantRecordsRelinkedV1
 
-from leap_reporter.adapters import linkage, read_model_state
+from leap_reporter.adapters import read_model_state, tolerant_linkage
 from leap_reporter.service.handlers import TopicEntries
 
 log = structlog.get_logger()
@@ -32,10 +32,10 @@ class LinkageReadModel(TopicEntries):
         await self.handlers.deliver(envelope, topics.LINKAGE_QUALITY)
 
     async def relinked(self, event: TolerantRecordsRelinkedV1, uow: UnitOfWork) -> None:
-        applied = await linkage.assign(uow.conn, event.records)
+        applied = await tolerant_linkage.assign(uow.conn, event.records)
         await read_model_state.bump(uow.conn)
         log.info("tolerant.relinked", upload_id=str(event.upload_id), records=len(event.records), applied=applied)
 
     async def quality_measured(self, event: LinkageQualityMeasuredV1, uow: UnitOfWork) -> None:
-        await linkage.store_quality(uow.conn, event)
+        await tolerant_linkage.store_quality(uow.conn, event)
         log.info("tolerant.quality_stored", version=event.version)

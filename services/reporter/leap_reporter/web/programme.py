@@ -17,7 +17,7 @@ from leap_contracts.outcomes.catalogue import MEASURES
 
 from leap_reporter.api import deps
 from leap_reporter.api import auth
-from leap_reporter.adapters import theory_of_change
+from leap_reporter.adapters import theory_of_change_table
 from leap_reporter.domain.theory_of_change import TheoryOfChange
 from leap_reporter.domain.outcome_figures import GROUPS, NOT_ENGAGED
 from leap_reporter.domain.tables import Table
@@ -71,7 +71,7 @@ def reach_chart(table: Table) -> Markup:
 
 @router.get("/programme")
 async def programme_page(request: Request, toc_error: str | None = None) -> Response:
-    document, saved = await theory_of_change.latest(deps.pool(request))
+    document, saved = await theory_of_change_table.latest(deps.pool(request))
     return await pages._render(request, "programme.html", NAMES, groups=GROUPS, side_by_side=side_by_side,
                                toc=document, toc_saved=saved, toc_view=toc_view, reach_chart=reach_chart,
                                toc_json=document.model_dump_json(indent=2), toc_error=toc_error)
@@ -91,5 +91,5 @@ async def save_theory_of_change(request: Request, csrf_token: str = Form("", max
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "document"
         return await programme_page(request, toc_error=f"{where}: {first['msg']}")
-    await theory_of_change.save(deps.pool(request), parsed, who.session.username)
+    await theory_of_change_table.save(deps.pool(request), parsed, who.session.username)
     return RedirectResponse("/programme#theory-of-change", status_code=303)

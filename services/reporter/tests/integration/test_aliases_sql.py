@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from leap_reporter.adapters import aliases
+from leap_reporter.adapters import alias_table as aliases
 
 HISTORY = [("C", ["A", "B"]), ("E", ["D"]), ("F", ["C", "E"]), ("G", ["F"]), ("Y", ["X"])]
 FINAL = {"A": "G", "B": "G", "C": "G", "D": "G", "E": "G", "F": "G", "X": "Y"}

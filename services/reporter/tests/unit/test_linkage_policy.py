@@ -11,7 +11,7 @@ import pytest
 from leap_contracts.events import LinkageQualityMeasuredV1, UploadLinkage
 
 from leap_reporter.domain.disclosure import Disclosure
-from leap_reporter.domain.linkage import PolicyRefused, check_choice, comparison, in_force, over_count, signed
+from leap_reporter.domain.linkage_policy import PolicyRefused, check_choice, comparison, in_force, over_count, signed
 from leap_reporter.domain.linkage_quality import by_provider_rows, by_upload_rows, share, summary_rows
 
 ON, OFF = Disclosure(), Disclosure(enabled=False)

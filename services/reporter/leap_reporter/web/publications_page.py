@@ -18,7 +18,7 @@ from leap_reporter.adapters import publications
 from leap_reporter.api.publication_routes import links
 from leap_reporter.domain.publication import InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
-from leap_reporter.service.revisions import HistoryTooShort, NoSuchReturn, revision_report
+from leap_reporter.service.revision_report import HistoryTooShort, NoSuchReturn, revision_report
 from leap_reporter.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
