@@ -132,7 +132,7 @@ PY
   )
 fi
 
-# --- the matcher's explanations: the same people and sign-in as the reporter (leap_matcher.access)
+# --- the matcher's explanations: the same people and sign-in as the reporter (leap_matcher.api.access)
 if ! grep -q '^MATCHER_IDENTITY_PUBLIC_KEY=' "$ENV_FILE" && grep -q '^REPORTER_IDENTITY_PUBLIC_KEY=' "$ENV_FILE"; then
   (set -a; . "$ENV_FILE"
    echo "MATCHER_IDENTITY_PUBLIC_KEY=$REPORTER_IDENTITY_PUBLIC_KEY"

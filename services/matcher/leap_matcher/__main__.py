@@ -13,7 +13,7 @@ def main() -> None:
         serve(create_app(settings), **where)
     else:
         with shared_metrics("matcher"):
-            serve("leap_matcher.workers:worker_app", factory=True, workers=settings.workers, **where)
+            serve(f"{workers.__name__}:worker_app", factory=True, workers=settings.workers, **where)
 
 
 if __name__ == "__main__":  # not again in each worker process (they are spawned, and import this module)

@@ -9,9 +9,10 @@ from fastapi import FastAPI
 
 from leap_contracts import topics
 from leap_contracts.delivery.runtime import messaging
+from leap_contracts.delivery import logs
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_matcher import edge, gc_tuning, logs
+from leap_matcher import edge, gc_tuning
 from leap_matcher.adapters import database
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher

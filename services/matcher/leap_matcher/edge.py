@@ -1,5 +1,5 @@
 """What the matcher's HTTP edge adds to the app: the explanation for analysts and admins only, their
-sign-in (``leap_matcher.access``), sessions the uploader ends ended here too, bad bytes refused and the
+sign-in (``leap_matcher.api.access``), sessions the uploader ends ended here too, bad bytes refused and the
 operations endpoints kept internal (``leap_contracts.http``)."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.http import harden
 from leap_contracts.sessions.revocation import consume_alongside
 
-from leap_matcher import access, explain_api, review_page, tolerant_api
+from leap_matcher.api import access, explain, tolerant_linkage
+from leap_matcher.web import review_page
 from leap_matcher.settings import Settings
 
 ACCESS_GROUP = "leap-matcher-access"
@@ -22,8 +23,8 @@ ACCESS_GROUP = "leap-matcher-access"
 def install(app: FastAPI, settings: Settings, *, pool: Callable[[], asyncpg.Pool | None],
             metrics: DeliveryMetrics) -> FastAPI:
     app.state.settings, app.state.pool_of = settings, pool
-    app.include_router(explain_api.router)
-    app.include_router(tolerant_api.router)
+    app.include_router(explain.router)
+    app.include_router(tolerant_linkage.router)
     app.include_router(review_page.router)
     app.include_router(access.router)
     consume_alongside(app, pool=pool, bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,

@@ -43,7 +43,7 @@ linkage-quality figures). Set REPORTER_TOLERANT_LINKING to the same value."""
     """Seconds between looks at whether tolerant linkage changed; when it did, the linkage-quality figures are
     measured again and published (LinkageQualityMeasuredV1)."""
 
-    # Who may read an individual's explanation (leap_matcher.access): nobody unless one of these is set.
+    # Who may read an individual's explanation (leap_matcher.api.access): nobody unless one of these is set.
     analyst_token: SecretStr | None = None
     """Bearer token of analysts' scripts: explanations as suppression allows (no upload ids, rows, attributes)."""
     admin_token: SecretStr | None = None

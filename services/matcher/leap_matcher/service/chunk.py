@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from leap_contracts.delivery.consumer import PoisonMessage
+
 from leap_matcher.adapters import individuals, relationships, stored_records
-from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.chunk_records import (ChunkRecords, MatchedRecord, PseudonymisedChunk, PseudonymisedRecord,
                                                RecordWithoutToken, linking_tokens, read_chunk, refer)
 from leap_matcher.domain.enrichment import Attributes, combine_records

@@ -14,8 +14,10 @@ from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import RecordsPseudonymisedV1, UploadWithdrawnV1
 from leap_contracts.plain import open_plain, receiver
 
-from leap_matcher.adapters import inbox, outbox, outcome_links
-from leap_matcher.adapters.consumer import PoisonMessage
+from leap_contracts.delivery import inbox, outbox
+from leap_contracts.delivery.consumer import PoisonMessage
+
+from leap_matcher.adapters import outcome_links
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service import outcome_relinking
 from leap_matcher.service.chunk import ConcurrentChange, apply_chunk

@@ -2,7 +2,7 @@
 transaction, and say so with OutcomesLinkedV1. Nothing about individuals changes (no individual, token,
 record or merge is written), so no reach, engagement or quality figure can move. Each record's link is kept
 (``outcome_link``) so that later service chunks and withdrawals link it again (``outcome_relinking``); the chunk
-itself (``outcome_chunk``) so that ``relink`` can publish it whole again (``python -m leap_matcher.relink_outcomes``)."""
+itself (``outcome_chunk``) so that ``relink`` can publish it whole again (``python -m leap_matcher.cli.relink_outcomes``)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import orjson
 from leap_contracts import topics
 from leap_contracts.envelope import sealed
 from leap_contracts.events import OutcomesLinkedV1
+from leap_contracts.delivery.consumer import PoisonMessage
 
 from leap_matcher.adapters import outcome_links, outcome_tokens, stored_records
-from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.identity import reference
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 

@@ -20,8 +20,8 @@ from leap_contracts.delivery.health import DeliveryMetrics
 from leap_contracts.delivery.runtime import messaging
 from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import RecordsPseudonymisedV1, UploadWithdrawnV1
+from leap_contracts.delivery.consumer import PoisonMessage
 
-from leap_matcher.adapters.consumer import PoisonMessage
 from leap_matcher.domain.tolerant import TolerantSettings
 from leap_matcher.service.tolerant_linking import Publish, link_chunk, withdraw_upload
 from leap_matcher.service.tolerant_quality import keep_measuring

@@ -78,7 +78,7 @@ async def test_a_withdrawn_extract_links_no_late_chunk(pool) -> None:
 
 
 async def test_relinking_finds_the_individuals_of_service_files_matched_after_the_extract(pool) -> None:
-    from leap_matcher.relink_outcomes import relink_all
+    from leap_matcher.cli.relink_outcomes import relink_all
 
     matcher, extract = Matcher(pool), uuid.uuid4()
     await matcher.on_records_pseudonymised(outcome_chunk(extract, 0, [(2, {"nhs_number": "n-dee"}, True),

@@ -81,7 +81,7 @@ async def test_quality_figures_are_measured_once_per_change_and_hold_counts_only
 
 
 async def test_republishing_sends_every_records_current_individual_again_with_newer_versions(pool):
-    from leap_matcher.republish_tolerant import republish_all
+    from leap_matcher.cli.republish_tolerant import republish_all
     for chunk in CHUNKS:
         await link_chunk(pool, chunk, SETTINGS)
     before = await _published(pool, TolerantRecordsRelinkedV1)

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from leap_matcher import logs
+from leap_contracts.delivery import logs
+
 from leap_matcher.adapters import database
 from leap_matcher.settings import Settings
 

@@ -20,7 +20,7 @@ import re
 import asyncpg
 from fastapi import APIRouter, HTTPException, Request
 
-from leap_matcher.access import caller
+from leap_matcher.api.access import caller
 from leap_matcher.adapters import explanation, tolerant_store
 from leap_matcher.domain.identity import individual_id
 

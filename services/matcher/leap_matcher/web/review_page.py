@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from leap_matcher.access import caller
+from leap_matcher.api.access import caller
 from leap_matcher.adapters import tolerant_store
 from leap_matcher.domain.tolerant import TolerantSettings
 from leap_matcher.domain.tolerant.review import ReviewPolicy

@@ -18,8 +18,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
-from leap_matcher import explain_api
-from leap_matcher.access import caller
+from leap_matcher.api import explain
+from leap_matcher.api.access import caller
 from leap_matcher.adapters import tolerant_quality, tolerant_store
 from leap_matcher.domain.identity import individual_id
 from leap_matcher.domain.tolerant import TolerantSettings
@@ -78,20 +78,20 @@ async def tolerant_links(request: Request, ref: str) -> dict:
     pool, settings = request.app.state.pool_of(), request.app.state.settings
     who = await caller(request)
     address = request.client.host if request.client else "unknown"
-    if await explain_api._recent(pool, who.role, who.actor, address) >= settings.explanations_per_minute:
-        await explain_api._audit(pool, who.actor, who.role, address, ref, 429)
+    if await explain._recent(pool, who.role, who.actor, address) >= settings.explanations_per_minute:
+        await explain._audit(pool, who.actor, who.role, address, ref, 429)
         raise HTTPException(429, "too many explanations asked for in the last minute: wait a minute",
                             headers={"Retry-After": "60"})
     if who.role is None:
-        await explain_api._audit(pool, who.actor, None, address, ref, 401)
+        await explain._audit(pool, who.actor, None, address, ref, 401)
         raise HTTPException(401, "sign in as an analyst or admin (/signin), or send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
-    asked = individual_id(ref) if explain_api._REF.fullmatch(ref) else None
+    asked = individual_id(ref) if explain._REF.fullmatch(ref) else None
     found = None
     if asked is not None:
         async with pool.acquire() as conn:
             found = await tolerant_store.explain(conn, asked)
-    await explain_api._audit(pool, who.actor, who.role, address, ref, 200 if found else 404)
+    await explain._audit(pool, who.actor, who.role, address, ref, 200 if found else 404)
     if found is None:
         raise HTTPException(404, "no such individual under tolerant linkage")
     return {"individual_ref": ref, **found}

@@ -1,6 +1,6 @@
 """Ops command (a repair, not a routine step): publish every record's tolerant individual again.
 
-    python -m leap_matcher.republish_tolerant     # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
+    python -m leap_matcher.cli.republish_tolerant     # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
 
 Tolerant linking publishes a record's tolerant individual whenever it changes (TolerantRecordsRelinkedV1, in
 the linking transaction). Run this once for records linked before migration 023 (they were never published), or
@@ -18,7 +18,7 @@ import structlog
 
 from leap_contracts.delivery import outbox
 from leap_matcher.adapters import tolerant_refs, tolerant_store
-from leap_matcher.repair_command import run_repair
+from leap_matcher.cli.repair_command import run_repair
 from leap_matcher.service.tolerant_events import relinked
 
 log = structlog.get_logger()

@@ -1,7 +1,7 @@
 """Ops command (a repair, not a routine step): publish every stored outcome chunk again, linked against today's
 individuals.
 
-    python -m leap_matcher.relink_outcomes        # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
+    python -m leap_matcher.cli.relink_outcomes        # MATCHER_DATABASE_URL and MATCHER_TOPIC_PREFIX as the service's
 
 The matcher links outcome records again by itself whenever a service chunk or a withdrawal changes who owns one
 of their tokens (``leap_matcher.service.outcome_relinking``). Run this once after upgrading to migration 026 (the
@@ -18,8 +18,9 @@ import uuid
 import asyncpg
 import structlog
 
-from leap_matcher.adapters import outbox
-from leap_matcher.repair_command import run_repair
+from leap_contracts.delivery import outbox
+
+from leap_matcher.cli.repair_command import run_repair
 from leap_matcher.service.outcome_linking import relink
 
 log = structlog.get_logger()

@@ -1,0 +1,1 @@
+"""The matcher's HTTP API: explanations and tolerant linkage (analysts and admins only), and who is asking."""

@@ -1,0 +1,1 @@
+"""Ops commands (repairs, not routine steps): ``python -m leap_matcher.cli.<command>``."""

@@ -1,0 +1,1 @@
+"""The matcher's pages: the tolerant linkage review queue."""
