@@ -52,11 +52,11 @@ def make_csv(rows: int, seed: int = 1) -> bytes:
 def bench_reference(data: bytes) -> None:
     """The row-by-row path the worker used before ``fast_validation``: RowValidator per row, a model per
     record and chunk, pydantic's JSON, spooled the same way (for the before/after ratio on one machine)."""
+    from leap_contracts.envelope import encode
     from leap_contracts.events import RecordsValidatedV1
     from leap_uploader.adapters import copy_binary as cb
     from leap_uploader.adapters.file_readers import csv_rows
     from leap_uploader.domain.validation import validate_rows
-    from leap_uploader.domain.wire import encode_sealed
 
     upload_id = uuid.uuid4()
     with tempfile.TemporaryFile() as f, tempfile.TemporaryFile() as out:
@@ -66,7 +66,7 @@ def bench_reference(data: bytes) -> None:
         def emit_chunk(index, chunk):
             event = RecordsValidatedV1(upload_id=upload_id, provider_id="bench", service_code="CAN",
                                        chunk_index=index, records=chunk)
-            records.write_row(b"t", b"k", cb.field(encode_sealed(event, producer="uploader", correlation_id="b")))
+            records.write_row(b"t", b"k", cb.field(encode(event, producer="uploader", correlation_id="b")))
 
         def emit_problems(found):
             for p in found:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import BinaryIO
 
@@ -20,9 +19,10 @@ async def find(conn: asyncpg.Connection, provider_id: str, service_code: str, sh
 
 async def insert(conn: asyncpg.Connection, *, upload_id: uuid.UUID, provider_id: str, service_code: str,
                  sha256: str, size_bytes: int, file_format: str, replaces: uuid.UUID | None = None,
-                 mapping_version: int | None = None, at_source: dict | None = None,
+                 mapping_version: int | None = None, at_source: str | None = None,
                  dataset: str = "services") -> asyncpg.Record | None:
-    """The new upload's row, or None when the same file is already an upload (a concurrent twin won)."""
+    """The new upload's row, or None when the same file is already an upload (a concurrent twin won).
+    ``at_source``: what it keeps of an at-source manifest, as JSON (``domain.at_source.AtSource.to_json``)."""
     return await conn.fetchrow(
         """INSERT INTO uploads (upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces,
                                 mapping_version, at_source, dataset)
@@ -30,7 +30,7 @@ async def insert(conn: asyncpg.Connection, *, upload_id: uuid.UUID, provider_id:
            ON CONFLICT (provider_id, service_code, sha256) DO NOTHING
            RETURNING upload_id, status, created_at""",
         upload_id, provider_id, service_code, sha256, size_bytes, file_format, replaces, mapping_version,
-        json.dumps(at_source) if at_source is not None else None, dataset,
+        at_source, dataset,
     )
 
 

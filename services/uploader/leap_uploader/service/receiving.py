@@ -19,9 +19,9 @@ from leap_uploader.adapters import audit, mappings, raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.file_readers import workbook_problem
 from leap_uploader.adapters.storage import storage_refused
+from leap_uploader.domain.at_source import AtSource, ManifestRefused, accepted_manifest
 from leap_uploader.domain.dataset_kind import NotAllowed, UnknownUpload, check_code, dataset_of
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
-from leap_uploader.service.at_source import ManifestRefused, accepted_manifest
 from leap_uploader.service.auth import Provider
 
 log = structlog.get_logger()
@@ -90,7 +90,7 @@ class Receiving:
         if file_format == "xlsx" and (problem := workbook_problem(spooled.file, self.max_xlsx_expanded_bytes)):
             raise InvalidUpload(problem)
         replaced = _upload_id(replaces) if replaces and replaces.strip() else None
-        at_source = None
+        at_source: AtSource | None = None
         if manifest is not None:
             try:
                 at_source = accepted_manifest(manifest, sha256=spooled.sha256, service_code=code,
@@ -109,8 +109,9 @@ class Receiving:
                     upload_id = uuid.uuid4()
                     inserted = await uploads.insert(
                         conn, upload_id=upload_id, provider_id=provider.id, service_code=code, sha256=spooled.sha256,
-                        size_bytes=spooled.size, file_format=file_format, replaces=replaced, at_source=at_source,
-                        dataset=kind, mapping_version=mapping["version"] if mapping and not at_source else None)
+                        size_bytes=spooled.size, file_format=file_format, replaces=replaced,
+                        at_source=at_source.to_json() if at_source is not None else None,
+                        dataset=kind, mapping_version=mapping["version"] if mapping and at_source is None else None)
                     if inserted is not None:
                         await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
                                            provider_id=provider.id, service_code=code, size_bytes=spooled.size,

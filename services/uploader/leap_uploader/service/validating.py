@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from leap_uploader.adapters import raw_files, uploads
 from leap_uploader.adapters.encryption import FileCipher
 from leap_uploader.adapters.storage import storage_refused
 from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES
+from leap_uploader.domain.at_source import AtSource
 from leap_uploader.domain.mapping import IDENTITY, Mapping
 from leap_uploader.service import replacement
 from leap_uploader.service.validation_run import PRODUCER, Outcome, UploadRef, run_validation
@@ -68,7 +68,7 @@ class Validation:
         mapping = Mapping.model_validate_json(row["mapping"]) if row["mapping"] else IDENTITY
         log.info("validation.started", upload_id=str(upload_id), file_format=upload.file_format,
                  mapped=row["mapping"] is not None)
-        at_source = json.loads(row["at_source"]) if row["at_source"] else None
+        at_source = AtSource.from_json(row["at_source"]) if row["at_source"] else None
         outcome = await self._validate(upload, envelope.correlation_id, mapping, at_source)
         try:
             await self._commit(envelope, upload, outcome)
@@ -92,7 +92,7 @@ class Validation:
         log.warning("validation.storage_refused", upload_id=str(upload.upload_id), error=type(cause).__name__)
 
     async def _validate(self, upload: UploadRef, correlation_id: str, mapping: Mapping,
-                        at_source: dict | None = None) -> Outcome:
+                        at_source: AtSource | None = None) -> Outcome:
         with tempfile.TemporaryFile(dir=self.temp_dir) as plain:
             try:
                 async with self.pool.acquire() as conn:

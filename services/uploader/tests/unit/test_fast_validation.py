@@ -6,11 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leap_contracts.dataset import COLUMNS
+from leap_contracts.envelope import encode
 from leap_contracts.events import RecordsValidatedV1
 from leap_uploader.domain import fast_validation
 from leap_uploader.domain.fast_validation import validate_rows_to_json
 from leap_uploader.domain.validation import FileRejected, validate_rows
-from leap_uploader.domain.wire import encode_sealed, encode_validated_chunk
+from leap_uploader.domain.wire import validated_chunk_payload
 
 SAMPLES = {
     "provider_record_id": ["P1", " P2 ", "", "x" * 64, "y" * 65, "Zoë", 'a"b\\c', "\x01\u2028"],
@@ -54,9 +55,9 @@ def same_bytes(upload_id, ref_chunks, fast_chunks) -> None:
     for (index, records), (_, written) in zip(ref_chunks, fast_chunks):
         event = RecordsValidatedV1(upload_id=upload_id, provider_id="prov", service_code="CAN",
                                    chunk_index=index, records=records)
-        old = encode_sealed(event, producer="uploader", correlation_id="c", event_id=event_id)
-        new = encode_validated_chunk(upload_id, "prov", "CAN", index, written, producer="uploader",
-                                     correlation_id="c", event_id=event_id)
+        old = encode(event, producer="uploader", correlation_id="c", event_id=event_id)
+        new = encode(validated_chunk_payload(upload_id, "prov", "CAN", index, written), model=RecordsValidatedV1,
+                     producer="uploader", correlation_id="c", event_id=event_id)
         cut = old.index(b'"producer"')  # occurred_at is the clock's
         assert old[cut:] == new[new.index(b'"producer"'):]
 

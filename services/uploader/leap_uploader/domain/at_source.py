@@ -7,6 +7,9 @@ UPLOADER_PSEUDO_KEY_CHECK_VALUE), the service uploaded for, and the file's SHA-2
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass
+
 from pydantic import ValidationError
 
 from leap_contracts.dataset.at_source import AtSourceManifest, check_manifest
@@ -16,9 +19,29 @@ class ManifestRefused(ValueError):
     """One sentence saying what does not agree and what to do."""
 
 
+@dataclass(frozen=True)
+class AtSource:
+    """What an upload pseudonymised at source keeps of its manifest (no file name); stored with the upload
+    (``uploads.at_source``, JSON) and read back to validate the file and label its record chunks."""
+
+    key_id: str
+    key_check_value: str
+    spec_version: str
+    row_count: int
+    format_version: int
+    tool_version: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> AtSource:
+        return cls(**json.loads(text))
+
+
 def accepted_manifest(raw: bytes, *, sha256: str, service_code: str, file_format: str,
-                      expected_key_id: str | None, expected_check_value: str | None) -> dict:
-    """What the upload keeps of the manifest (no file name): key id, key check value, spec version, row count."""
+                      expected_key_id: str | None, expected_check_value: str | None) -> AtSource:
+    """What the upload keeps of the manifest; :class:`ManifestRefused` when it does not agree."""
     if not expected_key_id or not expected_check_value:
         raise ManifestRefused("this platform is not set up to accept pseudonymised files yet (no programme key "
                               "is configured): send the file without a manifest, or ask the platform team")
@@ -41,6 +64,6 @@ def accepted_manifest(raw: bytes, *, sha256: str, service_code: str, file_format
     problems = check_manifest(manifest, sha256=sha256, row_count=manifest.row_count, service_code=service_code)
     if problems:
         raise ManifestRefused(problems[0] + ": send the file and the manifest the tool wrote together")
-    return {"key_id": manifest.key_id, "key_check_value": manifest.key_check_value,
-            "spec_version": manifest.spec_version, "row_count": manifest.row_count,
-            "format_version": manifest.format_version, "tool_version": manifest.tool_version}
+    return AtSource(key_id=manifest.key_id, key_check_value=manifest.key_check_value,
+                    spec_version=manifest.spec_version, row_count=manifest.row_count,
+                    format_version=manifest.format_version, tool_version=manifest.tool_version)
