@@ -12,10 +12,8 @@ from leap_contracts.delivery.runtime import messaging
 from leap_contracts.delivery import logs
 from leap_contracts.delivery.health import DeliveryMetrics, health_router
 
-from leap_matcher import edge, gc_tuning
+from leap_matcher import bootstrap, edge, gc_tuning
 from leap_matcher.adapters import database
-from leap_matcher.domain.junk import JunkRule
-from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher
 from leap_matcher.service.tolerant_handlers import tolerant_messaging
 from leap_matcher.settings import Settings
 
@@ -32,15 +30,12 @@ def create_app(settings: Settings) -> FastAPI:
         pool = await database.create_pool(settings.database_url.get_secret_value(), max_size=settings.pool_size)
         await database.migrate(pool)
         gc_tuning.tune()
-        service = Matcher(pool, settings.topic_prefix,
-                          JunkRule(settings.junk_max_birth_months, settings.junk_max_providers))
+        services = bootstrap.build(settings, pool)
         try:
             async with messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
                                  group_id=GROUP_ID, pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
-                                 subscriptions=((topics.RECORDS_PSEUDONYMISED, service.on_records_pseudonymised),
-                                                (topics.UPLOAD_WITHDRAWN, service.on_upload_withdrawn)),
-                                 consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers},
-                                 receivers={topics.RECORDS_PSEUDONYMISED.name: RECEIVE_RECORDS}) as running, \
+                                 handlers=services.matcher.handlers,
+                                 consumers={topics.RECORDS_PSEUDONYMISED.name: settings.consumers}) as running, \
                     tolerant_messaging(settings, pool, metrics):
                 state.update(pool=pool, messaging=running)
                 yield

@@ -18,9 +18,10 @@ import uuid
 import asyncpg
 import structlog
 
-from leap_contracts.delivery import outbox
+from leap_contracts.delivery.handlers import Handlers
 
 from leap_matcher.cli.repair_command import run_repair
+from leap_matcher.service.handlers import PRODUCER
 from leap_matcher.service.outcome_linking import relink
 
 log = structlog.get_logger()
@@ -30,12 +31,10 @@ async def relink_all(pool: asyncpg.Pool, topic_prefix: str) -> int:
     """Chunks queued again; each in its own transaction with its outbox row."""
     correlation_id = f"relink-{uuid.uuid4()}"
     chunks = await pool.fetch("SELECT upload_id, chunk_index FROM outcome_chunk ORDER BY upload_id, chunk_index")
-    queued = 0
+    queued, units = 0, Handlers(pool, producer=PRODUCER, topic_prefix=topic_prefix)
     for chunk in chunks:
-        async with pool.acquire() as conn, conn.transaction():
-            messages = await relink(conn, chunk["upload_id"], chunk["chunk_index"], topic_prefix, correlation_id)
-            await outbox.add(conn, messages)
-            queued += len(messages)
+        async with units.unit_of_work(correlation_id) as uow:
+            queued += await relink(uow.conn, uow.outbox, chunk["upload_id"], chunk["chunk_index"])
     log.info("outcomes.relinked", chunks=queued)
     return queued
 

@@ -12,8 +12,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from leap_contracts import topics
-from leap_contracts.envelope import sealed
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import OutcomesLinkedV1
 from leap_contracts.delivery.consumer import PoisonMessage
 
@@ -21,16 +20,12 @@ from leap_matcher.adapters import outcome_links, outcome_tokens, stored_records
 from leap_matcher.domain.identity import reference
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 
-PRODUCER = "matcher"
-Message = tuple[str, str, bytes]
 
-
-async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix: str,
-                             correlation_id: str) -> list[Message]:
+async def link_outcome_chunk(conn: asyncpg.Connection, outbox: Outbox, event: Any) -> None:
     """``event``: a RecordsPseudonymisedV1 payload (plain Struct) of dataset outcomes."""
     await stored_records.hold_upload(conn, event.upload_id, exclusive=False)
     if await stored_records.is_withdrawn(conn, event.upload_id):
-        return []  # a late chunk of a withdrawn extract: nothing of it may count
+        return  # a late chunk of a withdrawn extract: nothing of it may count
     await outcome_links.hold(conn, exclusive=True)  # reads the index as no relinking is changing it
     records, tokens = [], []
     for r in event.records:
@@ -49,28 +44,29 @@ async def link_outcome_chunk(conn: asyncpg.Connection, event: Any, topic_prefix:
            ON CONFLICT (upload_id, chunk_index) DO UPDATE SET records = excluded.records, tokens = excluded.tokens""",
         event.upload_id, event.chunk_index, event.provider_id, event.service_code,
         orjson.dumps(records).decode(), orjson.dumps(tokens).decode())
-    return [await _linked(conn, event.upload_id, event.provider_id, event.service_code, event.chunk_index, records,
-                          tokens, topic_prefix, correlation_id)]
+    await _linked(conn, outbox, event.upload_id, event.provider_id, event.service_code, event.chunk_index, records,
+                  tokens)
 
 
-async def relink(conn: asyncpg.Connection, upload_id: uuid.UUID, chunk_index: int, topic_prefix: str,
-                 correlation_id: str) -> list[Message]:
-    """The chunk's links worked out again against today's individuals (its OutcomesLinkedV1 once more)."""
+async def relink(conn: asyncpg.Connection, outbox: Outbox, upload_id: uuid.UUID, chunk_index: int) -> int:
+    """The chunk's links worked out again against today's individuals (its OutcomesLinkedV1 once more); how many
+    events it queued (none: the extract was withdrawn, or the chunk is not stored)."""
     await stored_records.hold_upload(conn, upload_id, exclusive=False)
     if await stored_records.is_withdrawn(conn, upload_id):
         await outcome_links.forget(conn, upload_id)
-        return []
+        return 0
     await outcome_links.hold(conn, exclusive=True)
     row = await conn.fetchrow("SELECT provider_id, source_code, records::text, tokens::text FROM outcome_chunk "
                               "WHERE upload_id = $1 AND chunk_index = $2", upload_id, chunk_index)
     if row is None:
-        return []
-    return [await _linked(conn, upload_id, row["provider_id"], row["source_code"], chunk_index,
-                          orjson.loads(row["records"]), orjson.loads(row["tokens"]), topic_prefix, correlation_id)]
+        return 0
+    await _linked(conn, outbox, upload_id, row["provider_id"], row["source_code"], chunk_index,
+                  orjson.loads(row["records"]), orjson.loads(row["tokens"]))
+    return 1
 
 
-async def _linked(conn: asyncpg.Connection, upload_id, provider_id: str, source: str, chunk_index: int,
-                  records: list[dict], tokens: list[list[str]], topic_prefix: str, correlation_id: str) -> Message:
+async def _linked(conn: asyncpg.Connection, outbox: Outbox, upload_id: uuid.UUID, provider_id: str, source: str,
+                  chunk_index: int, records: list[dict[str, Any]], tokens: list[list[str]]) -> None:
     per_record = [[bytes.fromhex(t) for t in found] for found in tokens]
     owner = await outcome_tokens.owners(conn, [t for found in per_record for t in found])
     out, counts, stored = [], {"linked": 0, "unlinked": 0, "bridging": 0}, []
@@ -84,8 +80,7 @@ async def _linked(conn: asyncpg.Connection, upload_id, provider_id: str, source:
     await outcome_links.store(conn, upload_id, chunk_index, stored)
     payload = {"upload_id": str(upload_id), "provider_id": provider_id, "source_code": source,
                "chunk_index": chunk_index, "records": out, **counts}
-    value = sealed(OutcomesLinkedV1, payload, producer=PRODUCER, correlation_id=correlation_id)
-    return (topics.OUTCOMES_LINKED.full_name(topic_prefix), str(upload_id), value)
+    outbox.add_payload(OutcomesLinkedV1, payload)
 
 
 def _subject(record) -> str | None:

@@ -10,13 +10,11 @@ link changed, published as OutcomeLinksChangedV1 (one per outcome chunk) through
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 
 import asyncpg
 
-from leap_contracts import topics
-from leap_contracts.envelope import sealed
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import OutcomeLinksChangedV1
 
 from leap_matcher.adapters import outcome_links, outcome_tokens
@@ -25,9 +23,6 @@ from leap_matcher.domain.split import Outcome
 from leap_matcher.domain.outcome_links import LINKING_TYPES, link
 from leap_matcher.service.chunk import ChunkResult
 from leap_matcher.service.withdrawal import WithdrawalResult
-
-PRODUCER = "matcher"
-Message = tuple[str, str, bytes]
 
 
 def touched_by_chunk(result: ChunkResult) -> tuple[list[bytes], set[int]]:
@@ -47,13 +42,12 @@ def _recomputed(outcome: Outcome) -> set[int]:
             *(p for s in outcome.splits for p, _ in s.parts)}
 
 
-async def relink(conn: asyncpg.Connection, tokens: Iterable[bytes], people: Iterable[int], topic_prefix: str,
-                 correlation_id: str) -> list[Message]:
+async def relink(conn: asyncpg.Connection, outbox: Outbox, tokens: Iterable[bytes], people: Iterable[int]) -> None:
     """Call last in the transaction, after every change of the identifier index."""
     await outcome_links.hold(conn, exclusive=False)
     rows = await outcome_links.affected(conn, tokens, people)
     if not rows:
-        return []
+        return
     owner = await outcome_tokens.owners(conn, [t for r in rows for t in r["tokens"]])
     updates, changed = [], {}
     for r in rows:
@@ -67,13 +61,8 @@ async def relink(conn: asyncpg.Connection, tokens: Iterable[bytes], people: Iter
                  "individual_ref": reference(now.individual_id) if now.individual_id else None})
     await outcome_links.update(conn, updates)
     counts = await outcome_links.chunk_counts(conn, list(changed))
-    topic = topics.OUTCOMES_LINKED.full_name(topic_prefix)
-    return [(topic, str(upload_id), _sealed(upload_id, index, records, counts[(upload_id, index)], correlation_id))
-            for (upload_id, index), records in sorted(changed.items())]
-
-
-def _sealed(upload_id: uuid.UUID, chunk_index: int, records: list[dict], counts: tuple, correlation_id: str) -> bytes:
-    linked, unlinked, bridging = counts
-    payload = {"upload_id": str(upload_id), "chunk_index": chunk_index, "changed": records, "linked": linked,
-               "unlinked": unlinked, "bridging": bridging}
-    return sealed(OutcomeLinksChangedV1, payload, producer=PRODUCER, correlation_id=correlation_id)
+    for (upload_id, index), records in sorted(changed.items()):
+        linked, unlinked, bridging = counts[(upload_id, index)]
+        outbox.add_payload(OutcomeLinksChangedV1, {
+            "upload_id": str(upload_id), "chunk_index": index, "changed": records, "linked": linked,
+            "unlinked": unlinked, "bridging": bridging})
