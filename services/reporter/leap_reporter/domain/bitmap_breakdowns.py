@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from pyroaring import BitMap
@@ -12,9 +13,9 @@ from leap_reporter.domain.bitmap_index import PERSON_ATTRIBUTES, BitmapIndex
 from leap_reporter.domain.filters import ReachFilters
 
 
-def _union(maps) -> BitMap:
-    maps = list(maps)
-    return BitMap.union(*maps) if maps else BitMap()
+def _union(maps: Iterable[BitMap]) -> BitMap:
+    found = list(maps)
+    return BitMap.union(*found) if found else BitMap()
 
 
 def breakdown(index: BitmapIndex, filters: ReachFilters, by: str, strand_of: dict[str, str]) -> tuple[int, dict[str, int]]:

@@ -57,7 +57,7 @@ class BitmapIndex:
     links: FamilyLinks | None = None
 
     @classmethod
-    def build(cls, version: int, cells: Iterable[tuple[str, str, date, list[int]]],
+    def build(cls, version: int, cells: Iterable[tuple[str, str, date, list[int] | BitMap]],
               attributes: Iterable[tuple[str, str, list[int]]], wards: dict[str, str], people: int) -> BitmapIndex:
         """``cells``: (service, ward code or "", day, ids or a BitMap); every ward is also folded into ALL_WARDS."""
         index = cls(version, wards=wards, people=people)

@@ -10,18 +10,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from pyroaring import BitMap
+
 from leap_reporter.domain.bitmap_index import BitmapIndex
-from leap_reporter.domain.contact_rows import to_ids
+from leap_reporter.domain.contact_rows import ContactRows, FamilyLinks, to_ids
 from leap_reporter.domain.filters import ReachFilters
 
 
-def _per_service(index: BitmapIndex, filters: ReachFilters):
+def _columns(index: BitmapIndex) -> ContactRows:
+    if index.rows is None:
+        raise ValueError("an index built without its engagement columns answers no pattern figure")
+    return index.rows
+
+
+def _links(index: BitmapIndex) -> FamilyLinks:
+    if index.links is None:
+        raise ValueError("an index built without its family links answers no families figure")
+    return index.links
+
+
+def _per_service(index: BitmapIndex, filters: ReachFilters) -> dict[str, BitMap]:
     return index.people_by_service(filters, filters.date_from, filters.date_to)
 
 
 def _rows(index: BitmapIndex, filters: ReachFilters) -> np.ndarray:
     wards = index.ward_codes(filters.ward) if filters.ward is not None else None
-    return index.rows.keep(filters.service_codes, wards, filters.date_from, filters.date_to,
+    return _columns(index).keep(filters.service_codes, wards, filters.date_from, filters.date_to,
                            index.people_mask(filters), index.people)
 
 
@@ -44,7 +58,7 @@ def contacts_per_person(index: BitmapIndex, filters: ReachFilters) -> dict[int, 
     """How many individuals had each number of attended contacts."""
     if filters.service_codes == ():
         return {}
-    rows = index.rows
+    rows = _columns(index)
     return _histogram(np.bincount(rows.person[_rows(index, filters)], minlength=index.people + 1))
 
 
@@ -68,7 +82,7 @@ def once_only(index: BitmapIndex, filters: ReachFilters) -> tuple[int, int, dict
     """(individuals reached, reached exactly once and never again, those per service)."""
     if filters.service_codes == ():
         return 0, 0, {}
-    rows, keep = index.rows, _rows(index, filters)
+    rows, keep = _columns(index), _rows(index, filters)
     people, services = rows.person[keep], rows.service[keep]
     contacts = np.bincount(people, minlength=index.people + 1)
     once = contacts == 1
@@ -79,9 +93,9 @@ def once_only(index: BitmapIndex, filters: ReachFilters) -> tuple[int, int, dict
 
 def families(index: BitmapIndex, filters: ReachFilters) -> dict[str, int]:
     """Families (a primary carer and their children) reached when the carer or a child is in scope."""
-    links = index.links
     if filters.service_codes == ():
         return {}
+    links = _links(index)
     reached = np.zeros(index.people + 1, dtype=bool)
     for people in _per_service(index, filters).values():
         reached[to_ids(people)] = True

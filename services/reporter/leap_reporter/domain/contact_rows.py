@@ -10,7 +10,7 @@ the SQL ``scoped`` engagements give, without a query.
 from __future__ import annotations
 
 import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -80,7 +80,7 @@ class ContactRows:
         return mask
 
     @staticmethod
-    def _allowed(known: tuple[str, ...], wanted) -> np.ndarray:
+    def _allowed(known: tuple[str, ...], wanted: Iterable[str]) -> np.ndarray:
         allowed = np.zeros(len(known), dtype=bool)
         position = {value: i for i, value in enumerate(known)}
         allowed[[position[w] for w in wanted if w in position]] = True

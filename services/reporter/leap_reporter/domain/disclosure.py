@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 SUPPRESSED = "*"
 Published = int | str
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,14 @@ class Disclosure:
             return SUPPRESSED
         return _round(n, self.base)
 
-    def breakdown(self, cells: Mapping[Hashable, int], total: int | None = None) -> dict[Hashable, Published]:
+    def breakdown(self, cells: Mapping[K, int], total: int | None = None) -> dict[K, Published]:
         """Cells of one breakdown (published with a total, or summable to one)."""
         if not self.enabled:
-            return dict(cells)
+            return dict[K, Published](cells)
         hidden = self.hidden(cells)
         return {k: SUPPRESSED if k in hidden else self.count(n) for k, n in cells.items()}
 
-    def hidden(self, cells: Mapping[Hashable, int], forced: Iterable[Hashable] = ()) -> set[Hashable]:
+    def hidden(self, cells: Mapping[K, int], forced: Iterable[K] = ()) -> set[K]:
         """Keys to suppress: primary (1..threshold), ``forced`` ones, then secondary until safe."""
         hidden = {k for k, n in cells.items() if 0 < n <= self.threshold} | set(forced)
         shown = sorted((n, str(k), k) for k, n in cells.items() if k not in hidden and n > 0)
@@ -60,7 +62,7 @@ class Disclosure:
         (it is the same number), and rows are re-checked until nothing changes.
         """
         if not self.enabled:
-            return dict(cells)
+            return dict[tuple[str, str], Published](cells)
         keys = {a for a, _ in cells} | {b for _, b in cells}
         rows = {s: {k: n for k, n in cells.items() if s in k and k[0] != k[1]} for s in keys}
         hidden: set[tuple[str, str]] = set()

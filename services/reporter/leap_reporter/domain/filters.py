@@ -59,7 +59,7 @@ class ReachFilters:
             return tuple(in_strand)
         return tuple(code for code in self.services if code in in_strand)
 
-    def echo(self) -> dict:
+    def echo(self) -> dict[str, object]:
         """The filters as applied, for the response."""
         return {
             "service": list(self.services) if self.services is not None else None,

@@ -32,7 +32,7 @@ def in_force(chosen: str, tolerant_running: bool) -> str:
 
 def signed(n: int, disclosure: Disclosure) -> Published:
     shown = disclosure.count(abs(n))
-    return shown if shown == SUPPRESSED or n >= 0 else -shown
+    return shown if isinstance(shown, str) or n >= 0 else -shown
 
 
 def over_count(exact: int, tolerant: int, disclosure: Disclosure) -> float | None:
@@ -48,7 +48,7 @@ AS_AT_NOTE = "figures as at a past moment use exact linkage: tolerant linkage ke
 
 
 def comparison(published: str, exact: int | None, tolerant: int | None, disclosure: Disclosure,
-               tolerant_running: bool, note: str = NOT_RUNNING) -> dict:
+               tolerant_running: bool, note: str = NOT_RUNNING) -> dict[str, object]:
     """The published linkage, both counts and the difference (exact minus tolerant); with tolerant linkage not
     running (or figures as at a past moment) only the exact count and a note."""
     if not tolerant_running or exact is None or tolerant is None:

@@ -27,7 +27,7 @@ def _percent(value: float | None) -> str:
 
 
 def summary_rows(published: str, exact: int, tolerant: int | None, measured: LinkageQualityMeasuredV1 | None,
-                 d: Disclosure) -> list[tuple]:
+                 d: Disclosure) -> list[tuple[object, ...]]:
     """(key, measure, value) rows: both counts, the difference, the estimated over-count (and if every pending
     review were accepted), the findings, and the share of records linked only through a fuzzy link."""
     if tolerant is None:
@@ -55,19 +55,19 @@ def summary_rows(published: str, exact: int, tolerant: int | None, measured: Lin
             ("measured_at", "Linkage quality measured", f"{measured.measured_at:%Y-%m-%d %H:%M} UTC")]
 
 
-def _rates(key: str, label: str, counts: dict[str, int], d: Disclosure, *extra: str) -> tuple:
+def _rates(key: str, label: str, counts: dict[str, int], d: Disclosure, *extra: str) -> tuple[object, ...]:
     records, fuzzy, split = (d.count(counts[c]) for c in ("records", "fuzzy_linked", "split"))
     return (key, label, *extra, records, fuzzy, share(fuzzy, records), split, share(split, records))
 
 
-def by_upload_rows(measured: LinkageQualityMeasuredV1 | None, d: Disclosure) -> list[tuple]:
+def by_upload_rows(measured: LinkageQualityMeasuredV1 | None, d: Disclosure) -> list[tuple[object, ...]]:
     if measured is None:
         return []
     return [_rates(str(u.upload_id), str(u.upload_id)[:8], u.model_dump(), d, u.provider_id or "")
             for u in sorted(measured.uploads, key=lambda u: (u.provider_id or "", str(u.upload_id)))]
 
 
-def by_provider_rows(measured: LinkageQualityMeasuredV1 | None, d: Disclosure) -> list[tuple]:
+def by_provider_rows(measured: LinkageQualityMeasuredV1 | None, d: Disclosure) -> list[tuple[object, ...]]:
     if measured is None:
         return []
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

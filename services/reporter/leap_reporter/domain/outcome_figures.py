@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from leap_reporter.domain.disclosure import SUPPRESSED, Disclosure, Published
+
+Counts = Counter[tuple[str, str, str, str, str]]
+"""(measure, dimension, key, group, 'num' or 'den') -> records."""
 
 GROUPS = ("0", "1", "2", "3+")
 ENGAGED, NOT_ENGAGED = "engaged", "not engaged"
@@ -52,9 +56,9 @@ def wilson(x: int, n: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def cells(rows: Iterable[Tallied], strand_of: Mapping[str, str]) -> Counter:
+def cells(rows: Iterable[Tallied], strand_of: Mapping[str, str]) -> Counts:
     """(measure, dimension, key, group, 'num'|'den') -> records."""
-    out: Counter = Counter()
+    out: Counts = Counter()
     for r in rows:
         engaged = ENGAGED if r.services else NOT_ENGAGED
         keys = [("services engaged", group_of(len(r.services)), "")]
@@ -81,7 +85,7 @@ class Row:
     high: float | None
     difference: float | None
 
-    def values(self) -> tuple:
+    def values(self) -> tuple[object, ...]:
         def pct(v: float | None) -> float | None:
             return None if v is None else round(100 * v, 1)
 
@@ -93,7 +97,8 @@ COLUMNS = ("Measure", "Slice", "Group", "Numerator", "Denominator", "Rate %", "9
            "Difference from not engaged (points)")
 
 
-def _published(nums: Mapping, dens: Mapping, disclosure: Disclosure, partition: bool) -> dict:
+def _published(nums: Mapping[Any, int], dens: Mapping[Any, int], disclosure: Disclosure,
+               partition: bool) -> dict[Any, Cell]:
     """key -> (numerator, denominator) as published. In a partition (cells that sum to a total) both counts
     get the breakdown's secondary suppression; a numerator whose complement (denominator - numerator) is a
     small number is suppressed too, so that it cannot be recovered from the denominator."""
@@ -126,13 +131,14 @@ def _rate(cell: Cell) -> tuple[float | None, float | None, float | None]:
     if SUPPRESSED in (cell.numerator, cell.denominator) or not cell.denominator:
         return None, None, None
     if cell.exact_denominator:
-        x, n = cell.exact_numerator, cell.exact_denominator
+        x, n = cell.exact_numerator or 0, cell.exact_denominator
     else:
         x, n = min(int(cell.numerator), int(cell.denominator)), int(cell.denominator)
     return (x / n, *wilson(x, n))
 
 
-def _rows(measure: str, published: Mapping, reference: float | None, keys: Sequence, group_of_key) -> list[Row]:
+def _rows(measure: str, published: Mapping[Any, Cell], reference: float | None, keys: Sequence[Any],
+          group_of_key: Callable[[Any], tuple[str, str]]) -> list[Row]:
     rows = []
     for k in keys:
         cell = published[k]
@@ -144,7 +150,7 @@ def _rows(measure: str, published: Mapping, reference: float | None, keys: Seque
     return rows
 
 
-def by_services(counts: Counter, measures: Sequence[str], disclosure: Disclosure) -> list[Row]:
+def by_services(counts: Counts, measures: Sequence[str], disclosure: Disclosure) -> list[Row]:
     rows = []
     for m in measures:
         dens = {g: counts[(m, "services engaged", g, "", "den")] for g in GROUPS}
@@ -155,7 +161,7 @@ def by_services(counts: Counter, measures: Sequence[str], disclosure: Disclosure
     return rows
 
 
-def by_dimension(counts: Counter, measures: Sequence[str], dimension: str, keys: Sequence[str],
+def by_dimension(counts: Counts, measures: Sequence[str], dimension: str, keys: Sequence[str],
                  disclosure: Disclosure) -> list[Row]:
     """Strand and service: the records of children engaged in each, against all non-engaged records (group 0).
     Ward and year: engaged and not engaged records in each (each a partition of the records)."""
@@ -169,7 +175,7 @@ def by_dimension(counts: Counter, measures: Sequence[str], dimension: str, keys:
         dens = {p: counts[(m, dimension, *p, "den")] for p in pairs}
         nums = {p: counts[(m, dimension, *p, "num")] for p in pairs}
         if own_reference:
-            published = {}
+            published: dict[Any, Cell] = {}
             for g in (ENGAGED, NOT_ENGAGED):
                 part = [p for p in pairs if p[1] == g]
                 published |= _published({p: nums[p] for p in part}, {p: dens[p] for p in part}, disclosure, True)

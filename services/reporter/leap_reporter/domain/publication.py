@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
@@ -121,15 +122,15 @@ class Watermark:
     up_to_date: bool
     waiting_uploads: int
     waiting_events: int | None
-    uploads: tuple[dict, ...]  # upload_id, provider_id, service_code, records, counted_version
+    uploads: tuple[dict[str, Any], ...]  # upload_id, provider_id, service_code, records, counted_version
     events_applied: dict[str, int]  # per topic, the events the read model had applied (its inbox)
     offsets: dict[str, int] | None = None  # per partition, the group's committed offset at the last lag check
     offsets_checked_at: datetime | None = None  # that check (None: no broker watched, as in tests)
 
 
 def manifest(*, publication_id: uuid.UUID, request: ReturnRequest, published_at: datetime, published_by: str,
-             role: str, watermark: Watermark, label: str | None, code: dict, disclosure: Disclosure,
-             tables: list[tuple[Part, str]], files: dict[str, dict]) -> dict:
+             role: str, watermark: Watermark, label: str | None, code: dict[str, Any], disclosure: Disclosure,
+             tables: list[tuple[Part, str]], files: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The record of a publication (JSON): what, when, by whom, from which data and code, disclosed how."""
     return {
         "manifest_version": MANIFEST_VERSION,

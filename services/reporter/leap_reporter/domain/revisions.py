@@ -11,6 +11,7 @@ rounded from its own exact value, a difference of 5 may stand for 3 to 7 people,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from leap_reporter.domain.as_at import REVISION_STAGES
 from leap_reporter.domain.disclosure import SUPPRESSED, Published
@@ -19,7 +20,7 @@ STEPS = REVISION_STAGES[1:]
 """The steps a difference is split into: uploads added late, uploads withdrawn or replaced, merges and splits."""
 
 
-def cells(table: Mapping) -> dict[tuple[str, str], tuple[str, Published]]:
+def cells(table: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, Published]]:
     """A table (as JSON) as {(row key, column): (row label, value)} for its value columns (the third on)."""
     columns = table["columns"]
     found = {}
@@ -36,7 +37,7 @@ def difference(before: Published, after: Published) -> Published:
     return SUPPRESSED
 
 
-def revision_cells(published: Mapping, steps: Mapping[str, Mapping]) -> tuple[list[dict], bool]:
+def revision_cells(published: Mapping[str, Any], steps: Mapping[str, Mapping[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
     """Every cell of one figure: published, current, the difference and its split over :data:`STEPS`; and
     whether the published figure was reproduced exactly as at its publication (``steps["published"]``)."""
     shown = cells(published)
@@ -59,6 +60,6 @@ def revision_cells(published: Mapping, steps: Mapping[str, Mapping]) -> tuple[li
     return rows, reproduced
 
 
-def changed(rows: list[dict]) -> bool:
+def changed(rows: list[dict[str, Any]]) -> bool:
     """Whether any shown value of the figure differs from the published one."""
     return any(r["published"] != r["current"] for r in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -11,16 +12,16 @@ class Table:
     name: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple, ...]
+    rows: tuple[tuple[Any, ...], ...]
     note: str = ""
     suppressed: bool = True
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     as_of: datetime | None = None  # when the data is from (everything committed before it is in)
     up_to_date: bool = True  # False: data is on its way into the figures, or they come from an earlier snapshot
     waiting_uploads: int = 0  # uploads received and not yet counted (or withdrawals not yet applied)
     waiting_events: int | None = 0  # events published and not yet applied (None: unknown)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "columns": list(self.columns),
                 "rows": [list(r) for r in self.rows], "note": self.note, "suppressed": self.suppressed,
                 "as_of": self.as_of.isoformat() if self.as_of else None, "up_to_date": self.up_to_date,
