@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import dataset  # noqa: E402
-import db  # noqa: E402
+import dataset
+import db
 
-from leap_contracts import topics  # noqa: E402
-from leap_contracts.envelope import encode, seal  # noqa: E402
-from leap_matcher import gc_tuning  # noqa: E402
-from leap_matcher.adapters import database  # noqa: E402
-from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher  # noqa: E402
+from leap_contracts import topics
+from leap_contracts.envelope import encode, seal
+from leap_matcher import gc_tuning
+from leap_matcher.adapters import database
+from leap_matcher.service.handlers import RECEIVE_RECORDS, Matcher
 
 
 def envelopes(chunks):

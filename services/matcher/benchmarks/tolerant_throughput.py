@@ -23,21 +23,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import dataset  # noqa: E402
-import db  # noqa: E402
+import dataset
+import db
 
-from leap_contracts.events import MatchKeyTokens, RecordsPseudonymisedV1  # noqa: E402
-from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker  # noqa: E402
-from leap_contracts.topics import CHUNK_SIZE  # noqa: E402
-from leap_matcher.adapters import database, tolerant_quality  # noqa: E402
-from leap_matcher.domain.tolerant import TolerantSettings  # noqa: E402
-from leap_matcher.service.tolerant_linking import link_chunk  # noqa: E402
-from leap_tools.generator.contacts import family_rows  # noqa: E402
-from leap_tools.generator.errors import REALISTIC, ErrorInjector  # noqa: E402
-from leap_tools.generator.layout import plan_layouts  # noqa: E402
-from leap_tools.generator.places import load_postcodes  # noqa: E402
-from leap_tools.generator.population import Sequences, make_family  # noqa: E402
-from leap_tools.generator.quality import inject_defects  # noqa: E402
+from leap_contracts.events import MatchKeyTokens, RecordsPseudonymisedV1
+from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
+from leap_contracts.topics import CHUNK_SIZE
+from leap_matcher.adapters import database
+from leap_matcher.domain.tolerant import TolerantSettings
+from leap_matcher.service.tolerant_linking import link_chunk
+from leap_tools.generator.contacts import family_rows
+from leap_tools.generator.errors import REALISTIC, ErrorInjector
+from leap_tools.generator.layout import plan_layouts
+from leap_tools.generator.places import load_postcodes
+from leap_tools.generator.population import Sequences, make_family
+from leap_tools.generator.quality import inject_defects
 
 
 def chunks(rows: int, seed: int) -> list[RecordsPseudonymisedV1]:

@@ -20,6 +20,7 @@ async def pool(database_url):
     pool = await database.create_pool(database_url, max_size=8)
     await database.migrate(pool)
     async with pool.acquire() as conn:
-        await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, dead_letter, carer_token, relationship, withdrawn_upload, outcome_chunk, outcome_link RESTART IDENTITY CASCADE")
+        await conn.execute("TRUNCATE record, identifier, individual, inbox, outbox, dead_letter, carer_token, relationship, "
+                           "withdrawn_upload, outcome_chunk, outcome_link RESTART IDENTITY CASCADE")
     yield pool
     await pool.close()

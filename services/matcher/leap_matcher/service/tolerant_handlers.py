@@ -63,10 +63,11 @@ async def tolerant_messaging(settings, pool: asyncpg.Pool, metrics: DeliveryMetr
                                                      review_from=settings.tolerant_review_from), settings.topic_prefix)
     measuring = asyncio.create_task(keep_measuring(pool, settings.topic_prefix, settings.tolerant_quality_interval),
                                     name="tolerant-quality")
-    async with _cancelled_after(measuring), messaging(bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix, group_id=GROUP_ID,
-                         pool=pool, metrics=metrics, max_attempts=settings.max_attempts, relay=False,
-                         subscriptions=((topics.RECORDS_PSEUDONYMISED, linking.on_records_pseudonymised),
-                                        (topics.UPLOAD_WITHDRAWN, linking.on_upload_withdrawn))):
+    async with _cancelled_after(measuring), messaging(
+            bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix, group_id=GROUP_ID, pool=pool,
+            metrics=metrics, max_attempts=settings.max_attempts, relay=False,
+            subscriptions=((topics.RECORDS_PSEUDONYMISED, linking.on_records_pseudonymised),
+                           (topics.UPLOAD_WITHDRAWN, linking.on_upload_withdrawn))):
         yield
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import apply_concurrently, chunk, emptied, record  # noqa: E402
+from matcher_helpers import apply_concurrently, chunk, emptied, record
 
 pytestmark = pytest.mark.integration
 

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import apply_concurrently, chunk, emptied, new_upload, partition, record, withdrawal  # noqa: E402
+from matcher_helpers import apply_concurrently, chunk, emptied, new_upload, partition, record, withdrawal
 
-from leap_matcher.domain.junk import JunkRule  # noqa: E402
-from leap_matcher.service.handlers import Matcher  # noqa: E402
+from leap_matcher.domain.junk import JunkRule
+from leap_matcher.service.handlers import Matcher
 
 pytestmark = pytest.mark.integration
 KINDS = ("email", "mobile", "nhs_number")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import changes, chunk, events, new_upload, partition, record, ref_of, token  # noqa: E402
+from matcher_helpers import changes, chunk, events, new_upload, partition, record, ref_of, token
 
-from leap_matcher.adapters.explanation import explain  # noqa: E402
-from leap_matcher.domain.junk import JunkRule  # noqa: E402
-from leap_matcher.service.handlers import Matcher  # noqa: E402
+from leap_matcher.adapters.explanation import explain
+from leap_matcher.domain.junk import JunkRule
+from leap_matcher.service.handlers import Matcher
 
 pytestmark = pytest.mark.integration
 
@@ -103,7 +103,8 @@ async def test_explanation_names_identifier_types_never_tokens(pool):
 async def test_matched_records_carry_findings_and_identifier_types_never_tokens(pool):
     upload = new_upload()
     source = record(2, {"email": "e-findings", "nhs_number": "n-findings"})
-    await Matcher(pool).on_records_pseudonymised(chunk(upload, 0, [source.model_copy(update={"findings": ["mobile_placeholder"]})]))
+    await Matcher(pool).on_records_pseudonymised(
+        chunk(upload, 0, [source.model_copy(update={"findings": ["mobile_placeholder"]})]))
     [matched] = await events(pool, "RecordsMatchedV1")
     [row] = matched.payload["records"]
     assert row["findings"] == ["mobile_placeholder"]

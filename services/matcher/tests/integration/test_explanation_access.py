@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import chunk, new_upload, record, ref_of  # noqa: E402
+from matcher_helpers import chunk, new_upload, record, ref_of
 
-from leap_contracts import identity  # noqa: E402
-from leap_matcher.app import create_app  # noqa: E402
-from leap_matcher.service.handlers import Matcher  # noqa: E402
-from leap_matcher.settings import Settings  # noqa: E402
+from leap_contracts import identity
+from leap_matcher.app import create_app
+from leap_matcher.service.handlers import Matcher
+from leap_matcher.settings import Settings
 
 pytestmark = pytest.mark.integration
 PRIVATE, PUBLIC = identity.new_key_pair()

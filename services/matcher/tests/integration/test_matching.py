@@ -15,7 +15,7 @@ from leap_matcher.adapters import individuals
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import apply_concurrently, changes, chunk, emptied, events, partition, record, token  # noqa: E402
+from matcher_helpers import apply_concurrently, changes, chunk, emptied, partition, record, token
 
 pytestmark = pytest.mark.integration
 

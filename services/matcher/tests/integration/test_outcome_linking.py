@@ -14,7 +14,7 @@ from leap_contracts.events import OutcomeValue, RecordsPseudonymisedV1
 from leap_matcher.service.handlers import Matcher
 
 sys.path.insert(0, str(Path(__file__).parent))  # matcher_helpers (import mode is importlib)
-from matcher_helpers import chunk, events, partition, record, ref_of, withdrawal  # noqa: E402
+from matcher_helpers import chunk, events, partition, record, ref_of, withdrawal
 
 pytestmark = pytest.mark.integration
 

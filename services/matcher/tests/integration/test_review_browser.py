@@ -23,7 +23,7 @@ from leap_matcher.service.tolerant_linking import link_chunk
 from leap_matcher.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # tolerant_chunks (import mode is importlib)
-from tolerant_chunks import _child, _chunk  # noqa: E402
+from tolerant_chunks import _child, _chunk
 
 pytestmark = pytest.mark.integration
 UPLOADS = [uuid.UUID(int=i) for i in range(21, 24)]

@@ -12,15 +12,15 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import ref_of  # noqa: E402
-from tolerant_chunks import _child, _chunk  # noqa: E402
+from matcher_helpers import ref_of
+from tolerant_chunks import _child, _chunk
 
-from leap_contracts.envelope import seal  # noqa: E402
-from leap_matcher.app import create_app  # noqa: E402
-from leap_matcher.domain.tolerant import TolerantSettings  # noqa: E402
-from leap_matcher.service.handlers import Matcher  # noqa: E402
-from leap_matcher.service.tolerant_linking import link_chunk  # noqa: E402
-from leap_matcher.settings import Settings  # noqa: E402
+from leap_contracts.envelope import seal
+from leap_matcher.app import create_app
+from leap_matcher.domain.tolerant import TolerantSettings
+from leap_matcher.service.handlers import Matcher
+from leap_matcher.service.tolerant_linking import link_chunk
+from leap_matcher.settings import Settings
 
 pytestmark = pytest.mark.integration
 ANALYST, ADMIN = {"Authorization": "Bearer analyst-t"}, {"Authorization": "Bearer admin-t"}
@@ -73,7 +73,7 @@ async def test_only_an_admin_answers_and_every_answer_is_audited(pool, database_
         explained = (await c.get(f"/api/v1/individuals/{linked}/tolerant-links", headers=ADMIN)).json()
     assert (refused.status_code, accepted.status_code, again.status_code) == (403, 200, 409)
     assert accepted.json() == {"id": item["id"], "state": "accepted"}
-    assert explained["records"] == 3 and {"review": "accepted"} in [l["pattern"] for l in explained["fuzzy_links"]]
+    assert explained["records"] == 3 and {"review": "accepted"} in [link["pattern"] for link in explained["fuzzy_links"]]
     trail = await pool.fetch("SELECT actor, outcome FROM review_audit WHERE review_id = $1 ORDER BY id", item["id"])
     assert [tuple(r) for r in trail] == [("token:analyst", "not_allowed"), ("token:admin", "accepted"),
                                          ("token:admin", "already_decided")]

@@ -17,7 +17,7 @@ from leap_matcher.service.tolerant_linking import Publish, link_chunk, withdraw_
 from leap_matcher.service.tolerant_quality import measure_once
 
 sys.path.insert(0, str(Path(__file__).parent))  # tolerant_chunks (import mode is importlib)
-from tolerant_chunks import CHUNKS, UPLOADS  # noqa: E402
+from tolerant_chunks import CHUNKS, UPLOADS
 
 pytestmark = pytest.mark.integration
 SETTINGS = TolerantSettings()

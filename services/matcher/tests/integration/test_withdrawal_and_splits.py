@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_helpers import changes, chunk, events, new_upload, partition, record, ref_of, withdrawal  # noqa: E402
+from matcher_helpers import changes, chunk, events, new_upload, partition, record, ref_of, withdrawal
 
-from leap_matcher.service.handlers import Matcher  # noqa: E402
+from leap_matcher.service.handlers import Matcher
 
 pytestmark = pytest.mark.integration
 
@@ -102,8 +102,10 @@ async def test_the_example_consumer_rebuilds_the_same_individuals_from_the_event
 async def relations(pool) -> set[tuple[str, str]]:
     """Live (child ref, carer ref) pairs as the matcher holds them."""
     rows = await pool.fetch("""SELECT DISTINCT c.ref AS child, p.ref AS carer FROM relationship r
-                               JOIN individual ci ON ci.id = r.child_id JOIN individual c ON c.id = coalesce(ci.merged_into, ci.id)
-                               JOIN individual pi ON pi.id = r.carer_id JOIN individual p ON p.id = coalesce(pi.merged_into, pi.id)""")
+                               JOIN individual ci ON ci.id = r.child_id
+                               JOIN individual c ON c.id = coalesce(ci.merged_into, ci.id)
+                               JOIN individual pi ON pi.id = r.carer_id
+                               JOIN individual p ON p.id = coalesce(pi.merged_into, pi.id)""")
     return {(r["child"], r["carer"]) for r in rows}
 
 
