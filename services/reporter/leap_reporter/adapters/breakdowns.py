@@ -65,3 +65,9 @@ SELECT to_char(date_trunc('{PERIODS[period]}', first), 'YYYY-MM-DD') AS key, cou
 
 async def ward_names(pool: asyncpg.Pool) -> dict[str, str]:
     return {r["ward_code"]: r["ward_name"] or r["ward_code"] for r in await pool.fetch("SELECT * FROM ward")}
+
+
+async def wards_by_name(pool: asyncpg.Pool) -> list[tuple[str, str]]:
+    """(code, name or code) of every ward, by name (the dashboard's ward choice)."""
+    return [(r["ward_code"], r["ward_name"] or r["ward_code"])
+            for r in await pool.fetch("SELECT * FROM ward ORDER BY ward_name NULLS LAST")]

@@ -28,8 +28,8 @@ from leap_contracts import identity
 from leap_contracts.sessions import store
 from leap_contracts.sessions.store import PersonSession
 
-from leap_reporter.api import deps
 from leap_reporter.adapters import signin_nonces
+from leap_reporter.api import deps
 from leap_reporter.settings import Settings
 
 Role = Literal["anonymous", "analyst", "admin"]

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from leap_reporter.adapters.export import freshness_headers, to_csv, to_xlsx
 from leap_reporter.adapters.reach_index import View
-from leap_reporter.api.auth import Role
 from leap_reporter.api.access import Disclosed, RoleDep, disclosure_for
+from leap_reporter.api.auth import Role
 from leap_reporter.api.deps import PoolDep, SettingsDep, pool, settings
 from leap_reporter.api.filters import Filters, PinnedView, filters_of, view_for
 from leap_reporter.domain.as_at import AS_AT_FIGURES

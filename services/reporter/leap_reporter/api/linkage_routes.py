@@ -10,10 +10,9 @@ import hmac
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from leap_reporter.api import deps
-from leap_reporter.api import auth
-from leap_reporter.api.access import RoleDep
 from leap_reporter.adapters import tolerant_linkage
+from leap_reporter.api import auth, deps
+from leap_reporter.api.access import RoleDep
 from leap_reporter.domain.linkage_policy import PolicyRefused, in_force
 from leap_reporter.service.linkage import set_policy
 

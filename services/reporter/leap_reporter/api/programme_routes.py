@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 
+from leap_reporter.adapters import theory_of_change_table
 from leap_reporter.api import deps
 from leap_reporter.api.access import RoleDep
-from leap_reporter.adapters import theory_of_change_table
 from leap_reporter.domain.theory_of_change import TheoryOfChange
 
 router = APIRouter(prefix="/api/v1", tags=["programme"])

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from leap_reporter.api import deps
-from leap_reporter.api import auth
-from leap_reporter.api.access import RoleDep, disclosure_for
 from leap_reporter.adapters import publications
+from leap_reporter.api import auth, deps
+from leap_reporter.api.access import RoleDep, disclosure_for
 from leap_reporter.api.figure_routes import XLSX
 from leap_reporter.domain.publication import SLICERS, InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish

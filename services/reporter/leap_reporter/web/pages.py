@@ -18,10 +18,10 @@ from leap_contracts.catalogue import SERVICES, STRANDS
 from leap_contracts.identity import local_path
 from leap_contracts.sessions import store as sessions
 
-from leap_reporter.api import deps
-from leap_reporter.api import auth
-from leap_reporter.api.filters import FILTER_PARAMS
+from leap_reporter.adapters import breakdowns
+from leap_reporter.api import auth, deps
 from leap_reporter.api.figure_routes import ask_from
+from leap_reporter.api.filters import FILTER_PARAMS
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
 from leap_reporter.service.figures import figure
@@ -66,8 +66,7 @@ async def _render(request: Request, page: str, names: list[str], **context) -> R
         problems = [f"{p.param}: {p.message}" for p in exc.problems]
     except HTTPException as exc:
         problems = [str(exc.detail)]
-    wards = [(r["ward_code"], r["ward_name"] or r["ward_code"])
-             for r in await deps.pool(request).fetch("SELECT * FROM ward ORDER BY ward_name NULLS LAST")]
+    wards = await breakdowns.wards_by_name(deps.pool(request))
     html = templates.get_template(page).render(
         request=request, q=request.query_params, query=_query(request), tables=tables, problems=problems,
         role=role, services=SERVICES, strands=STRANDS, wards=wards, bands=ALL_BANDS, genders=GENDERS,

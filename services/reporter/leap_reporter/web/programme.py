@@ -15,12 +15,11 @@ from pydantic import ValidationError
 from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import MEASURES
 
-from leap_reporter.api import deps
-from leap_reporter.api import auth
 from leap_reporter.adapters import theory_of_change_table
-from leap_reporter.domain.theory_of_change import TheoryOfChange
+from leap_reporter.api import auth, deps
 from leap_reporter.domain.outcome_figures import GROUPS, NOT_ENGAGED
 from leap_reporter.domain.tables import Table
+from leap_reporter.domain.theory_of_change import TheoryOfChange
 from leap_reporter.web import pages
 from leap_reporter.web.svg import bar_chart
 

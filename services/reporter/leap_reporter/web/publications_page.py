@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from leap_reporter.api import deps
-from leap_reporter.api import auth
-from leap_reporter.api.access import disclosure_for
 from leap_reporter.adapters import publications
+from leap_reporter.api import auth, deps
+from leap_reporter.api.access import disclosure_for
 from leap_reporter.api.publication_routes import links
 from leap_reporter.domain.publication import InvalidReturn, NotUpToDate, return_request
 from leap_reporter.service.publish import Publisher, publish
