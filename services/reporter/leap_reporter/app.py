@@ -9,7 +9,7 @@ from leap_contracts.delivery import logs
 
 from leap_reporter import bootstrap
 from leap_reporter.api import figure_routes, linkage_routes, programme_routes, publication_routes, reach_routes
-from leap_reporter.api.filters import answer_invalid
+from leap_reporter.api.reach_query import answer_invalid
 from leap_reporter.domain.filters import InvalidFilters
 from leap_reporter.settings import Settings
 from leap_reporter.web import linkage_form, pages, programme, publications_page

@@ -13,7 +13,7 @@ from leap_reporter.adapters.reach_index import View
 from leap_reporter.api.access import Disclosed, RoleDep, disclosure_for
 from leap_reporter.api.auth import Role
 from leap_reporter.api.deps import PoolDep, SettingsDep, pool, settings
-from leap_reporter.api.filters import Filters, PinnedView, filters_of, view_for
+from leap_reporter.api.reach_query import Filters, PinnedView, filters_of, view_for
 from leap_reporter.domain.as_at import AS_AT_FIGURES
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import FilterProblem, InvalidFilters, ReachFilters

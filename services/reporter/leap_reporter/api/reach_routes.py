@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from leap_reporter.api.access import Disclosed, RoleDep
 from leap_reporter.api.deps import PoolDep, SettingsDep, metrics
-from leap_reporter.api.filters import Filters, PinnedView
+from leap_reporter.api.reach_query import Filters, PinnedView
 from leap_reporter.service.linkage import reach_under_policy
 
 router = APIRouter(prefix="/api/v1", tags=["reach"])

@@ -21,7 +21,7 @@ from leap_contracts.sessions import store as sessions
 from leap_reporter.adapters import breakdowns
 from leap_reporter.api import auth, deps
 from leap_reporter.api.figure_routes import ask_from
-from leap_reporter.api.filters import FILTER_PARAMS
+from leap_reporter.api.reach_query import FILTER_PARAMS
 from leap_reporter.domain.age import ALL_BANDS
 from leap_reporter.domain.filters import BENEFICIARY_TYPES, GENDERS, InvalidFilters
 from leap_reporter.service.figures import figure
