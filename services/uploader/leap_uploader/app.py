@@ -10,18 +10,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from leap_contracts import topics
 from leap_contracts.delivery import logs
 from leap_contracts.delivery.health import health_router
-from leap_contracts.delivery.runtime import messaging as run_messaging
 from leap_contracts.http import harden
 
 from leap_uploader import bootstrap
-from leap_uploader.adapters import database
 from leap_uploader.api.routes import install_error_handlers, router
 from leap_uploader.metrics import Metrics
-from leap_uploader.service.completing import RECEIVE_MATCHED
-from leap_uploader.service.outcome_completion import OutcomeCompletion
 from leap_uploader.settings import Settings
 from leap_uploader.web import pages_admin, pages_auth, pages_outcome_access, pages_sso, pages_uploads
 from leap_uploader.web.deps import Redirect
@@ -35,9 +30,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-GROUP_ID = "leap-uploader"
-
-
 def _security_headers_for(settings: Settings) -> dict[str, str]:
     """The sign-in form may end on the reporter (single sign-on): browsers check form-action on redirects too."""
     targets = [urlsplit(url) for url in (settings.reporter_url, settings.matcher_url) if url]
@@ -49,41 +41,24 @@ def _security_headers_for(settings: Settings) -> dict[str, str]:
 
 
 def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
-    """``messaging=False`` runs the API and database only (no Kafka): for tests that call handlers directly."""
+    """``messaging=False`` runs the API and database only (no Kafka): for tests that call handlers directly.
+    While it runs, ``app.state.services`` holds the wired parts (``bootstrap.Services``); routes and pages read
+    them there."""
     logs.configure()
     metrics = Metrics()
-    state: dict = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await database.create_pool(settings.database_url.get_secret_value())
-        await database.migrate(pool)
-        services = bootstrap.build(settings, pool, metrics)
-        app.state.services = services
-        state.update(pool=pool)
-        try:
-            if not messaging:
+        async with bootstrap.running(settings, metrics, with_messaging=messaging) as services:
+            app.state.services = services
+            try:
                 yield
-                return
-            async with run_messaging(
-                    bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix, group_id=GROUP_ID,
-                    pool=pool, metrics=metrics, max_attempts=settings.max_attempts,
-                    subscriptions=((topics.FILE_RECEIVED, services.validation.on_file_received),
-                                   (topics.RECORDS_MATCHED, services.completion.on_records_matched),
-                                   (topics.AT_SOURCE_REJECTED, services.completion.on_at_source_rejected),
-                                   (topics.UPLOAD_REPORTABLE, services.completion.on_upload_reportable),
-                                   (topics.OUTCOMES_LINKED, OutcomeCompletion(pool).on_outcomes_linked)),
-                    receivers={topics.RECORDS_MATCHED.name: RECEIVE_MATCHED},
-                    consumers={topics.FILE_RECEIVED.name: settings.validation_consumers},
-            ) as running:
-                state.update(messaging=running)
-                yield
-        finally:
-            await pool.close()
-            state.clear()
+            finally:
+                app.state.services = None
 
     app = FastAPI(title="LEAP uploader", version="0.1.0", lifespan=lifespan,
                   description="Providers upload files of the standard reach dataset and follow their validation.")
+    app.state.services = None
     app.include_router(router)
     install_error_handlers(app)
     for pages in (pages_auth, pages_sso, pages_uploads, pages_admin, pages_outcome_access):
@@ -107,7 +82,8 @@ def create_app(settings: Settings, *, messaging: bool = True) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.include_router(health_router(metrics.registry, pool=lambda: state.get("pool"),
-                                     messaging=(lambda: state.get("messaging")) if messaging else None))
+    app.include_router(health_router(metrics.registry, pool=lambda: getattr(app.state.services, "pool", None),
+                                     messaging=(lambda: getattr(app.state.services, "messaging", None))
+                                     if messaging else None))
 
     return harden(app, internal_port=settings.internal_port, forwarded_allow_ips=settings.forwarded_allow_ips)

@@ -10,9 +10,7 @@ from typing import BinaryIO
 import asyncpg
 import structlog
 
-from leap_contracts import topics
-from leap_contracts.delivery import outbox
-from leap_contracts.envelope import seal
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import FileReceivedV1
 
 from leap_uploader.adapters import audit, mappings, raw_files, uploads
@@ -22,10 +20,10 @@ from leap_uploader.adapters.storage import storage_refused
 from leap_uploader.domain.at_source import AtSource, ManifestRefused, accepted_manifest
 from leap_uploader.domain.dataset_kind import NotAllowed, UnknownUpload, check_code, dataset_of
 from leap_uploader.domain.file_format import UnsupportedFile, sniff
+from leap_uploader.service import PRODUCER
 from leap_uploader.service.auth import Provider
 
 log = structlog.get_logger()
-PRODUCER = "uploader"
 NOT_STORED = ("The platform cannot store files right now (its database storage is full or cannot be written); "
               "nothing of this upload was kept: send the same file again later.")
 
@@ -141,8 +139,9 @@ class Receiving:
         event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
                                file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
                                received_at=row["created_at"] or datetime.now(UTC), dataset=kind)
-        envelope = seal(event, producer=PRODUCER, correlation_id=str(upload_id))
-        await outbox.add(conn, [(topics.FILE_RECEIVED.full_name(self.topic_prefix), str(upload_id), envelope)])
+        outbox = Outbox(conn, producer=PRODUCER, correlation_id=str(upload_id), topic_prefix=self.topic_prefix)
+        outbox.add(event)
+        await outbox.flush()
         log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
                  file_format=file_format, size_bytes=spooled.size, dataset=kind)
         return Receipt(upload_id, "received", created=True)

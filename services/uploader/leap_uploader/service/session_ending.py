@@ -7,23 +7,21 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from leap_contracts import topics
-from leap_contracts.delivery import outbox
-from leap_contracts.envelope import seal
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.sessions.revocation import Reason, SessionsEndedV1
 
 from leap_uploader.adapters import accounts_sql, audit
-
-PRODUCER = "uploader"
+from leap_uploader.service import PRODUCER
 
 
 async def announce(conn: asyncpg.Connection, topic_prefix: str, user_id: int | None, reason: Reason) -> None:
     """Queue ``SessionsEndedV1`` in the caller's transaction (``user_id`` None: everyone's)."""
     event = SessionsEndedV1(user_id=None if user_id is None else str(user_id), reason=reason,
                             ended_at=datetime.now(UTC))
-    key = "all" if user_id is None else str(user_id)
-    await outbox.add(conn, [(topics.SESSIONS_ENDED.full_name(topic_prefix), key,
-                             seal(event, producer=PRODUCER, correlation_id=f"sessions:{key}"))])
+    key = "all" if user_id is None else event.key()
+    outbox = Outbox(conn, producer=PRODUCER, correlation_id=f"sessions:{key}", topic_prefix=topic_prefix)
+    outbox.add(event, key=key)
+    await outbox.flush()
 
 
 async def end_all(pool: asyncpg.Pool, actor: str, topic_prefix: str, *, keep: str | None, address: str) -> int:

@@ -21,10 +21,10 @@ import asyncpg
 import structlog
 from cryptography.exceptions import InvalidTag
 
-from leap_contracts import topics
-from leap_contracts.delivery import inbox, outbox
 from leap_contracts.delivery.consumer import PoisonMessage
-from leap_contracts.envelope import Envelope, open_envelope, seal
+from leap_contracts.delivery.handlers import Handlers
+from leap_contracts.delivery.inbox import claim
+from leap_contracts.envelope import Envelope, open_envelope
 from leap_contracts.events import FileReceivedV1, ProblemCount, UploadValidatedV1
 
 from leap_uploader.adapters import raw_files, uploads
@@ -34,7 +34,7 @@ from leap_uploader.adapters.xlsx_bounded import DEFAULT_MEMORY_BYTES
 from leap_uploader.domain.at_source import AtSource
 from leap_uploader.domain.mapping import IDENTITY, Mapping
 from leap_uploader.service import replacement
-from leap_uploader.service.validation_run import PRODUCER, Outcome, UploadRef, run_validation
+from leap_uploader.service.validation_run import Outcome, UploadRef, run_validation
 
 log = structlog.get_logger()
 NOT_STORED = ("The platform could not store this file's results (its database storage was full or could not be "
@@ -43,15 +43,22 @@ NOT_STORED = ("The platform could not store this file's results (its database st
 
 @dataclass
 class Validation:
-    pool: asyncpg.Pool
+    handlers: Handlers
+    """Its units of work: a transaction with the service's outbox (producer and topic prefix)."""
     cipher: FileCipher
-    topic_prefix: str = ""
     max_rejected_share: float = 0.5
     max_xlsx_expanded_bytes: int = 2 * 1024 ** 3
     temp_dir: str | None = None
     xlsx_memory_bytes: int = DEFAULT_MEMORY_BYTES
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.handlers.pool
+
     async def on_file_received(self, envelope: Envelope) -> None:
+        """Subscribed at the envelope level (not through ``handlers.on``): validation runs between transactions of
+        its own, so the upload shows ``validating`` meanwhile and none stays open for the minutes a file may take;
+        the last one claims the inbox."""
         event = open_envelope(envelope)
         if not isinstance(event, FileReceivedV1):
             raise PoisonMessage(f"unexpected event type {envelope.event_type}")
@@ -61,7 +68,7 @@ class Validation:
             if not started:  # already validated: a redelivery
                 if await uploads.lock(conn, upload_id) is None:
                     raise PoisonMessage("FileReceivedV1 names an upload this service does not have")
-                await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name)
+                await claim(conn, envelope.event_id, FileReceivedV1.TOPIC.name)
                 return
         row = await uploads.to_validate(self.pool, upload_id)
         upload = UploadRef(upload_id, row["provider_id"], row["service_code"], row["file_format"], row["dataset"])
@@ -83,7 +90,7 @@ class Validation:
         """The results could not be stored: the upload is 'failed' and its file is dropped, nothing half-kept."""
         async with self.pool.acquire() as conn, conn.transaction():
             current = await uploads.lock(conn, upload.upload_id)
-            if not await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name):
+            if not await claim(conn, envelope.event_id, FileReceivedV1.TOPIC.name):
                 return
             if current["status"] != "validating":
                 return
@@ -102,7 +109,7 @@ class Validation:
             if not found:
                 raise PoisonMessage("the upload's stored file is missing")
             return await asyncio.to_thread(
-                run_validation, plain, upload, correlation_id=correlation_id, topic_prefix=self.topic_prefix,
+                run_validation, plain, upload, correlation_id=correlation_id, topic_prefix=self.handlers.topic_prefix,
                 max_rejected_share=self.max_rejected_share, max_xlsx_expanded_bytes=self.max_xlsx_expanded_bytes,
                 temp_dir=self.temp_dir, mapping=mapping, at_source=at_source,
                 xlsx_memory_bytes=self.xlsx_memory_bytes,
@@ -110,18 +117,18 @@ class Validation:
 
     async def _commit(self, envelope: Envelope, upload: UploadRef, outcome: Outcome) -> None:
         tally, accepted = outcome.tally, outcome.reason is None
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self.handlers.unit_of_work(envelope.correlation_id, envelope=envelope) as uow:
+            conn = uow.conn
             current = await uploads.lock(conn, upload.upload_id)
-            if not await inbox.claim(conn, envelope.event_id, topics.FILE_RECEIVED.name):
+            if not await claim(conn, envelope.event_id, FileReceivedV1.TOPIC.name):
                 return
             if current["status"] != "validating":  # a concurrent delivery finished first
                 return
             await uploads.replace_problems(conn, upload.upload_id, outcome.problems)
             if accepted and current["replaces"] is not None:  # withdraw the old rows before the new ones go on
-                await replacement.withdraw(conn, current["replaces"], upload, self.topic_prefix,
-                                           envelope.correlation_id)
+                await replacement.withdraw(uow, current["replaces"], upload.upload_id)
             if accepted and outcome.records is not None:
-                await outbox.copy_in(conn, outcome.records)
+                await uow.outbox.copy_in(outcome.records)
             summary = UploadValidatedV1(
                 upload_id=upload.upload_id, provider_id=upload.provider_id, service_code=upload.service_code,
                 outcome="accepted" if accepted else "rejected", rejection_reason=outcome.reason,
@@ -130,8 +137,7 @@ class Validation:
                 problems=[ProblemCount(code=code, column=column, severity=severity, rows=rows)
                           for (code, column, severity), rows in sorted(tally.problems.items(), key=_problem_order)],
             )
-            sealed = seal(summary, producer=PRODUCER, correlation_id=envelope.correlation_id)
-            await outbox.add(conn, [(topics.UPLOAD_VALIDATED.full_name(self.topic_prefix), str(upload.upload_id), sealed)])
+            uow.outbox.add(summary)
             await uploads.finish_validation(
                 conn, upload.upload_id, status="processing" if accepted else "rejected",
                 rows_total=tally.rows_total, rows_accepted=tally.rows_accepted, rows_rejected=tally.rows_rejected,

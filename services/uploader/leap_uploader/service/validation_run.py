@@ -32,8 +32,8 @@ from leap_uploader.domain.fast_validation import validate_rows_to_json
 from leap_uploader.domain.mapping import IDENTITY, Mapping
 from leap_uploader.domain.validation import FileRejected, Tally, rejection_reason, validate_rows
 from leap_uploader.domain.wire import validated_chunk_payload
+from leap_uploader.service import PRODUCER
 
-PRODUCER = "uploader"
 _SPOOL_IN_MEMORY = 8 * 1024 * 1024
 Rows = Iterable[tuple[int, list[str]]]
 EmitProblems = Callable[[list[RowProblem]], None]

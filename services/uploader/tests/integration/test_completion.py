@@ -31,7 +31,7 @@ async def test_upload_completes_once_every_chunk_is_matched(h, services, make_pr
     upload_id = await h.upload(await make_provider("prov", "CAN"), CSV)
     await services.validation.on_file_received(await h.file_received(upload_id))
     assert (await h.upload_row(upload_id))["chunk_count"] == 3
-    on_matched = services.completion.on_records_matched
+    on_matched = services.handlers.deliver
 
     first = matched(upload_id, 0)
     await on_matched(first)
@@ -48,8 +48,8 @@ async def test_upload_completes_once_every_chunk_is_matched(h, services, make_pr
 
 async def test_chunks_of_unknown_or_unvalidated_uploads_are_ignored(h, services, make_provider) -> None:
     upload_id = await h.upload(await make_provider("prov", "CAN"), CSV)
-    await services.completion.on_records_matched(matched(upload_id, 0))  # still 'received'
-    await services.completion.on_records_matched(matched(uuid.uuid4(), 0))
+    await services.handlers.deliver(matched(upload_id, 0))  # still 'received'
+    await services.handlers.deliver(matched(uuid.uuid4(), 0))
     assert await state(h, upload_id) == ("received", 0)
     assert await h.pool.fetchval("SELECT count(*) FROM matched_chunks") == 0
     assert await h.pool.fetchval("SELECT count(*) FROM inbox") == 2
@@ -64,7 +64,7 @@ async def test_a_refused_at_source_upload_is_rejected_with_the_reason(h, service
                                       code="unknown_key_id", reason="the file was pseudonymised with key id 'x', "
                                       "which this platform does not hold"), producer="pseudonymiser",
                    correlation_id=str(upload_id))
-    await services.completion.on_at_source_rejected(refusal)
-    await services.completion.on_at_source_rejected(refusal)  # redelivery changes nothing
+    await services.handlers.deliver(refusal)
+    await services.handlers.deliver(refusal)  # redelivery changes nothing
     row = await h.upload_row(upload_id)
     assert row["status"] == "rejected" and "key id" in row["rejection_reason"]

@@ -89,7 +89,6 @@ async def test_a_measure_of_another_source_is_an_error_on_its_row(h, pool, servi
 async def test_an_extract_is_completed_once_every_chunk_is_linked(h, pool, services, make_provider) -> None:
     from leap_contracts.envelope import seal
     from leap_contracts.events import OutcomeLink, OutcomeLinksChangedV1, OutcomesLinkedV1
-    from leap_uploader.service.outcome_completion import OutcomeCompletion
 
     headers = await make_provider("trust-d", "CAN")
     await outcome_access.allow(pool, "admin:test", "trust-d", "HV")
@@ -98,11 +97,11 @@ async def test_an_extract_is_completed_once_every_chunk_is_linked(h, pool, servi
     linked = OutcomesLinkedV1(upload_id=upload_id, provider_id="trust-d", source_code="HV", chunk_index=0,
                               records=[], linked=0, unlinked=0, bridging=0)
     envelope = seal(linked, producer="matcher", correlation_id="c")
-    await OutcomeCompletion(pool).on_outcomes_linked(envelope)
-    await OutcomeCompletion(pool).on_outcomes_linked(envelope)  # redelivered: changes nothing
+    await services.handlers.deliver(envelope)
+    await services.handlers.deliver(envelope)  # redelivered: changes nothing
     relinked = OutcomeLinksChangedV1(upload_id=upload_id, chunk_index=0, changed=[OutcomeLink(row_number=2)],
                                      linked=0, unlinked=1, bridging=0)
-    await OutcomeCompletion(pool).on_outcomes_linked(seal(relinked, producer="matcher", correlation_id="c"))
+    await services.handlers.deliver(seal(relinked, producer="matcher", correlation_id="c"))
     row = await h.upload_row(upload_id)  # a later change of links: acknowledged, no dead letter, nothing counted
     assert (row["status"], row["chunks_matched"]) == ("completed", 1)
 
