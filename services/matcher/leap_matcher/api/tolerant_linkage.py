@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from leap_matcher.api import explain
 from leap_matcher.api.access import caller
-from leap_matcher.adapters import tolerant_quality, tolerant_store
+from leap_matcher.adapters import tolerant_quality_sql, tolerant_store
 from leap_matcher.domain.identity import individual_id
 from leap_matcher.domain.tolerant import TolerantSettings
 from leap_matcher.domain.tolerant.quality import Suppression, reach_comparison
@@ -105,9 +105,9 @@ async def quality(request: Request) -> dict:
     await _admitted(request)
     suppression = Suppression()
     async with request.app.state.pool_of().acquire() as conn:
-        reach = await tolerant_quality.reach(conn)
-        by = {key: await tolerant_quality.rates(conn, key) for key in ("upload_id", "provider_id")}
-        found = await tolerant_quality.findings(conn)
+        reach = await tolerant_quality_sql.reach(conn)
+        by = {key: await tolerant_quality_sql.rates(conn, key) for key in ("upload_id", "provider_id")}
+        found = await tolerant_quality_sql.findings(conn)
     return {
         "reach": reach_comparison(reach["exact"], reach["tolerant"], reach["pending"], suppression),
         **{f"by_{key.removesuffix('_id')}": [

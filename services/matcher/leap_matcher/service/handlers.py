@@ -20,7 +20,7 @@ from leap_contracts.envelope import Envelope
 from leap_contracts.events import RecordsPseudonymisedV1, UploadWithdrawnV1
 from leap_contracts.plain import receiver
 
-from leap_matcher.adapters import outcome_links
+from leap_matcher.adapters import outcome_links_sql
 from leap_matcher.domain.chunk_records import PseudonymisedChunk
 from leap_matcher.domain.junk import JunkRule
 from leap_matcher.service import outcome_relinking
@@ -75,6 +75,6 @@ class Matcher:
             return
         log.info("upload.withdrawn", upload_id=str(event.upload_id), records=result.records,
                  splits=len(result.outcome.splits), removed=len(result.outcome.removed))
-        await outcome_links.forget(uow.conn, event.upload_id)  # an outcome extract: none of it is linked again
+        await outcome_links_sql.forget(uow.conn, event.upload_id)  # an outcome extract: none of it is linked again
         publish_withdrawal(uow.outbox, result)
         await outcome_relinking.relink(uow.conn, uow.outbox, (), outcome_relinking.touched_by_withdrawal(result))

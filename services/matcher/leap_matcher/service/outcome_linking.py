@@ -16,7 +16,7 @@ from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import OutcomesLinkedV1
 from leap_contracts.delivery.consumer import PoisonMessage
 
-from leap_matcher.adapters import outcome_links, outcome_tokens, stored_records
+from leap_matcher.adapters import outcome_links_sql, outcome_tokens, stored_records
 from leap_matcher.domain.identity import reference
 from leap_matcher.domain.outcome_links import BRIDGES, link, linking_tokens
 
@@ -26,7 +26,7 @@ async def link_outcome_chunk(conn: asyncpg.Connection, outbox: Outbox, event: An
     await stored_records.hold_upload(conn, event.upload_id, exclusive=False)
     if await stored_records.is_withdrawn(conn, event.upload_id):
         return  # a late chunk of a withdrawn extract: nothing of it may count
-    await outcome_links.hold(conn, exclusive=True)  # reads the index as no relinking is changing it
+    await outcome_links_sql.hold(conn, exclusive=True)  # reads the index as no relinking is changing it
     records, tokens = [], []
     for r in event.records:
         if r.outcome is None:
@@ -53,9 +53,9 @@ async def relink(conn: asyncpg.Connection, outbox: Outbox, upload_id: uuid.UUID,
     events it queued (none: the extract was withdrawn, or the chunk is not stored)."""
     await stored_records.hold_upload(conn, upload_id, exclusive=False)
     if await stored_records.is_withdrawn(conn, upload_id):
-        await outcome_links.forget(conn, upload_id)
+        await outcome_links_sql.forget(conn, upload_id)
         return 0
-    await outcome_links.hold(conn, exclusive=True)
+    await outcome_links_sql.hold(conn, exclusive=True)
     row = await conn.fetchrow("SELECT provider_id, source_code, records::text, tokens::text FROM outcome_chunk "
                               "WHERE upload_id = $1 AND chunk_index = $2", upload_id, chunk_index)
     if row is None:
@@ -77,7 +77,7 @@ async def _linked(conn: asyncpg.Connection, outbox: Outbox, upload_id: uuid.UUID
         out.append({**record,
                     "individual_ref": reference(found.individual_id) if found.individual_id else None,
                     "findings": [*record["findings"], found.finding] if found.finding else record["findings"]})
-    await outcome_links.store(conn, upload_id, chunk_index, stored)
+    await outcome_links_sql.store(conn, upload_id, chunk_index, stored)
     payload = {"upload_id": str(upload_id), "provider_id": provider_id, "source_code": source,
                "chunk_index": chunk_index, "records": out, **counts}
     outbox.add_payload(OutcomesLinkedV1, payload)

@@ -17,7 +17,7 @@ import asyncpg
 from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import OutcomeLinksChangedV1
 
-from leap_matcher.adapters import outcome_links, outcome_tokens
+from leap_matcher.adapters import outcome_links_sql, outcome_tokens
 from leap_matcher.domain.identity import reference
 from leap_matcher.domain.split import Outcome
 from leap_matcher.domain.outcome_links import LINKING_TYPES, link
@@ -44,8 +44,8 @@ def _recomputed(outcome: Outcome) -> set[int]:
 
 async def relink(conn: asyncpg.Connection, outbox: Outbox, tokens: Iterable[bytes], people: Iterable[int]) -> None:
     """Call last in the transaction, after every change of the identifier index."""
-    await outcome_links.hold(conn, exclusive=False)
-    rows = await outcome_links.affected(conn, tokens, people)
+    await outcome_links_sql.hold(conn, exclusive=False)
+    rows = await outcome_links_sql.affected(conn, tokens, people)
     if not rows:
         return
     owner = await outcome_tokens.owners(conn, [t for r in rows for t in r["tokens"]])
@@ -59,8 +59,8 @@ async def relink(conn: asyncpg.Connection, outbox: Outbox, tokens: Iterable[byte
             changed.setdefault((r["upload_id"], r["chunk_index"]), []).append(
                 {"row_number": r["row_number"], "bridges": now.bridges,
                  "individual_ref": reference(now.individual_id) if now.individual_id else None})
-    await outcome_links.update(conn, updates)
-    counts = await outcome_links.chunk_counts(conn, list(changed))
+    await outcome_links_sql.update(conn, updates)
+    counts = await outcome_links_sql.chunk_counts(conn, list(changed))
     for (upload_id, index), records in sorted(changed.items()):
         linked, unlinked, bridging = counts[(upload_id, index)]
         outbox.add_payload(OutcomeLinksChangedV1, {

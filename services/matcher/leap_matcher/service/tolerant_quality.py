@@ -20,7 +20,7 @@ from leap_contracts.delivery import outbox
 from leap_contracts.envelope import seal
 from leap_contracts.events import LinkageQualityMeasuredV1, UploadLinkage
 
-from leap_matcher.adapters import tolerant_quality
+from leap_matcher.adapters import tolerant_quality_sql
 
 MEASURE_LOCK = 0x1EA919
 log = structlog.get_logger()
@@ -47,9 +47,9 @@ async def measure_once(pool: asyncpg.Pool, topic_prefix: str) -> bool:
 
 
 async def _figures(conn: asyncpg.Connection, version: int) -> LinkageQualityMeasuredV1:
-    reach = await tolerant_quality.reach(conn)
-    found = await tolerant_quality.findings(conn)
-    uploads = [UploadLinkage(**row) for row in await tolerant_quality.by_upload(conn)]
+    reach = await tolerant_quality_sql.reach(conn)
+    found = await tolerant_quality_sql.findings(conn)
+    uploads = [UploadLinkage(**row) for row in await tolerant_quality_sql.by_upload(conn)]
     return LinkageQualityMeasuredV1(
         measured_at=datetime.now(UTC), version=version, exact_individuals=reach["exact"],
         tolerant_individuals=reach["tolerant"], pending_reviews=reach["pending"],
