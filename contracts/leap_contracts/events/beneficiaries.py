@@ -67,7 +67,8 @@ class IndividualSplitV1(Event):
     individual_ref: str
     parts: list[SplitPart] = Field(min_length=1)
     reason: Literal["upload_withdrawn", "identifier_quarantined"]
-    upload_id: uuid.UUID | None = Field(default=None, description="The withdrawn upload, or the one that revealed the junk identifier.")
+    upload_id: uuid.UUID | None = Field(default=None, description="The withdrawn upload, or the one that revealed the "
+                                                             "junk identifier.")
 
 
 class RecordsWithdrawnV1(Event):
