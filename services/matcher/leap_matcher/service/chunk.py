@@ -74,10 +74,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: PseudonymisedChunk, junk:
     owner, merges, enriched = await _create_and_merge(conn, components, attributes, read.matched, str(event.upload_id))
     await individuals.update_token_stats(conn, found.updates)
     individual_of, new_tokens = place(components, owner, len(records), known, found.new_junk)
-    one_provider = [event.provider_id]
-    await individuals.add_identifiers(conn, (
-        (t, read.token_type[t], o, one_provider, sorted(read.stats[t].birth_months), o is None)
-        for t, o in new_tokens.items()))
+    await _add_identifiers(conn, event.provider_id, read, new_tokens)
     await stored_records.add(conn, event, records, read.tokens, individual_of)
     await individuals.set_attributes(conn, {o: a for c, o, a in zip(components, owner, enriched)
                                             if c.known and a != attributes[o]})
@@ -85,9 +82,7 @@ async def apply_chunk(conn: asyncpg.Connection, event: PseudonymisedChunk, junk:
     result = ChunkResult(event, records, components, owner, individual_of, read.token_type, read.matched)
     if found.new_junk:
         await _quarantine(conn, result, found.new_junk, {merges.get(i, i) for i in held_by_junk})
-    result.links = await relationships.link(
-        conn, ((result.individual_of[i], c.token, c.id_type) for c, i in zip(read.carers, read.carer_of)),
-        [t for t in new_tokens if read.token_type[t] in CARER_TYPES])
+    result.links = await _link_carers(conn, read, result.individual_of, new_tokens)
     refer(result.matched, result.individual_of)
     return result
 
@@ -141,6 +136,24 @@ async def _create_and_merge(conn: asyncpg.Connection, components: Sequence[Compo
     merges = {m: survivor for c in components if (survivor := c.survivor) is not None for m in c.merged}
     await individuals.merge(conn, list(merges), list(merges.values()))
     return owner, merges, enriched
+
+
+async def _add_identifiers(conn: asyncpg.Connection, provider: str, read: ChunkRecords,
+                           new_tokens: Mapping[bytes, int | None]) -> None:
+    """The tokens new to the index, each with its individual (a junk one: nobody's) and this chunk's statistics."""
+    one_provider = [provider]
+    await individuals.add_identifiers(conn, (
+        (t, read.token_type[t], o, one_provider, sorted(read.stats[t].birth_months), o is None)
+        for t, o in new_tokens.items()))
+
+
+async def _link_carers(conn: asyncpg.Connection, read: ChunkRecords, individual_of: Sequence[int],
+                       new_tokens: Mapping[bytes, int | None]) -> list[Link]:
+    """Children of this chunk to their carers, and children seen before to the carers this chunk's new e-mails
+    and mobiles belong to."""
+    return await relationships.link(
+        conn, ((individual_of[i], c.token, c.id_type) for c, i in zip(read.carers, read.carer_of)),
+        [t for t in new_tokens if read.token_type[t] in CARER_TYPES])
 
 
 async def _quarantine(conn: asyncpg.Connection, result: ChunkResult, new_junk: Mapping[bytes, TokenStats],
