@@ -33,7 +33,7 @@ def disclosure_for(settings: Settings, role: Role, suppression: str | None) -> D
                       threshold=settings.suppression_threshold, base=settings.rounding_base)
 
 
-def disclosed(request: Request, role: RoleDep, suppression: Annotated[
+async def disclosed(request: Request, role: RoleDep, suppression: Annotated[
         str | None, Query(description="'off' for exact figures (admins only).")] = None) -> Disclosure:
     return disclosure_for(deps.settings(request), role, suppression)
 

@@ -37,5 +37,13 @@ def metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-SettingsDep = Annotated[Settings, Depends(settings)]
-PoolDep = Annotated[asyncpg.Pool, Depends(pool)]
+async def _settings(request: Request) -> Settings:  # async: FastAPI runs a plain function in a thread
+    return settings(request)
+
+
+async def _pool(request: Request) -> asyncpg.Pool:
+    return pool(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]

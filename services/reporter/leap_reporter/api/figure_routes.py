@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["figures"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def upload_id(upload: Annotated[str | None, Query(description="Upload id (quality figures)")] = None) -> uuid.UUID | None:
+def parse_upload(upload: str | None) -> uuid.UUID | None:
     """Raises HTTPException 422 for what is not an upload id."""
     if not upload:
         return None
@@ -34,6 +34,11 @@ def upload_id(upload: Annotated[str | None, Query(description="Upload id (qualit
         return uuid.UUID(upload)
     except ValueError:
         raise HTTPException(status_code=422, detail=f"upload: '{upload[:40]}' is not an upload id") from None
+
+
+async def upload_id(upload: Annotated[str | None, Query(description="Upload id (quality figures)")] = None
+                    ) -> uuid.UUID | None:
+    return parse_upload(upload)
 
 
 UploadId = Annotated[uuid.UUID | None, Depends(upload_id)]
@@ -48,7 +53,7 @@ async def ask_of(pool: asyncpg.Pool, settings: Settings, filters: ReachFilters, 
 async def ask_from(request: Request, role: Role, upload: str | None = None) -> Ask:
     """A page's request (the API's: :func:`asked`). Raises InvalidFilters / HTTPException for bad input."""
     query = request.query_params
-    checked_upload, filters = upload_id(upload), filters_of(query)
+    checked_upload, filters = parse_upload(upload), filters_of(query)
     disclosure = disclosure_for(settings(request), role, query.get("suppression"))
     view = await view_for(request, query.get("consistency"), query.get("as_at"))
     return await ask_of(pool(request), settings(request), filters, disclosure, checked_upload, view)
@@ -59,7 +64,7 @@ async def asked(pool: PoolDep, settings: SettingsDep, upload: UploadId, filters:
     return await ask_of(pool, settings, filters, disclosure, upload, view)
 
 
-def known_figure(request: Request, name: str) -> str:
+async def known_figure(request: Request, name: str) -> str:
     """404 for a figure nobody publishes; 422 for ``as_at`` (declared by ``PinnedView``) on one that answers for
     now only."""
     if name not in FIGURES:

@@ -49,7 +49,7 @@ def filters_of(query: QueryParams) -> ReachFilters:
     return FilterQuery.model_validate(raw).checked()
 
 
-def checked_filters(query: Annotated[FilterQuery, Query()]) -> ReachFilters:
+async def checked_filters(query: Annotated[FilterQuery, Query()]) -> ReachFilters:
     return query.checked()
 
 
