@@ -61,3 +61,18 @@ async def findings(conn: asyncpg.Connection) -> dict[str, int]:
             SELECT token FROM tolerant_record t, unnest(t.tokens) AS token
             WHERE t.birth_month IS NOT NULL GROUP BY token HAVING count(DISTINCT t.birth_month) > 1) shared""")
     return {"individuals_with_two_nhs_numbers": two_nhs, "identifiers_across_birth_months": months}
+
+
+async def try_lock(conn: asyncpg.Connection, key: int) -> bool:
+    """A transaction's advisory lock, if no other transaction holds it."""
+    return bool(await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", key))
+
+
+async def versions(conn: asyncpg.Connection) -> tuple[int, int]:
+    """(the tolerant linkage counter now, the counter the figures were last measured at)."""
+    return (await conn.fetchval("SELECT changed FROM tolerant_quality_changed"),
+            await conn.fetchval("SELECT measured FROM tolerant_quality_measured"))
+
+
+async def set_measured(conn: asyncpg.Connection, version: int) -> None:
+    await conn.execute("UPDATE tolerant_quality_measured SET measured = $1", version)

@@ -42,3 +42,10 @@ async def assign(conn, changed: Sequence[tuple[str, str]]) -> list[Assignment]:
 async def changed(conn) -> None:
     """Tolerant linkage changed: the quality figures are to be measured again."""
     await conn.execute("UPDATE tolerant_quality_changed SET changed = changed + 1")
+
+
+async def clustered_after(conn, after: str, limit: int) -> list[tuple[str, str]]:
+    """(record id, cluster) of up to ``limit`` records linked tolerantly, by record id after ``after``."""
+    rows = await conn.fetch("SELECT record_id, cluster FROM tolerant_record WHERE record_id > $1 "
+                            "AND cluster IS NOT NULL ORDER BY record_id LIMIT $2", after, limit)
+    return [(r["record_id"], r["cluster"]) for r in rows]

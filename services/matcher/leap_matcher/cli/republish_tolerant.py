@@ -16,10 +16,12 @@ import uuid
 import asyncpg
 import structlog
 
-from leap_contracts.delivery import outbox
+from leap_contracts.delivery.handlers import Handlers
+
 from leap_matcher.adapters import tolerant_refs, tolerant_store
 from leap_matcher.cli.repair_command import run_repair
-from leap_matcher.service.tolerant_events import relinked
+from leap_matcher.service.handlers import PRODUCER
+from leap_matcher.service.tolerant_events import relinked_events
 
 log = structlog.get_logger()
 BATCH = 1000
@@ -28,17 +30,17 @@ BATCH = 1000
 async def republish_all(pool: asyncpg.Pool, topic_prefix: str) -> int:
     """Records queued again, in batches by record id (each batch its own transaction)."""
     correlation_id, after, queued = f"republish-{uuid.uuid4()}", "", 0
+    units = Handlers(pool, producer=PRODUCER, topic_prefix=topic_prefix)
     while True:
-        async with pool.acquire() as conn, conn.transaction():
-            await tolerant_store.lock(conn)
-            rows = await conn.fetch("SELECT record_id, cluster FROM tolerant_record WHERE record_id > $1 "
-                                    "AND cluster IS NOT NULL ORDER BY record_id LIMIT $2", after, BATCH)
-            if not rows:
+        async with units.unit_of_work(correlation_id) as uow:
+            await tolerant_store.lock(uow.conn)
+            clustered = await tolerant_refs.clustered_after(uow.conn, after, BATCH)
+            if not clustered:
                 break
-            assignments = await tolerant_refs.assign(conn, [(r["record_id"], r["cluster"]) for r in rows])
-            cause = uuid.UUID(rows[0]["record_id"].rpartition(":")[0])
-            await outbox.add(conn, relinked(topic_prefix, cause, assignments, correlation_id))
-            after, queued = rows[-1]["record_id"], queued + len(assignments)
+            assignments = await tolerant_refs.assign(uow.conn, clustered)
+            for event in relinked_events(uuid.UUID(clustered[0][0].rpartition(":")[0]), assignments):
+                uow.outbox.add(event)  # keyed by the upload of the batch's first record
+            after, queued = clustered[-1][0], queued + len(assignments)
     log.info("tolerant.republished", records=queued)
     return queued
 

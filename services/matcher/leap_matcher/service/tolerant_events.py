@@ -17,14 +17,16 @@ PRODUCER = "matcher"
 Message = tuple[str, str, Envelope]
 
 
+def relinked_events(upload_id: uuid.UUID, assignments: Sequence[Assignment]) -> list[TolerantRecordsRelinkedV1]:
+    """One event per ``topics.CHUNK_SIZE`` assignments, for the upload whose change caused them (their key)."""
+    return [TolerantRecordsRelinkedV1(upload_id=upload_id, records=[
+        TolerantAssignment(upload_id=a.upload_id, row_number=a.row_number, tolerant_ref=a.tolerant_ref, version=a.version)
+        for a in assignments[start:start + topics.CHUNK_SIZE]]) for start in range(0, len(assignments), topics.CHUNK_SIZE)]
+
+
 def relinked(topic_prefix: str, upload_id: uuid.UUID, assignments: Sequence[Assignment],
              correlation_id: str) -> list[Message]:
-    """One event per ``topics.CHUNK_SIZE`` assignments, keyed by the upload whose change caused them."""
+    """:func:`relinked_events` as (topic, key, envelope) messages, for ``leap_contracts.delivery.outbox.add``."""
     topic = topics.TOLERANT_RELINKED.full_name(topic_prefix)
-    messages = []
-    for start in range(0, len(assignments), topics.CHUNK_SIZE):
-        records = [TolerantAssignment(upload_id=a.upload_id, row_number=a.row_number, tolerant_ref=a.tolerant_ref,
-                                      version=a.version) for a in assignments[start:start + topics.CHUNK_SIZE]]
-        event = TolerantRecordsRelinkedV1(upload_id=upload_id, records=records)
-        messages.append((topic, str(upload_id), seal(event, producer=PRODUCER, correlation_id=correlation_id)))
-    return messages
+    return [(topic, str(upload_id), seal(event, producer=PRODUCER, correlation_id=correlation_id))
+            for event in relinked_events(upload_id, assignments)]

@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 import asyncpg
 import structlog
 
-from leap_contracts import topics
-from leap_contracts.delivery import outbox
-from leap_contracts.envelope import seal
+from leap_contracts.delivery.outbox import Outbox
 from leap_contracts.events import LinkageQualityMeasuredV1, UploadLinkage
 
 from leap_matcher.adapters import tolerant_quality_sql
+from leap_matcher.service.handlers import PRODUCER
 
 MEASURE_LOCK = 0x1EA919
 log = structlog.get_logger()
@@ -30,16 +29,16 @@ async def measure_once(pool: asyncpg.Pool, topic_prefix: str) -> bool:
     """Measure and queue the figures if linkage changed since they were last measured; whether it did."""
     try:
         async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", MEASURE_LOCK):
+            if not await tolerant_quality_sql.try_lock(conn, MEASURE_LOCK):
                 return False
-            changed = await conn.fetchval("SELECT changed FROM tolerant_quality_changed")
-            if changed == await conn.fetchval("SELECT measured FROM tolerant_quality_measured"):
+            changed, measured = await tolerant_quality_sql.versions(conn)
+            if changed == measured:
                 return False
-            event = await _figures(conn, changed)
-            topic = topics.LINKAGE_QUALITY.full_name(topic_prefix)
-            await outbox.add(conn, [(topic, "matcher", seal(event, producer="matcher",
-                                                            correlation_id=f"linkage-quality-{changed}"))])
-            await conn.execute("UPDATE tolerant_quality_measured SET measured = $1", changed)
+            outbox = Outbox(conn, producer=PRODUCER, correlation_id=f"linkage-quality-{changed}",
+                            topic_prefix=topic_prefix)
+            outbox.add(await _figures(conn, changed), key=PRODUCER)  # one partition's worth: keyed by its producer
+            await outbox.flush()
+            await tolerant_quality_sql.set_measured(conn, changed)
     except asyncpg.SerializationError:  # another instance measured meanwhile
         return False
     log.info("tolerant.quality_measured", version=changed)
