@@ -21,7 +21,8 @@ from leap_matcher.domain.junk import TokenStats
 
 
 class TokenSet(Protocol):
-    """Identifier (or carer) tokens: a Struct of optional 64-hex-digit tokens, one field per type."""
+    """Identifier (or carer) tokens: a Struct of optional 64-hex-digit tokens, one field per type (read with
+    ``msgspec.structs.astuple``, which mypy knows only for Struct classes: hence its ``type: ignore``)."""
     __struct_fields__: tuple[str, ...]
 
 
@@ -119,7 +120,7 @@ def read_chunk(chunk: PseudonymisedChunk, records: Sequence[PseudonymisedRecord]
         tokens: list[bytes] = []
         kinds: tuple[str, ...] = ()
         for found in named:
-            for kind, value in zip(found.__struct_fields__, astuple(found)):  # type: ignore[arg-type]
+            for kind, value in zip(found.__struct_fields__, astuple(found)):  # type: ignore[arg-type]  # a Struct
                 if value:
                     token = fromhex(value)
                     tokens.append(token)
@@ -134,7 +135,7 @@ def read_chunk(chunk: PseudonymisedChunk, records: Sequence[PseudonymisedRecord]
         if not tokens:
             raise RecordWithoutToken(f"row {row_number} carries no identifier token")
         for found in named_carers:
-            for kind, value in zip(found.__struct_fields__, astuple(found)):  # type: ignore[arg-type]
+            for kind, value in zip(found.__struct_fields__, astuple(found)):  # type: ignore[arg-type]  # a Struct
                 if value:
                     carers.append(CarerToken(fromhex(value), kind, upload_id, row_number))
                     carer_of.append(i)

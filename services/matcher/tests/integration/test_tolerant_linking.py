@@ -15,7 +15,7 @@ from leap_matcher.domain.tolerant.review import ReviewPolicy
 from leap_matcher.service.tolerant_linking import answer_review, link_chunk, withdraw_upload
 
 sys.path.insert(0, str(Path(__file__).parent))  # tolerant_chunks (import mode is importlib)
-from tolerant_chunks import CHUNKS, UPLOADS  # noqa: E402
+from tolerant_chunks import CHUNKS, UPLOADS
 
 pytestmark = pytest.mark.integration
 SETTINGS, POLICY = TolerantSettings(), ReviewPolicy()
