@@ -80,6 +80,9 @@ class MatchKeyTokens(Part):
     mk_carer_email_dob: Token | None = None
     mk_carer_email_name: Token | None = None
     mk_carer_mobile_dob: Token | None = None
+    mk_dob_postcode: Token | None = None
+    mk_name_postcode: Token | None = None
+    mk_full_name_dob: Token | None = None
 
 
 class KeyedTokens(Part):

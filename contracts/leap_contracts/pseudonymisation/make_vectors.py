@@ -175,20 +175,20 @@ SOUNDEX_NAMES = ["Robert", "Rupert", "Rubin", "Ashcraft", "Ashcroft", "Tymczak",
 SWAP_DATES = ["2022-03-11", "2022-11-03", "11/03/2022", "2024-02-29", "2022-01-01", "2022-12-12", "2022-05-31",
               "2019-10-09", "2019-09-10"]
 MATCH_KEY_ROWS = [
-    ("child", "Olivia", "2022-03-11", "mum@family.org.uk", "07700 900123"),
-    ("child", "Oilvia", "11/03/2022", " Mum@Family.org.uk ", "+44 7700 900123"),
-    ("child", "Olivia", "2022-11-03", "mum@family.org.uk", ""),
-    ("child", "Zoë", "2021-07-04", "", "07911 123456"),
-    ("child", "Zoey", "2021-07-04", "noemail@family.org.uk", "07000000000"),
-    ("child", "Anne-Marie", "2020-02-29", "a.b@c.de", "07911123456"),
-    ("child", "123", "2022-03-11", "mum@family.org.uk", ""),
-    ("child", "Olivia", "", "mum@family.org.uk", "07700 900123"),
-    ("child", "Olivia", "2022-02-30", "mum@family.org.uk", ""),
-    ("child", "", "2022-03-11", "mum@family.org.uk", ""),
-    ("adult", "Mohammed", "1990-06-07", "mum@family.org.uk", "07700 900123"),
-    ("adult", "Muhammad", "07/06/1990", "", ""),
-    ("adult", "Øyvind", "1985-12-01", "", ""),
-    ("adult", "Seán", "", "", ""),
+    ("child", "Olivia", "2022-03-11", "mum@family.org.uk", "07700 900123", "SW9 7AB"),
+    ("child", "Oilvia", "11/03/2022", " Mum@Family.org.uk ", "+44 7700 900123", "sw97ab"),
+    ("child", "Olivia", "2022-11-03", "mum@family.org.uk", "", " SW9  7AB "),
+    ("child", "Zoë", "2021-07-04", "", "07911 123456", "SE24 0AA"),
+    ("child", "Zoey", "2021-07-04", "noemail@family.org.uk", "07000000000", "SE240AA"),
+    ("child", "Anne-Marie", "2020-02-29", "a.b@c.de", "07911123456", "not a postcode"),
+    ("child", "123", "2022-03-11", "mum@family.org.uk", "", "SW9 7AB"),
+    ("child", "Olivia", "", "mum@family.org.uk", "07700 900123", "SW9 7AB"),
+    ("child", "Olivia", "2022-02-30", "mum@family.org.uk", "", "SW9 7AB"),
+    ("child", "", "2022-03-11", "mum@family.org.uk", "", "SW9 7AB"),
+    ("adult", "Mohammed", "1990-06-07", "mum@family.org.uk", "07700 900123", "SW9 7AB"),
+    ("adult", "Muhammad", "07/06/1990", "", "", "sw9 7ab"),
+    ("adult", "Øyvind", "1985-12-01", "", "", ""),
+    ("adult", "Seán", "", "", "", "EC1A 1BB"),
 ]
 
 
@@ -201,11 +201,12 @@ def _match_key_cases(tokeniser: Tokeniser) -> list[dict]:
         cases.append({"kind": "dob_unordered", "input": text,
                       "output": dob_unordered(n.normalise_date_of_birth(text))})
     maker = MatchKeyMaker(tokeniser)
-    for btype, first, dob_text, email, mobile in MATCH_KEY_ROWS:
+    for btype, first, dob_text, email, mobile, postcode in MATCH_KEY_ROWS:
         dob = _result(n.normalise_date_of_birth, dob_text).get("output") if dob_text else None
-        keys = maker.make(btype, first, dob and n.normalise_date_of_birth(dob), email, mobile)
+        keys = maker.make(btype, first, dob and n.normalise_date_of_birth(dob), email, mobile, postcode)
         case = {"kind": "match_keys", "input": {"beneficiary_type": btype, "first_name": first,
-                                                "date_of_birth": dob_text, "carer_email": email, "carer_mobile": mobile},
+                                                "date_of_birth": dob_text, "carer_email": email, "carer_mobile": mobile,
+                                                "postcode": postcode},
                 "tokens": {k: keys[k] for k in MATCH_KEYS}}
         if keys["mk_name_dob"]:
             fields = (("beneficiary_type", btype), ("name_soundex", soundex(name_letters(first))), ("date_of_birth", dob))

@@ -17,6 +17,9 @@ key                      fields, in this order                                  
 ``mk_carer_email_dob``   carer_email, date_of_birth                              child
 ``mk_carer_email_name``  carer_email, name_soundex, birth_year                    child
 ``mk_carer_mobile_dob``  carer_mobile, date_of_birth                             child
+``mk_dob_postcode``      beneficiary_type, dob_unordered, postcode               any
+``mk_name_postcode``     beneficiary_type, name_soundex, postcode                any
+``mk_full_name_dob``     beneficiary_type, name_letters, date_of_birth           any
 =======================  =====================================================  ===========
 
 A key is absent (None) when any of its fields is.
@@ -27,11 +30,16 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from leap_contracts.pseudonymisation.normalise import NormalisationFinding, normalise_email, normalise_mobile
+from leap_contracts.pseudonymisation.normalise import (
+    NormalisationFinding,
+    normalise_email,
+    normalise_mobile,
+    normalise_postcode,
+)
 from leap_contracts.pseudonymisation.tokens import Tokeniser
 
 MATCH_KEYS = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
-              "mk_carer_mobile_dob")
+              "mk_carer_mobile_dob", "mk_dob_postcode", "mk_name_postcode", "mk_full_name_dob")
 CARER_KEYS = frozenset({"mk_carer_email_dob", "mk_carer_email_name", "mk_carer_mobile_dob"})
 
 _SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
@@ -93,12 +101,13 @@ class MatchKeyMaker:
         self._memo: dict[tuple, dict[str, str | None]] = {}
 
     def make(self, beneficiary_type: str, first_name: str | None, date_of_birth: date | None,
-             carer_email: str | None = None, carer_mobile: str | None = None) -> dict[str, str | None]:
-        """Values as written (first name, carer contacts), ``date_of_birth`` parsed; adult rows have no
-        carer keys."""
+             carer_email: str | None = None, carer_mobile: str | None = None,
+             postcode: str | None = None) -> dict[str, str | None]:
+        """Values as written (first name, carer contacts, postcode), ``date_of_birth`` parsed; adult rows
+        have no carer keys."""
         child = beneficiary_type == "child"
         parts = (beneficiary_type, first_name or None, date_of_birth,
-                 carer_email if child else None, carer_mobile if child else None)
+                 carer_email if child else None, carer_mobile if child else None, postcode or None)
         known = self._memo.get(parts)
         if known is None:
             known = self._compute(*parts)
@@ -108,13 +117,15 @@ class MatchKeyMaker:
         return known
 
     def _compute(self, btype: str, first_name: str | None, dob: date | None, carer_email: str | None,
-                 carer_mobile: str | None) -> dict[str, str | None]:
+                 carer_mobile: str | None, postcode: str | None) -> dict[str, str | None]:
         letters = name_letters(first_name) if first_name else ""
         code = soundex(letters)
         prefix = letters[:3] or None
         email = canonical(normalise_email, carer_email)
         mobile = canonical(normalise_mobile, carer_mobile)
         iso = dob.isoformat() if dob else None
+        place = canonical(normalise_postcode, postcode)
+        unordered = dob and dob_unordered(dob)
         token = self._token
         return {
             "mk_name_dob": token("mk_name_dob", ("beneficiary_type", btype), ("name_soundex", code),
@@ -125,6 +136,12 @@ class MatchKeyMaker:
             "mk_carer_email_name": token("mk_carer_email_name", ("carer_email", email), ("name_soundex", code),
                                          ("birth_year", dob and f"{dob.year:04d}")),
             "mk_carer_mobile_dob": token("mk_carer_mobile_dob", ("carer_mobile", mobile), ("date_of_birth", iso)),
+            "mk_dob_postcode": token("mk_dob_postcode", ("beneficiary_type", btype), ("dob_unordered", unordered),
+                                     ("postcode", place)),
+            "mk_name_postcode": token("mk_name_postcode", ("beneficiary_type", btype), ("name_soundex", code),
+                                      ("postcode", place)),
+            "mk_full_name_dob": token("mk_full_name_dob", ("beneficiary_type", btype), ("name_letters", letters or None),
+                                      ("date_of_birth", iso)),
         }
 
     def _token(self, label: str, *fields: tuple[str, str | None]) -> str | None:

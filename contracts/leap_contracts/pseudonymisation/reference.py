@@ -56,10 +56,11 @@ def reference_name_soundex(first_name: str) -> str | None:
 
 
 def reference_match_keys(key: bytes, beneficiary_type: str, first_name: str, date_of_birth: str,
-                         carer_email: str, carer_mobile: str) -> dict[str, str | None]:
+                         carer_email: str, carer_mobile: str, postcode: str = "") -> dict[str, str | None]:
     """Every match key of a row, from values as written (an unusable date of birth gives no date)."""
     try:
         dob = n.normalise_date_of_birth(date_of_birth) if date_of_birth else None
     except n.NormalisationFinding:
         dob = None
-    return MatchKeyMaker(Tokeniser(key, "ref")).make(beneficiary_type, first_name, dob, carer_email, carer_mobile)
+    return MatchKeyMaker(Tokeniser(key, "ref")).make(beneficiary_type, first_name, dob, carer_email, carer_mobile,
+                                                     postcode)

@@ -22,7 +22,7 @@ def test_library_passes_every_match_key_vector():
             assert dob_unordered(normalise_date_of_birth(value)) == case["output"], case
         else:
             got = reference_match_keys(KEY, value["beneficiary_type"], value["first_name"], value["date_of_birth"],
-                                       value["carer_email"], value["carer_mobile"])
+                                       value["carer_email"], value["carer_mobile"], value["postcode"])
             assert got == case["tokens"], case
 
 
@@ -35,7 +35,7 @@ def test_soundex_is_american_soundex():
 
 def test_each_error_leaves_a_key_in_agreement():
     make = MatchKeyMaker(Tokeniser(KEY, "t")).make
-    base = make("child", "Olivia", date(2022, 3, 11), "mum@family.org.uk", "07700900123")
+    base = make("child", "Olivia", date(2022, 3, 11), "mum@family.org.uk", "07700900123", "SW9 7AB")
     typo = make("child", "Oilvia", date(2022, 3, 11), "mum@family.org.uk", None)
     swap = make("child", "Olivia", date(2022, 11, 3), "mum@family.org.uk", None)
     moved = make("child", "Olivia", date(2022, 3, 11), "mum.old@family.org.uk", "07700900123")
@@ -54,3 +54,17 @@ def test_adults_have_no_carer_keys_and_missing_parts_give_none():
     assert adult["mk_name_dob"] and adult["mk_carer_email_dob"] is None and adult["mk_carer_mobile_dob"] is None
     assert make("child", None, None, None, None) == dict.fromkeys(MATCH_KEYS)
     assert make("adult", "Mohammed", date(1990, 6, 7))["mk_name_dob"] == make("adult", "Muhammad", date(1990, 6, 7))["mk_name_dob"]
+
+
+def test_postcode_and_full_name_keys_tolerate_what_the_others_cannot():
+    make = MatchKeyMaker(Tokeniser(KEY, "t")).make
+    base = make("child", "Olivia", date(2022, 3, 11), "mum@family.org.uk", None, "SW9 7AB")
+    nickname_no_carer = make("child", "Liv", date(2022, 11, 3), None, None, "sw97ab")
+    assert base["mk_dob_postcode"] == nickname_no_carer["mk_dob_postcode"]  # any name, a swap, no carer
+    assert base["mk_name_dob"] != nickname_no_carer["mk_name_dob"]
+    no_date = make("adult", "Olivia", None, None, None, " SW9 7AB ")
+    assert no_date["mk_name_postcode"] == make("adult", "Oilvia", date(1990, 1, 2), None, None, "SW97AB")["mk_name_postcode"]
+    assert no_date["mk_dob_postcode"] is None and no_date["mk_full_name_dob"] is None
+    look_alike = make("child", "Oliviah", date(2022, 3, 11), "mum@family.org.uk", None, "SW9 7AB")
+    assert base["mk_name_dob"] == look_alike["mk_name_dob"] and base["mk_full_name_dob"] != look_alike["mk_full_name_dob"]
+    assert make("child", "Olivia", date(2022, 3, 11), None, None, "not a postcode")["mk_dob_postcode"] is None

@@ -273,3 +273,27 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
                     ARRAY[leap_normalise_mobile(carer_mobile), leap_normalise_date_of_birth(date_of_birth)])
   WHERE leap_beneficiary_type(beneficiary_type) = 'child'
 $$;
+
+CREATE OR REPLACE FUNCTION leap_mk_dob_postcode_token(key bytea, beneficiary_type text, date_of_birth text,
+                                                      postcode text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_dob_postcode', ARRAY['beneficiary_type', 'dob_unordered', 'postcode'],
+                    ARRAY[leap_beneficiary_type(beneficiary_type), leap_dob_unordered(date_of_birth),
+                          leap_normalise_postcode(postcode)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_name_postcode_token(key bytea, beneficiary_type text, first_name text,
+                                                       postcode text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_name_postcode', ARRAY['beneficiary_type', 'name_soundex', 'postcode'],
+                    ARRAY[leap_beneficiary_type(beneficiary_type), leap_name_soundex(first_name),
+                          leap_normalise_postcode(postcode)])
+$$;
+
+CREATE OR REPLACE FUNCTION leap_mk_full_name_dob_token(key bytea, beneficiary_type text, first_name text,
+                                                       date_of_birth text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT leap_token(key, 'mk_full_name_dob', ARRAY['beneficiary_type', 'name_letters', 'date_of_birth'],
+                    ARRAY[leap_beneficiary_type(beneficiary_type), leap_name_letters(first_name),
+                          leap_normalise_date_of_birth(date_of_birth)])
+$$;

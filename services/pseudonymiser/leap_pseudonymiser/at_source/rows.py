@@ -88,7 +88,7 @@ class AtSourceRowMaker:
         nhs_t, child_t, email_t, mobile_t, prid_t, c_email_t, c_mobile_t = slots
         keys = []
         if self._match_keys is not None:
-            made = self._match_keys.make(btype, first_name, dob[0] if dob else None, c_email, c_mobile)
+            made = self._match_keys.make(btype, first_name, dob[0] if dob else None, c_email, c_mobile, postcode)
             keys = [made[k] or "" for k in MATCH_KEYS]
         return [
             prid_t[0], btype, nhs_t[0] if nhs_t else "", child_t[0] if child_t else "",

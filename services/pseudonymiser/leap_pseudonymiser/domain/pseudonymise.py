@@ -79,4 +79,4 @@ def pseudonymise(record: ValidatedRecord, service_code: str, identifier: RowIden
 def _match_keys(tokeniser: Tokeniser, record: ValidatedRecord) -> MatchKeyTokens:
     return MatchKeyTokens(**MatchKeyMaker(tokeniser).make(record.beneficiary_type, record.first_name,
                                                           record.date_of_birth, record.primary_carer_email,
-                                                          record.primary_carer_mobile))
+                                                          record.primary_carer_mobile, record.postcode))

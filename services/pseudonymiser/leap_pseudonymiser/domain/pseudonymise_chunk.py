@@ -118,11 +118,11 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
             "linking_tokens": [
                 {**_keyed(key_id, (nhs, child, email, mobile, prid, carer_email, carer_mobile), index),
                  "match_keys": previous_keys[index - 1](r.beneficiary_type, r.first_name, dob,
-                                                        r.primary_carer_email, r.primary_carer_mobile)}
+                                                        r.primary_carer_email, r.primary_carer_mobile, r.postcode)}
                 for index, key_id in enumerate(key_ids, 1)] if key_ids else [],
             "outcome": _outcome(r.outcome),
             "match_keys": match_keys(r.beneficiary_type, r.first_name, dob, r.primary_carer_email,
-                                     r.primary_carer_mobile),
+                                     r.primary_carer_mobile, r.postcode),
         })
     return out
 

@@ -20,8 +20,10 @@ VECTORS = json.loads(make_vectors.VECTORS.read_text(encoding="utf-8"))
 KEY = bytes.fromhex(VECTORS["test_key"]["hex"])
 KEYS_SQL = """SELECT leap_mk_name_dob_token($1, $2, $3, $4), leap_mk_prefix_dob_swap_token($1, $2, $3, $4),
                      leap_mk_carer_email_dob_token($1, $2, $5, $4), leap_mk_carer_email_name_token($1, $2, $5, $3, $4),
-                     leap_mk_carer_mobile_dob_token($1, $2, $6, $4)"""
-NAMES = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name", "mk_carer_mobile_dob")
+                     leap_mk_carer_mobile_dob_token($1, $2, $6, $4), leap_mk_dob_postcode_token($1, $2, $4, $7),
+                     leap_mk_name_postcode_token($1, $2, $3, $7), leap_mk_full_name_dob_token($1, $2, $3, $4)"""
+NAMES = ("mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name", "mk_carer_mobile_dob",
+         "mk_dob_postcode", "mk_name_postcode", "mk_full_name_dob")
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +34,8 @@ async def conn(database_url):
     await connection.close()
 
 
-async def _keys(conn, btype, first, dob, email, mobile) -> dict:
-    row = await conn.fetchrow(KEYS_SQL, KEY, btype, first, dob, email, mobile)
+async def _keys(conn, btype, first, dob, email, mobile, postcode="") -> dict:
+    row = await conn.fetchrow(KEYS_SQL, KEY, btype, first, dob, email, mobile, postcode)
     return dict(zip(NAMES, row, strict=True))
 
 
@@ -48,7 +50,7 @@ async def test_every_match_key_vector(conn):
             assert await conn.fetchval("SELECT leap_dob_unordered($1)", value) == case["output"], case
         else:
             got = await _keys(conn, value["beneficiary_type"], value["first_name"], value["date_of_birth"],
-                              value["carer_email"], value["carer_mobile"])
+                              value["carer_email"], value["carer_mobile"], value["postcode"])
             assert got == case["tokens"], case
 
 
@@ -61,7 +63,10 @@ async def test_sql_soundex_agrees_with_library(conn, name):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(btype=st.sampled_from(["child", "adult"]), name=st.text(alphabet=ALPHABETS["name"], max_size=12),
        dob=st.dates(date(1900, 1, 1), date(2030, 12, 31)),
-       email=st.text(alphabet=ALPHABETS["email"], max_size=16), mobile=st.text(alphabet=ALPHABETS["digits"] + "+", max_size=14))
-async def test_sql_match_keys_agree_with_library(conn, btype, name, dob, email, mobile):
+       email=st.text(alphabet=ALPHABETS["email"], max_size=16), mobile=st.text(alphabet=ALPHABETS["digits"] + "+", max_size=14),
+       postcode=st.one_of(st.sampled_from(["SW9 7AB", "sw97ab", " SE24  0AA", "EC1A 1BB", "W1 1AA", "SW9 7A"]),
+                          st.text(alphabet=ALPHABETS["digits"] + "ABSWE \t", max_size=9)))
+async def test_sql_match_keys_agree_with_library(conn, btype, name, dob, email, mobile, postcode):
     text = dob.isoformat()
-    assert await _keys(conn, btype, name, text, email, mobile) == reference_match_keys(KEY, btype, name, text, email, mobile)
+    assert (await _keys(conn, btype, name, text, email, mobile, postcode)
+            == reference_match_keys(KEY, btype, name, text, email, mobile, postcode))

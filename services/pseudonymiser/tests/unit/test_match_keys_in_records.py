@@ -18,13 +18,13 @@ CURRENT, PREVIOUS = Tokeniser(KEY, "k2"), Tokeniser(bytes(range(1, 33)), "k1")
 def _child(**changes) -> ValidatedRecord:
     values = {"row_number": 2, "provider_record_id": "C1", "beneficiary_type": "child", "first_name": "Oilvia",
               "date_of_birth": date(2022, 11, 3), "gender": "female", "primary_carer_email": " Mum@Family.org.uk ",
-              "primary_carer_mobile": "07700 900123", "engagement_date": date(2024, 5, 1)}
+              "primary_carer_mobile": "07700 900123", "postcode": "sw9 7ab", "engagement_date": date(2024, 5, 1)}
     return ValidatedRecord(**{**values, **changes})
 
 
 def test_a_record_carries_the_reference_match_keys_under_the_current_key():
     record = pseudonymise(_child(), "DL", RowIdentifier(CURRENT, [PREVIOUS]), {})
-    want = reference_match_keys(KEY, "child", "Oilvia", "2022-11-03", " Mum@Family.org.uk ", "07700 900123")
+    want = reference_match_keys(KEY, "child", "Oilvia", "2022-11-03", " Mum@Family.org.uk ", "07700 900123", "sw9 7ab")
     assert record.match_keys.model_dump() == want
     assert all(want.values())
 
@@ -44,7 +44,7 @@ def test_during_a_rotation_the_previous_keys_match_keys_travel_with_the_linking_
     record = pseudonymise(_child(), "DL", RowIdentifier(CURRENT, [PREVIOUS]), {})
     (linking,) = record.linking_tokens
     want = reference_match_keys(bytes(range(1, 33)), "child", "Oilvia", "2022-11-03", " Mum@Family.org.uk ",
-                                "07700 900123")
+                                "07700 900123", "sw9 7ab")
     assert linking.key_id == "k1" and linking.match_keys.model_dump() == want
     assert want != record.match_keys.model_dump()
     fast = pseudonymise_chunk([_child()], "DL", TokenMemos(CURRENT, [PREVIOUS]), RowIdentifier(CURRENT, [PREVIOUS]), {})
