@@ -42,7 +42,9 @@ def test_exact_linkage_is_the_truths_figure_and_tolerant_improves_on_it(figures)
     assert figures["tolerant_links"]["fuzzy_links"] > 0 and figures["tolerant_links"]["review"] > 0
 
 
-@pytest.mark.xfail(strict=True, reason="not reached: about 3% of the generated persons' records share no "
-                   "evidence at all (see the ceiling column of make linkage-quality)")
+@pytest.mark.xfail(strict=True, reason="not reached together: false merges are under 1 in 1,000, but the count "
+                   "is several percent over, mostly children's records agreeing on name, date of birth and gender "
+                   "with nothing else to compare (one such pair in about fifteen is two children, so they go to "
+                   "review), and adults' records with no date and no contact in common (see docs/tolerant-linkage.md)")
 def test_tolerant_linkage_meets_the_aims(figures):
     assert meets_aims(figures["linkages"]["tolerant"])

@@ -12,9 +12,11 @@ from leap_tools.linkage_quality.records import ServiceRecord
 def tolerant_records(records: Sequence[ServiceRecord]) -> list[TolerantRecord]:
     """The child key moves from the identity tokens to the evidence."""
     return [TolerantRecord(id=r.id, tokens=frozenset(r.tokens - r.child_keys),
-                           match_keys={**r.match_keys, **({"child_key": min(r.child_keys)} if r.child_keys else {})},
+                           match_keys={**{name: frozenset(tokens) for name, tokens in r.match_keys.items()},
+                                       **({"child_key": frozenset(r.child_keys)} if r.child_keys else {})},
                            nhs=frozenset(r.nhs), carers=frozenset(r.carers), service=r.service,
-                           beneficiary_type=r.beneficiary_type, gender=r.gender, ward=r.ward)
+                           beneficiary_type=r.beneficiary_type, gender=r.gender, ward=r.ward,
+                           ethnicity=r.ethnicity, first_language=r.first_language)
             for r in records]
 
 
@@ -56,7 +58,7 @@ def key_ceiling(records: Sequence[ServiceRecord]) -> dict[str, str]:
                                  for r in records])[1].items()}
     holders: dict[tuple[str, int], set[str]] = {}
     for r in records:
-        for token in (*r.match_keys.values(), *r.child_keys):
+        for token in (*(t for tokens in r.match_keys.values() for t in tokens), *r.child_keys):
             holders.setdefault((token, r.person), set()).add(groups[r.id])
     pairs = []
     by_label = {}

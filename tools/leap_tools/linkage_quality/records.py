@@ -37,9 +37,12 @@ class ServiceRecord:
     nhs: set[str] = field(default_factory=set)
     child_keys: set[str] = field(default_factory=set)
     carers: set[str] = field(default_factory=set)
-    match_keys: dict[str, str] = field(default_factory=dict)
+    match_keys: dict[str, set[str]] = field(default_factory=dict)
+    """Every token of each match key over the record's rows (a family that moved has two postcodes)."""
     gender: str | None = None
     ward: str | None = None
+    ethnicity: str | None = None
+    first_language: str | None = None
     clear: dict[str, str | None] = field(default_factory=dict)
     """Clear normalised values, for Splink's upper bound only (synthetic data)."""
 
@@ -71,15 +74,17 @@ class _Reader:
             record.child_keys.add(found.tokens["child_key"])
         record.carers.update(t for t in found.carer_tokens.values() if t)
         keys = self.keys.make(btype, rec.first_name, rec.date_of_birth, rec.primary_carer_email,
-                              rec.primary_carer_mobile)
+                              rec.primary_carer_mobile, rec.postcode)
         for name, token in keys.items():
-            if token and name not in record.match_keys:
-                record.match_keys[name] = token
+            if token:
+                record.match_keys.setdefault(name, set()).add(token)
         if rec.gender in ("female", "male", "other"):
             record.gender = record.gender or rec.gender
         postcode = canonical(normalise_postcode, rec.postcode)
         if postcode and postcode in self.wards:
             record.ward = record.ward or self.wards[postcode]
+        record.ethnicity = record.ethnicity or rec.ethnicity or None
+        record.first_language = record.first_language or rec.first_language or None
         self._clear(record, rec)
 
     @staticmethod

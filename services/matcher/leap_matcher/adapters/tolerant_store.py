@@ -30,10 +30,11 @@ async def save_records(conn: asyncpg.Connection, upload_id: uuid.UUID, service_c
     new = [(r, attended) for r, attended in records if r.id not in known]
     await conn.copy_records_to_table(
         "tolerant_record", columns=["record_id", "upload_id", "service_code", "beneficiary_type", "attended", "gender",
-                                    "ward_code", "tokens", "nhs", "carers", "match_keys", "provider_id", "birth_month"],
+                                    "ward_code", "tokens", "nhs", "carers", "match_keys", "provider_id", "birth_month",
+                                    "ethnicity", "first_language"],
         records=[(r.id, upload_id, service_code, r.beneficiary_type, attended, r.gender, r.ward, _bytes(r.tokens),
                   _bytes(r.nhs), _bytes(r.carers), _keys_json(r), provider_id,
-                  months.get(r.id)) for r, attended in new])
+                  months.get(r.id), r.ethnicity, r.first_language) for r, attended in new])
     await conn.copy_records_to_table(
         "tolerant_token", columns=["token", "record_id"],
         records=[(bytes.fromhex(t), r.id) for r, _ in new
@@ -87,13 +88,15 @@ async def load(conn: asyncpg.Connection, record_ids: Iterable[str]) -> list[Tole
     missing = [record_id for record_id, v in keys if (record_id, v) not in _LOADED]
     rows = await conn.fetch(
         "SELECT record_id, xmin::text AS v, service_code, beneficiary_type, gender, ward_code, tokens, nhs, carers, "
-        "match_keys FROM tolerant_record WHERE record_id = ANY($1::text[])", missing) if missing else []
+        "match_keys, ethnicity, first_language FROM tolerant_record WHERE record_id = ANY($1::text[])",
+        missing) if missing else []
     for r in rows:
         _LOADED[(r["record_id"], r["v"])] = TolerantRecord(
             id=r["record_id"], tokens=frozenset(t.hex() for t in r["tokens"]), nhs=frozenset(t.hex() for t in r["nhs"]),
             carers=frozenset(t.hex() for t in r["carers"]),
             match_keys={k: frozenset(v) for k, v in json.loads(r["match_keys"]).items()}, service=r["service_code"],
-            beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"])
+            beneficiary_type=r["beneficiary_type"], gender=r["gender"], ward=r["ward_code"], ethnicity=r["ethnicity"],
+            first_language=r["first_language"])
     found = []
     for key in keys:
         record = _LOADED.get(key)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from leap_matcher.domain.tolerant import IncrementalLinker, TolerantRecord, TolerantSettings, partition
 
 KEYS = ("child_key", "mk_name_dob", "mk_prefix_dob_swap", "mk_carer_email_dob", "mk_carer_email_name",
-        "mk_carer_mobile_dob")
+        "mk_carer_mobile_dob", "mk_dob_postcode", "mk_name_postcode", "mk_full_name_dob")
 
 
 @st.composite
@@ -28,7 +28,9 @@ def record_sets(draw) -> list[TolerantRecord]:
             carers=frozenset(draw(st.sets(st.sampled_from(["c1", "c2", "t1", "t2"]), max_size=1))),
             service=draw(st.sampled_from(["A", "B", "C", "D", None])),
             beneficiary_type=draw(st.sampled_from(["child", "child", "adult"])),
-            gender=draw(st.sampled_from(["female", "male", None])), ward=draw(st.sampled_from(["W1", "W2", None]))))
+            gender=draw(st.sampled_from(["female", "male", None])), ward=draw(st.sampled_from(["W1", "W2", None])),
+            ethnicity=draw(st.sampled_from(["E1", "e1 ", "E2", None])),
+            first_language=draw(st.sampled_from(["L1", "L2", None]))))
     return records
 
 
@@ -241,3 +243,47 @@ def test_a_record_tokenised_during_a_rotation_links_fuzzily_to_one_made_before_i
     before = tolerant_record(UUID(int=1), "DL", made([old], "Olivia", "DL"))
     during = tolerant_record(UUID(int=2), "OHP", made([new, old], "Oilvia", "OHP"))
     assert partition([before, during]).cluster_of[during.id] == before.id
+
+
+def _zoe(rid: str, service: str, full: str, **keys) -> TolerantRecord:
+    """A child of one family (carer e-mail ce, born on one day, postcode P) named ``full`` (its spelling)."""
+    return TolerantRecord(id=rid, tokens=frozenset({f"prid:{rid}"}), service=service, gender="female", ward="W1",
+                          carers=frozenset({"ce"}), match_keys={
+                              "child_key": "ck", "mk_name_dob": "Z000:day", "mk_prefix_dob_swap": "zoe:day",
+                              "mk_carer_email_dob": "ce:day", "mk_carer_email_name": "ce:Z000", "mk_dob_postcode": "day:P",
+                              "mk_full_name_dob": f"{full}:day", **keys})
+
+
+def test_look_alike_twins_seen_together_keep_apart_and_each_twins_other_records_join_the_one_spelt_alike():
+    records = [_zoe("a1", "A", "zoe"), _zoe("a2", "A", "zoey"),  # one service holds both: two children
+               _zoe("b1", "B", "zoey"), _zoe("c1", "C", "zoe"), _zoe("d1", "D", "zoe")]
+    found = partition(records)
+    assert found.cluster_of == {"a1": "a1", "c1": "a1", "d1": "a1", "a2": "a2", "b1": "a2"}
+
+
+def test_a_child_key_no_two_people_share_still_joins_a_spelling_error():
+    found = partition([_zoe("a1", "A", "zoe"), _zoe("b1", "B", "zeo")])
+    assert found.cluster_of["b1"] == "a1"
+
+
+def test_an_adults_email_and_mobile_given_together_as_a_childs_carer_join_her_two_records():
+    mum_by_email = TolerantRecord(id="m1", tokens=frozenset({"email:mum"}), service="A", beneficiary_type="adult",
+                                  gender="female", match_keys={"mk_name_postcode": "A500:P"})
+    mum_by_mobile = TolerantRecord(id="m2", tokens=frozenset({"mobile:mum"}), service="B", beneficiary_type="adult",
+                                   match_keys={"mk_name_postcode": "A500:P"})
+    child = TolerantRecord(id="k1", tokens=frozenset({"prid:k1"}), service="C", carers=frozenset({"email:mum", "mobile:mum"}))
+    together = partition([mum_by_email, mum_by_mobile, child])
+    assert together.cluster_of["m2"] == "m1"
+    (link,) = together.links
+    assert link.pattern["co_carer"] == "agree" and link.pattern["mk_name_postcode"] == "agree"
+    assert partition([mum_by_email, mum_by_mobile]).cluster_of["m2"] == "m2"
+
+
+def test_a_family_attribute_in_conflict_sends_a_bare_name_and_date_pair_to_review():
+    def child(rid: str, service: str, ethnicity: str) -> TolerantRecord:
+        return TolerantRecord(id=rid, tokens=frozenset({f"prid:{rid}"}), service=service, gender="male", ward="W1",
+                              ethnicity=ethnicity, match_keys={"mk_name_dob": "N000:day", "mk_prefix_dob_swap": "noa:day",
+                                                               "mk_full_name_dob": "noah:day"})
+    assert partition([child("a", "A", "Mixed"), child("b", "B", " mixed")]).cluster_of["b"] == "a"
+    apart = partition([child("a", "A", "Mixed"), child("b", "B", "Arab")])
+    assert apart.cluster_of["b"] == "b" and [link.pattern["ethnicity"] for link in apart.review] == ["disagree"]

@@ -4,7 +4,8 @@ Pure domain code, no I/O. Records carry only keyed tokens (exact identifiers and
 match keys of docs/pseudonymisation-spec.md §3a) and non-identifying attributes.
 Records sharing an identity token (NHS number, e-mail, mobile, provider record)
 are one individual; two individuals are joined when the Fellegi-Sunter score of
-their agreement pattern (child key and match keys, gender, ward, carer) reaches the
+their agreement pattern (child key and match keys, gender, ward, ethnicity, first language,
+carer) reaches the
 link threshold and no hard conflict (two NHS numbers, two records of one service,
 child and adult) forbids it. So the child key still joins, except look-alike twins
 seen by one service. The partition is a function of the set of records alone: any order,

@@ -1,13 +1,20 @@
 """The tolerant partition of a set of records.
 
-1. Exact individuals: records sharing an exact token (union-find).
-2. Strong keys (the child key): individuals sharing one are joined, in label
-   order, unless the join is a conflict (below).
+1. Exact individuals: records sharing an exact token (union-find). Carer
+   contacts written together on one child's record are one carer's: a child's
+   carer is compared as that carer (or the adult individual holding a contact),
+   and two adult individuals it joins share the ``co_carer`` evidence.
+2. Strong keys (the child key): individuals sharing one are joined, best
+   scored first, unless the join is a conflict (below). A child key held by
+   two individuals that cannot be one person (look-alike twins in one service)
+   joins no pair whose first names are spelt differently (``mk_full_name_dob``
+   disagrees), there or later.
 3. Candidates: pairs of the groups so far sharing a match key held by at most
    ``max_block`` groups.
 4. Each candidate pair is scored (`scoring.py`); pairs from ``link_at`` are
    joined in order of score (then labels), each join refused when the two
-   groups would hold two NHS numbers, one service twice, or a child and an adult;
+   groups would hold two NHS numbers, one service twice, a child and an adult,
+   or look-alike twins (step 2);
    pairs in [review_from, link_at) go to review.
 
 Every step depends on the set of records only, never on their order.
@@ -18,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from leap_matcher.domain.tolerant.model import FuzzyLink, Partition, TolerantRecord, TolerantSettings
+from leap_matcher.domain.tolerant.model import CO_CARER, FuzzyLink, Partition, TolerantRecord, TolerantSettings
 from leap_matcher.domain.tolerant.scoring import Individual, score
 
 
@@ -73,9 +80,20 @@ def exact_individuals(records: Iterable[TolerantRecord]) -> tuple[dict[str, Indi
             ind.genders.add(record.gender)
         if record.ward:
             ind.wards.add(record.ward)
+        if record.ethnicity and record.ethnicity.strip():
+            ind.ethnicities.add(record.ethnicity.strip().casefold())
+        if record.first_language and record.first_language.strip():
+            ind.languages.add(record.first_language.strip().casefold())
     owner = {token: label_of[record.id] for record in records for token in record.tokens}
+    carers = _UnionFind()  # contacts written together on one child's record are one carer's (or one family's)
+    for record in records:
+        held = sorted({owner.get(token, token) for token in record.carers})
+        for other in held[1:]:
+            carers.union(held[0], other)
     for ind in individuals.values():  # a carer contact stands for the adult individual holding it, if any
-        ind.carers = {owner.get(token, token) for token in ind.carers}
+        ind.carers = {carers.find(owner.get(token, token)) for token in ind.carers}
+        if "adult" in ind.types and ind.label in carers.parent:  # its contacts written with others' on a child's record
+            ind.keys[CO_CARER] = {carers.find(ind.label)}
     return individuals, label_of
 
 
@@ -119,7 +137,7 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
             continue
         if link.score < settings.link_at:
             review.append(link)
-        elif groups.join(link.a, link.b):
+        elif groups.join(link.a, link.b, link.pattern):
             links.append(link)
         else:
             refused.append(link)
@@ -140,6 +158,12 @@ class _Groups:
             refuses[b].add(a)
         self._pooled = {label: (set(i.nhs), set(i.services), set(i.types), {label}, refuses[label])
                         for label, i in individuals.items()}
+        self._shared_child_keys: set[str] = set()
+        """Child keys held by individuals that cannot be one person (two records of one service, two NHS
+        numbers): look-alike twins, whose other records join a twin only where the first name is spelt
+        alike."""
+        self._child_keys: dict[str, set[str]] = {label: set(i.keys.get("child_key", ())) for label, i in
+                                                 individuals.items()}
 
     def rejected(self, a: str, b: str) -> bool:
         """Whether a reviewer said some member of a's group and some member of b's are two people."""
@@ -152,18 +176,27 @@ class _Groups:
     def same(self, a: str, b: str) -> bool:
         return self._uf.find(a) == self._uf.find(b)
 
-    def join(self, a: str, b: str) -> bool:
-        """Join the groups of a and b unless that makes a conflict; whether they are one group now."""
+    def join(self, a: str, b: str, pattern: Mapping[str, str] | None = None) -> bool:
+        """Join the groups of a and b unless that makes a conflict; whether they are one group now. With the
+        pair's agreement ``pattern``: look-alike twins too (a child key some two people share, first names
+        spelt differently)."""
         ra, rb = self._uf.find(a), self._uf.find(b)
         if ra == rb:
             return True
         if _clash(self._pooled[ra], self._pooled[rb]):
             return False
+        if pattern is not None and self._twins(ra, rb, pattern):
+            return False
         root = self._uf.union(ra, rb)
         other = self._pooled.pop(rb if root == ra else ra)
         for mine, theirs in zip(self._pooled[root], other, strict=True):
             mine |= theirs
+        self._child_keys[root] |= self._child_keys.pop(rb if root == ra else ra)
         return True
+
+    def _twins(self, ra: str, rb: str, pattern: Mapping[str, str]) -> bool:
+        return (pattern.get("mk_full_name_dob") == "disagree"
+                and bool(self._child_keys[ra] & self._child_keys[rb] & self._shared_child_keys))
 
     def join_strong(self, settings: TolerantSettings) -> tuple[list[FuzzyLink], list[FuzzyLink]]:
         """Join individuals sharing a strong key (the child key), best scored pairs first, so that of
@@ -173,15 +206,18 @@ class _Groups:
         counts = {t: len(labels) for t, labels in _holders(
             inds.values(), lambda name: name not in settings.strong_keys).items()}
         pairs = set()
-        for labels in holders.values():
+        for token, labels in holders.items():
             ordered = sorted(labels)
             pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+            roots = sorted({self._uf.find(label) for label in ordered})
+            if any(_clash(self._pooled[a], self._pooled[b]) for i, a in enumerate(roots) for b in roots[i + 1:]):
+                self._shared_child_keys.add(token)
         scored = sorted((FuzzyLink(a, b, *score(inds[a], inds[b], counts, settings)) for a, b in pairs),
                         key=lambda link: (-link.score, link.a, link.b))
         links, refused = [], []
         for link in scored:
             if not self.same(link.a, link.b):
-                (links if self.join(link.a, link.b) else refused).append(link)
+                (links if self.join(link.a, link.b, link.pattern) else refused).append(link)
         return links, refused
 
     def pooled_individuals(self) -> dict[str, Individual]:
@@ -194,7 +230,7 @@ class _Groups:
                 target = merged[root] = Individual(root)
             for name, tokens in ind.keys.items():
                 target.keys.setdefault(name, set()).update(tokens)
-            for attr in ("nhs", "carers", "services", "types", "genders", "wards"):
+            for attr in ("nhs", "carers", "services", "types", "genders", "wards", "ethnicities", "languages"):
                 getattr(target, attr).update(getattr(ind, attr))
         return merged
 

@@ -25,6 +25,8 @@ class Individual:
     types: set[str] = field(default_factory=set)
     genders: set[str] = field(default_factory=set)
     wards: set[str] = field(default_factory=set)
+    ethnicities: set[str] = field(default_factory=set)
+    languages: set[str] = field(default_factory=set)
 
 
 def _compare(a: set, b: set) -> str:
@@ -48,6 +50,12 @@ def score(a: Individual, b: Individual, holders: Mapping[str, int],
     if pattern["mk_carer_email_dob"] == "agree" and pattern["mk_carer_email_name"] == "disagree":
         pattern["name_conflict"] = "yes"
         total += settings.name_conflict
+    if pattern["mk_dob_postcode"] == "disagree" and "agree" in (pattern["mk_name_dob"], pattern["mk_prefix_dob_swap"]):
+        pattern["postcode_conflict"] = "yes"
+        total += settings.postcode_conflict
+    if pattern["mk_full_name_dob"] == "disagree" and pattern["mk_name_dob"] == "agree":
+        pattern["spelling_conflict"] = "yes"
+        total += settings.spelling_conflict
     pattern["carer"] = _compare(a.carers, b.carers)
     if pattern["carer"] == "disagree":
         total += settings.carer_conflict
@@ -57,4 +65,9 @@ def score(a: Individual, b: Individual, holders: Mapping[str, int],
     total += {"agree": settings.gender_agree, "disagree": settings.gender_disagree}.get(pattern["gender"], 0.0)
     pattern["ward"] = _compare(a.wards, b.wards)
     total += {"agree": settings.ward_agree, "disagree": settings.ward_disagree}.get(pattern["ward"], 0.0)
+    pattern["ethnicity"] = _compare(a.ethnicities, b.ethnicities)
+    total += {"agree": settings.ethnicity_agree, "disagree": settings.ethnicity_disagree}.get(pattern["ethnicity"], 0.0)
+    pattern["first_language"] = _compare(a.languages, b.languages)
+    total += {"agree": settings.language_agree, "disagree": settings.language_disagree}.get(pattern["first_language"],
+                                                                                            0.0)
     return round(total, 3), pattern
