@@ -116,6 +116,17 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
     strong_links, strong_refused = groups.join_strong(settings)
     links += strong_links
     refused += strong_refused
+    review: list[FuzzyLink] = []
+    while _link_round(groups, settings, links, refused, review):
+        pass  # joined groups pool their evidence (and no longer count twice in a key's frequency): score again
+    cluster_of = {record.id: groups.find(label_of[record.id]) for record in records}
+    return Partition(cluster_of, links, review, refused)
+
+
+def _link_round(groups: _Groups, settings: TolerantSettings, links: list[FuzzyLink], refused: list[FuzzyLink],
+                review: list[FuzzyLink]) -> bool:
+    """Score every candidate pair of the groups so far and join those from ``link_at`` (best first, conflicts
+    refused); ``review`` becomes the grey pairs left apart. Whether any join was made."""
     merged = groups.pooled_individuals()
     holders = _holders(merged.values(), lambda name: name not in settings.strong_keys)
     counts = {t: len(labels) for t, labels in holders.items()}
@@ -129,21 +140,21 @@ def partition(records: Iterable[TolerantRecord], settings: TolerantSettings | No
         value, pattern = score(merged[a], merged[b], counts, settings)
         scored.append(FuzzyLink(a, b, value, pattern))
     scored.sort(key=lambda link: (-link.score, link.a, link.b))
-    review = []
+    grey, joined, known = [], False, {(link.a, link.b) for link in refused}
     for link in scored:
         if link.score < settings.review_from:
             break
         if groups.same(link.a, link.b) or groups.rejected(link.a, link.b):
             continue
         if link.score < settings.link_at:
-            review.append(link)
+            grey.append(link)
         elif groups.join(link.a, link.b, link.pattern):
             links.append(link)
-        else:
+            joined = True
+        elif (link.a, link.b) not in known:
             refused.append(link)
-    review = [link for link in review if not groups.same(link.a, link.b) and not groups.rejected(link.a, link.b)]
-    cluster_of = {record.id: groups.find(label_of[record.id]) for record in records}
-    return Partition(cluster_of, links, review, refused)
+    review[:] = [link for link in grey if not groups.same(link.a, link.b) and not groups.rejected(link.a, link.b)]
+    return joined
 
 
 class _Groups:
