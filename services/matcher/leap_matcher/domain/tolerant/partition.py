@@ -5,10 +5,11 @@
    carer is compared as that carer (or the adult individual holding a contact),
    and two adult individuals it joins share the ``co_carer`` evidence.
 2. Strong keys (the child key): individuals sharing one are joined, best
-   scored first, unless the join is a conflict (below). A child key held by
-   two individuals that cannot be one person (look-alike twins in one service)
-   joins no pair whose first names are spelt differently (``mk_full_name_dob``
-   disagrees), there or later.
+   scored first, unless the join is a conflict (below). Where a child key's
+   holders show look-alike twins (two holders that cannot be one person, or
+   two spellings of the first name each in two holders or more, as
+   ``mk_full_name_dob``), a group spelt as one twin never joins one spelt only
+   as the other, there or later.
 3. Candidates: pairs of the groups so far sharing a match key held by at most
    ``max_block`` groups.
 4. Each candidate pair is scored (`scoring.py`); pairs from ``link_at`` are
@@ -148,7 +149,7 @@ def _link_round(groups: _Groups, settings: TolerantSettings, links: list[FuzzyLi
             continue
         if link.score < settings.link_at:
             grey.append(link)
-        elif groups.join(link.a, link.b, link.pattern):
+        elif groups.join(link.a, link.b):
             links.append(link)
             joined = True
         elif (link.a, link.b) not in known:
@@ -169,12 +170,11 @@ class _Groups:
             refuses[b].add(a)
         self._pooled = {label: (set(i.nhs), set(i.services), set(i.types), {label}, refuses[label])
                         for label, i in individuals.items()}
-        self._shared_child_keys: set[str] = set()
-        """Child keys held by individuals that cannot be one person (two records of one service, two NHS
-        numbers): look-alike twins, whose other records join a twin only where the first name is spelt
-        alike."""
-        self._child_keys: dict[str, set[str]] = {label: set(i.keys.get("child_key", ())) for label, i in
-                                                 individuals.items()}
+        self._twin_spellings: dict[str, set[str]] = {}
+        """Look-alike twins found (a child key -> its twins' first names, as ``mk_full_name_dob`` tokens): a
+        group spelt one twin's way never joins one spelt only the other's."""
+        self._spellings: dict[str, set[str]] = {label: set(i.keys.get("mk_full_name_dob", ())) for label, i in
+                                                individuals.items()}
 
     def rejected(self, a: str, b: str) -> bool:
         """Whether a reviewer said some member of a's group and some member of b's are two people."""
@@ -187,27 +187,45 @@ class _Groups:
     def same(self, a: str, b: str) -> bool:
         return self._uf.find(a) == self._uf.find(b)
 
-    def join(self, a: str, b: str, pattern: Mapping[str, str] | None = None) -> bool:
-        """Join the groups of a and b unless that makes a conflict; whether they are one group now. With the
-        pair's agreement ``pattern``: look-alike twins too (a child key some two people share, first names
-        spelt differently)."""
+    def join(self, a: str, b: str) -> bool:
+        """Join the groups of a and b unless that makes a conflict (look-alike twins found included: one group
+        spelt as one twin, the other only as the other); whether they are one group now."""
         ra, rb = self._uf.find(a), self._uf.find(b)
         if ra == rb:
             return True
         if _clash(self._pooled[ra], self._pooled[rb]):
             return False
-        if pattern is not None and self._twins(ra, rb, pattern):
+        if self._twins(ra, rb):
             return False
         root = self._uf.union(ra, rb)
         other = self._pooled.pop(rb if root == ra else ra)
         for mine, theirs in zip(self._pooled[root], other, strict=True):
             mine |= theirs
-        self._child_keys[root] |= self._child_keys.pop(rb if root == ra else ra)
+        self._spellings[root] |= self._spellings.pop(rb if root == ra else ra)
         return True
 
-    def _twins(self, ra: str, rb: str, pattern: Mapping[str, str]) -> bool:
-        return (pattern.get("mk_full_name_dob") == "disagree"
-                and bool(self._child_keys[ra] & self._child_keys[rb] & self._shared_child_keys))
+    def _twins(self, ra: str, rb: str) -> bool:
+        for twins in self._twin_spellings.values():
+            mine, theirs = self._spellings[ra] & twins, self._spellings[rb] & twins
+            if mine and theirs and not mine & theirs:
+                return True
+        return False
+
+    def _twin_names(self, holders: list[Individual]) -> set[str]:
+        """The first names (``mk_full_name_dob`` tokens) of look-alike twins sharing a child key: the names of
+        two holders that cannot be one person (one service's two records, two NHS numbers), and names that
+        recur (each twin is known to several services; a spelling error is one service's)."""
+        spelt: dict[str, int] = defaultdict(int)
+        for ind in holders:
+            for token in ind.keys.get("mk_full_name_dob", ()):
+                spelt[token] += 1
+        names = {token for token, n in spelt.items() if n >= 2}
+        for i, a in enumerate(holders):
+            for b in holders[i + 1:]:
+                ra, rb = self._uf.find(a.label), self._uf.find(b.label)
+                if ra != rb and _clash(self._pooled[ra], self._pooled[rb]):
+                    names |= set(a.keys.get("mk_full_name_dob", ())) ^ set(b.keys.get("mk_full_name_dob", ()))
+        return names
 
     def join_strong(self, settings: TolerantSettings) -> tuple[list[FuzzyLink], list[FuzzyLink]]:
         """Join individuals sharing a strong key (the child key), best scored pairs first, so that of
@@ -220,15 +238,15 @@ class _Groups:
         for token, labels in holders.items():
             ordered = sorted(labels)
             pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
-            roots = sorted({self._uf.find(label) for label in ordered})
-            if any(_clash(self._pooled[a], self._pooled[b]) for i, a in enumerate(roots) for b in roots[i + 1:]):
-                self._shared_child_keys.add(token)
+            twins = self._twin_names([inds[label] for label in ordered])
+            if len(twins) >= 2:
+                self._twin_spellings[token] = twins
         scored = sorted((FuzzyLink(a, b, *score(inds[a], inds[b], counts, settings)) for a, b in pairs),
                         key=lambda link: (-link.score, link.a, link.b))
         links, refused = [], []
         for link in scored:
             if not self.same(link.a, link.b):
-                (links if self.join(link.a, link.b, link.pattern) else refused).append(link)
+                (links if self.join(link.a, link.b) else refused).append(link)
         return links, refused
 
     def pooled_individuals(self) -> dict[str, Individual]:
