@@ -21,12 +21,12 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from leap_contracts.dataset import COLUMNS
+from leap_tools.generator.run import generate
+from leap_tools.localenv import create_provider
 
-from leap_contracts.dataset import COLUMNS  # noqa: E402
-from leap_tools.generator.run import generate  # noqa: E402
-from leap_tools.localenv import create_provider  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # harness (create_platform), imported where it is used
 
 
 def one_file(gen_dir: Path, out: Path, limit: int | None = None) -> int:

@@ -60,7 +60,9 @@ def handlers(pool: asyncpg.Pool, topic_prefix: str, completion: Completion) -> H
     return found
 
 
-def build(settings: Settings, pool: asyncpg.Pool, metrics: Metrics) -> Services:
+def build(settings: Settings, pool: asyncpg.Pool, metrics: Metrics, *, relaying: bool = True) -> Services:
+    """``relaying``: this process runs an outbox relay, so an upload's answer can wait for its event to be
+    published (``Receiving.announce_timeout``); without one (tests of the service alone) it does not wait."""
     cipher = FileCipher(settings.storage_key_bytes)
     typed = handlers(pool, settings.topic_prefix, Completion())
     return Services(
@@ -68,7 +70,8 @@ def build(settings: Settings, pool: asyncpg.Pool, metrics: Metrics) -> Services:
         pool=pool,
         metrics=metrics,
         receiving=Receiving(pool, cipher, settings.topic_prefix, settings.max_xlsx_expanded_bytes,
-                            settings.pseudo_key_id, settings.pseudo_key_check_value),
+                            settings.pseudo_key_id, settings.pseudo_key_check_value,
+                            announce_timeout=10.0 if relaying else 0.0),
         validation=Validation(typed, cipher, settings.max_rejected_share, settings.max_xlsx_expanded_bytes,
                               settings.temp_dir, settings.xlsx_memory_bytes),
         handlers=typed,
@@ -81,7 +84,7 @@ async def running(settings: Settings, metrics: Metrics, *, with_messaging: bool 
     pool = await database.create_pool(settings.database_url.get_secret_value())
     try:
         await database.migrate(pool)
-        services = build(settings, pool, metrics)
+        services = build(settings, pool, metrics, relaying=with_messaging)
         if not with_messaging:
             yield services
             return

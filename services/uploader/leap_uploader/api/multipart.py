@@ -96,7 +96,7 @@ class UploadForm:
         if name == "file":
             if self._file is not None:
                 raise BadForm("send exactly one file per upload")
-            self._file = tempfile.TemporaryFile(dir=self._dir)  # noqa: SIM115 (closed by close())
+            self._file = tempfile.TemporaryFile(dir=self._dir)  # outlives this callback: close() closes it
         self._part = name
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice, repeat
 from operator import itemgetter
+from typing import Any, cast
 
 from leap_contracts.dataset import RowProblem, RowValidator, read_header
 from leap_contracts.dataset.columns import Header
@@ -36,15 +37,15 @@ def validate_rows_to_json(
     row_iter = iter(rows)
     header = read_file_header(row_iter, read_header, emit_problems, tally)
     reader = _BlockReader(header, RowValidator(header), tally, emit_problems)
-    accepted: list[bytes] = []
+    accepted: list[bytes | None] = []  # records only, between blocks
     chunks = 0
     while reader.read(islice(row_iter, BLOCK), accepted):
         while len(accepted) >= chunk_size:
-            emit_chunk(chunks, accepted[:chunk_size])
+            emit_chunk(chunks, cast(list[bytes], accepted[:chunk_size]))
             del accepted[:chunk_size]
             chunks += 1
     if accepted:
-        emit_chunk(chunks, accepted)
+        emit_chunk(chunks, cast(list[bytes], accepted))
         chunks += 1
     tally.chunk_count = chunks
     return tally
@@ -63,14 +64,15 @@ class _BlockReader:
         self._tally = tally
         self._emit_problems = emit_problems
 
-    def read(self, rows: Iterator[tuple[int, list[str]]], accepted: list[bytes]) -> int:
-        """Append the records of the next block of rows to ``accepted``; returns how many rows were read."""
+    def read(self, rows: Iterator[tuple[int, list[str]]], accepted: list[bytes | None]) -> int:
+        """Append the records of the next block of rows to ``accepted`` (None only while a block is read);
+        returns how many rows were read."""
         block = list(rows)
         if not block:
             return 0
         numbers = [number for number, _ in block]
         cells = [row for _, row in block]
-        columns: list = [None] * len(rj.FIELDS)
+        columns: list[Any] = [None] * len(rj.FIELDS)
         for i, fragment in self._absent:
             columns[i] = repeat(fragment)
         for (i, _, memo), values in zip(self._present, zip(*self._picked(cells))):
@@ -96,7 +98,7 @@ class _BlockReader:
             accepted[first_new:] = [record for record in accepted[first_new:] if record is not None]
         return count
 
-    def _picked(self, cells: list[list[str]]) -> Iterator[tuple[str, ...]]:
+    def _picked(self, cells: list[list[str]]) -> list[tuple[str, ...]]:
         try:
             return list(map(self._pick, cells))
         except IndexError:  # short rows read blanks for the columns they lack, as RowValidator does

@@ -137,13 +137,13 @@ class _HeaderPlan:
             if not out[pos[column]].strip():
                 out[pos[column]] = value
         for column, codes in m.value_maps.items():
-            i = pos.get(column)
-            if i is not None and (mapped := codes.get(_key(out[i]))) is not None:
-                out[i] = mapped
+            at = pos.get(column)
+            if at is not None and (mapped := codes.get(_key(out[at]))) is not None:
+                out[at] = mapped
         for column, fmt in m.date_formats.items():
-            i = pos.get(column)
-            if i is not None and out[i].strip():
-                out[i] = _reformat_date(out[i].strip(), fmt)
+            at = pos.get(column)
+            if at is not None and out[at].strip():
+                out[at] = _reformat_date(out[at].strip(), fmt)
         if m.beneficiary_type_from_dob:
             i = pos["beneficiary_type"]
             if not out[i].strip():

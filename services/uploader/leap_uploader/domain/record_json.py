@@ -40,7 +40,7 @@ def _key(field: str) -> bytes:
     return b',"' + field.encode() + b'":'
 
 
-class FragmentMemo(dict):
+class FragmentMemo(dict[str, Fragment]):
     """raw cell -> fragment, computed by ``make`` on first sight."""
 
     def __init__(self, make: Callable[[str], Fragment]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import xlsxwriter
 
@@ -19,7 +20,7 @@ def excel_safe(value: object) -> object:
     return value
 
 
-def report_rows(problems: Iterable[dict]) -> list[tuple]:
+def report_rows(problems: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     rows = []
     for p in problems:
         problem, _, fix = p["message"].partition(": ")
@@ -29,13 +30,13 @@ def report_rows(problems: Iterable[dict]) -> list[tuple]:
     return rows
 
 
-def _default_fix(problem: dict) -> str:
+def _default_fix(problem: Mapping[str, Any]) -> str:
     if problem["severity"] == "warning":
         return "no action needed for the row to be kept; correct the value to let it link records"
     return "correct the value in your file and upload it again"
 
 
-def to_csv(rows: Sequence[tuple]) -> bytes:
+def to_csv(rows: Sequence[tuple[Any, ...]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
@@ -44,7 +45,7 @@ def to_csv(rows: Sequence[tuple]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: Sequence[tuple]) -> bytes:
+def to_xlsx(rows: Sequence[tuple[Any, ...]]) -> bytes:
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})

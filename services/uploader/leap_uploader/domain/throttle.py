@@ -25,7 +25,7 @@ def delay(failures: int, free: int, cap: int) -> int:
     """Seconds an attempt must wait after the last failure, with ``failures`` failures counted."""
     if failures < free:
         return 0
-    return min(cap, 2 ** min(failures - free, 30))
+    return min(cap, 1 << min(failures - free, 30))
 
 
 def wait_seconds(buckets: list[Bucket], cap: int) -> int:

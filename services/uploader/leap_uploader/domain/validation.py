@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 from leap_contracts.dataset import HeaderProblem, RowProblem, RowValidator, read_header
@@ -48,8 +49,8 @@ def validate_rows(
     chunk_size: int,
     emit_chunk: Callable[[int, list[ValidatedRecord]], None],
     emit_problems: Callable[[list[RowProblem]], None],
-    read: Callable = read_header,
-    validator_for: Callable = RowValidator,
+    read: Callable[[list[str]], Any] = read_header,
+    validator_for: Callable[[Any], Any] = RowValidator,
 ) -> Tally:
     """The first non-blank row is the header; blank rows are skipped and not counted.
 
@@ -78,8 +79,8 @@ def validate_rows(
     return tally
 
 
-def read_file_header(row_iter: Iterator[tuple[int, list[str]]], read: Callable,
-                     emit_problems: Callable[[list[RowProblem]], None], tally: Tally):
+def read_file_header(row_iter: Iterator[tuple[int, list[str]]], read: Callable[[list[str]], Any],
+                     emit_problems: Callable[[list[RowProblem]], None], tally: Tally) -> Any:
     """Consume rows up to the first non-blank one and read it as the header (warning of unknown columns)."""
     header_row = next(((n, cells) for n, cells in row_iter if not _blank(cells)), None)
     if header_row is None:

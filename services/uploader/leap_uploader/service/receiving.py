@@ -11,6 +11,7 @@ import asyncpg
 import structlog
 
 from leap_contracts.delivery.outbox import Outbox
+from leap_contracts.delivery.published import wait_published
 from leap_contracts.events import FileReceivedV1
 
 from leap_uploader.adapters import audit, mappings, raw_files, uploads
@@ -65,6 +66,8 @@ class Receiving:
     max_xlsx_expanded_bytes: int = 2 * 1024 ** 3
     pseudo_key_id: str | None = None
     pseudo_key_check_value: str | None = None
+    announce_timeout: float = 10.0
+    """How long an answer waits for the upload's FileReceivedV1 to reach the broker (``_on_the_broker``)."""
 
     async def receive(self, provider: Provider, service_code: str, spooled: SpooledFile, *,
                       replaces: str | None = None, actor: str = "api", manifest: bytes | None = None,
@@ -97,6 +100,7 @@ class Receiving:
             except ManifestRefused as exc:
                 raise InvalidUpload(str(exc)) from None
 
+        announced: Receipt | None = None
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 existing = await uploads.find(conn, provider.id, code, spooled.sha256)
@@ -115,17 +119,21 @@ class Receiving:
                                            provider_id=provider.id, service_code=code, size_bytes=spooled.size,
                                            replaces=str(replaced) if replaced else None,
                                            at_source=at_source is not None, dataset=kind)
-                        return await self._announce(conn, inserted, provider, code, spooled, file_format, kind)
-                    existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
+                        announced = await self._announce(conn, inserted, provider, code, spooled, file_format, kind)
+                    else:
+                        existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
                 elif existing["status"] == "failed" and (restarted := await uploads.restart(conn, existing["upload_id"])):
                     await audit.record(conn, actor, "upload.retried", target=f"upload:{existing['upload_id']}",
                                        provider_id=provider.id, service_code=code, size_bytes=spooled.size)
-                    return await self._announce(conn, restarted, provider, code, spooled, file_format, kind)
+                    announced = await self._announce(conn, restarted, provider, code, spooled, file_format, kind)
         except Exception as exc:
             if not storage_refused(exc):
                 raise
             log.warning("upload.storage_refused", provider_id=provider.id, service_code=code, error=type(exc).__name__)
             raise StorageRefused(NOT_STORED) from None
+        if announced is not None:
+            await self._on_the_broker(announced.upload_id)
+            return announced
         await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
                            provider_id=provider.id, service_code=code)
         log.info("upload.repeated", upload_id=str(existing["upload_id"]), provider_id=provider.id, service_code=code)
@@ -145,6 +153,18 @@ class Receiving:
         log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
                  file_format=file_format, size_bytes=spooled.size, dataset=kind)
         return Receipt(upload_id, "received", created=True)
+
+
+    async def _on_the_broker(self, upload_id: uuid.UUID) -> None:
+        """Answer "received" only once FileReceivedV1 is on the broker (after the commit): a figure asked for next
+        then sees the upload on its way (leap_contracts.delivery.published). A broker that is away delays the
+        answer by ``announce_timeout`` at most; the upload is stored and its event goes out when it is back.
+        0: no relay runs in this process (a test of the service alone), so there is nothing to wait for."""
+        if self.announce_timeout <= 0:
+            return
+        if not await wait_published(self.pool, FileReceivedV1.TOPIC.full_name(self.topic_prefix), str(upload_id),
+                                    timeout=self.announce_timeout):
+            log.warning("upload.announce_delayed", upload_id=str(upload_id), waited_s=self.announce_timeout)
 
 
 def _upload_id(text: str) -> uuid.UUID:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from leap_contracts import topics
 from leap_contracts.dataset import RowProblem
@@ -195,4 +195,5 @@ def run_validation(source: BinaryIO, upload: UploadRef, *, correlation_id: str, 
 
 
 def _spool(temp_dir: str | None) -> BinaryIO:
-    return tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, dir=temp_dir)  # type: ignore[return-value]
+    # a binary file in all but typeshed's name for it (SpooledTemporaryFile[bytes] is an IO[bytes])
+    return cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, dir=temp_dir))
