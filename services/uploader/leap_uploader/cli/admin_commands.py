@@ -24,7 +24,7 @@ import sys
 from leap_contracts.delivery import logs
 
 from leap_uploader.adapters import database
-from leap_uploader.service import accounts, outcome_access, providers
+from leap_uploader.service import outcome_access, providers, users
 from leap_uploader.settings import DatabaseSettings
 
 
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         outcomes.add_argument("--source", required=True, help="outcome source code, e.g. HV")
     user = commands.add_parser("create-user", help="create a user who signs in to the pages (e.g. the first admin)")
     user.add_argument("--username", required=True)
-    user.add_argument("--role", required=True, choices=accounts.ROLES)
+    user.add_argument("--role", required=True, choices=users.ROLES)
     user.add_argument("--provider", dest="provider_id", help="the provider of a provider user")
     return parser
 
@@ -74,7 +74,7 @@ async def _run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         elif args.command == "create-user":
             password = os.environ.get("UPLOADER_NEW_USER_PASSWORD") or getpass.getpass("password (12+ characters): ")
-            user_id = await accounts.create_user(pool, "cli", args.username, args.role, args.provider_id, password)
+            user_id = await users.create_user(pool, "cli", args.username, args.role, args.provider_id, password)
             print(f"user {args.username} created (id {user_id}); they set up their authenticator app at first sign-in",
                   file=sys.stderr)
         else:
@@ -84,7 +84,7 @@ async def _run(args: argparse.Namespace) -> int:
                 print(f"{row['id']}\t{row['name']}\tservices={','.join(row['services'])}\tactive_tokens={tokens}"
                       + sources)
         return 0
-    except (providers.InvalidCommand, accounts.InvalidUser) as exc:
+    except (providers.InvalidCommand, users.InvalidUser) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

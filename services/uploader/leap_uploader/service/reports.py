@@ -13,7 +13,7 @@ import asyncpg
 
 from leap_uploader.adapters import audit, uploads
 from leap_uploader.domain.report_export import report_rows
-from leap_uploader.service.accounts import SessionUser
+from leap_uploader.service.sign_in import SessionUser
 
 REPORT_LIMIT = 200_000
 

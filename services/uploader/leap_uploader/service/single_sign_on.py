@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from leap_contracts import identity
 
 from leap_uploader.adapters import audit
-from leap_uploader.service.accounts import SessionUser
+from leap_uploader.service.sign_in import SessionUser
 
 AUDIENCE = "reporter"
 REPORTER_ROLES = ("analyst", "admin")

@@ -11,8 +11,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from leap_uploader.service import accounts
-from leap_uploader.service.accounts import Policy, SessionUser
+from leap_uploader.service import sign_in
+from leap_uploader.service.sign_in import Policy, SessionUser
 
 SESSION_COOKIE = "leap_session"
 PRE_SESSION_COOKIE = "leap_presession"
@@ -42,7 +42,7 @@ def address(request: Request) -> str:
 
 async def half_session(request: Request) -> SessionUser:
     """A session whose password step is done (second factor maybe not)."""
-    user = await accounts.current(request.app.state.services.pool, policy(request), request.cookies.get(SESSION_COOKIE))
+    user = await sign_in.current(request.app.state.services.pool, policy(request), request.cookies.get(SESSION_COOKIE))
     if user is None:
         raise Redirect("/sign-in")
     return user

@@ -10,7 +10,7 @@ from leap_contracts.catalogue import SERVICES
 from leap_contracts.outcomes.catalogue import SOURCES
 
 from leap_uploader.api.multipart import read_upload_form
-from leap_uploader.service import accounts, admin_overview, mapping_admin, provider_admin, session_ending
+from leap_uploader.service import admin_overview, mapping_admin, provider_admin, session_ending, users
 from leap_uploader.service.providers import InvalidCommand
 from leap_uploader.web.deps import Admin, address, check_csrf, page, redirect
 
@@ -21,7 +21,7 @@ Csrf = Annotated[str, Form(max_length=64)]
 
 async def _overview(request: Request, user, **extra):
     listed = await admin_overview.overview(request.app.state.services.pool)
-    return page(request, "admin.html", user, **listed, services=sorted(SERVICES), roles=accounts.ROLES,
+    return page(request, "admin.html", user, **listed, services=sorted(SERVICES), roles=users.ROLES,
                 outcome_sources=list(SOURCES), **extra)
 
 
@@ -33,7 +33,7 @@ async def overview(request: Request, user: Admin):
 async def _act(request: Request, user, action, success: str):
     try:
         result = await action()
-    except (InvalidCommand, accounts.InvalidUser) as exc:
+    except (InvalidCommand, users.InvalidUser) as exc:
         return await _overview(request, user, error=str(exc))
     return await _overview(request, user, notice=success.format(result=result))
 
@@ -75,7 +75,7 @@ async def revoke_token(request: Request, user: Admin, csrf_token: Csrf, token_id
 async def create_user(request: Request, user: Admin, csrf_token: Csrf, username: Text, role: Text,
                       password: Text, provider_id: Annotated[str, Form(max_length=64)] = ""):
     check_csrf(user, csrf_token)
-    return await _act(request, user, lambda: accounts.create_user(request.app.state.services.pool, user.actor,
+    return await _act(request, user, lambda: users.create_user(request.app.state.services.pool, user.actor,
                                                                  username, role, provider_id or None, password),
                       f"user {username} created: they enrol their authenticator app at first sign-in")
 
@@ -87,11 +87,11 @@ async def change_user(request: Request, user: Admin, csrf_token: Csrf, user_id: 
     check_csrf(user, csrf_token)
     changes = {"unlock": {"unlock": True}, "reset_totp": {"reset_totp": True}, "disable": {"disabled": True},
                "enable": {"disabled": False}, "password": {"password": password, "unlock": True},
-               **{f"role:{r}": {"role": r, "provider_id": provider_id} for r in accounts.ROLES}}.get(action)
+               **{f"role:{r}": {"role": r, "provider_id": provider_id} for r in users.ROLES}}.get(action)
     if changes is None:
         return await _overview(request, user, error="unknown action")
     services = request.app.state.services
-    return await _act(request, user, lambda: accounts.change_user(services.pool, user.actor, user_id, **changes,
+    return await _act(request, user, lambda: users.change_user(services.pool, user.actor, user_id, **changes,
                                                                  topic_prefix=services.settings.topic_prefix),
                       "user changed")
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 
 from leap_contracts.identity import local_path
 
-from leap_uploader.service import accounts
+from leap_uploader.service import sign_in as signing_in
 from leap_uploader.web.deps import (DEVICE_COOKIE, DEVICE_SECONDS, PRE_SESSION_COOKIE, SESSION_COOKIE, HalfUser, User,
                                     address, check_csrf,
                                     check_pre_session, page, policy, pre_session_token, redirect, set_cookie)
@@ -48,11 +48,11 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=64)
     check_pre_session(request, csrf_token)
     pool = request.app.state.services.pool
     try:
-        token = await accounts.sign_in(pool, policy(request), username, password, address(request),
+        token = await signing_in.sign_in(pool, policy(request), username, password, address(request),
                                        request.cookies.get(DEVICE_COOKIE))
-    except accounts.TooManyAttempts as exc:
+    except signing_in.TooManyAttempts as exc:
         return await sign_in_page(request, str(exc), 429, next)
-    except accounts.SignInRefused as exc:
+    except signing_in.SignInRefused as exc:
         return await sign_in_page(request, str(exc), 401, next)
     response = redirect(_with_next("/sign-in/code", next))
     set_cookie(request, response, SESSION_COOKIE, token, None)
@@ -66,7 +66,7 @@ async def code_page(request: Request, user: HalfUser, error: str | None = None, 
         return redirect(local_path(next))
     qr = secret = None
     if not user.enrolled:
-        secret, qr = await accounts.start_enrolment(request.app.state.services.pool, user)
+        secret, qr = await signing_in.start_enrolment(request.app.state.services.pool, user)
     return page(request, "code.html", user, enrolling=not user.enrolled, qr=qr, secret=secret, error=error,
                 status_code=status_code, next=local_path(next))
 
@@ -77,10 +77,10 @@ async def code(request: Request, user: HalfUser, code: Annotated[str, Form(max_l
     check_csrf(user, csrf_token)
     pool = request.app.state.services.pool
     try:
-        token, device = await accounts.second_factor(pool, policy(request), user, code, address(request),
+        token, device = await signing_in.second_factor(pool, policy(request), user, code, address(request),
                                                      request.cookies.get(DEVICE_COOKIE))
-    except accounts.SignInRefused as exc:
-        if await accounts.current(pool, policy(request), request.cookies.get(SESSION_COOKIE)) is None:
+    except signing_in.SignInRefused as exc:
+        if await signing_in.current(pool, policy(request), request.cookies.get(SESSION_COOKIE)) is None:
             return await sign_in_page(request, f"{exc}; too many wrong codes: sign in again", 401, next)
         return await code_page(request, user, str(exc), 401, next)
     response = redirect(local_path(next))
@@ -92,7 +92,7 @@ async def code(request: Request, user: HalfUser, code: Annotated[str, Form(max_l
 @router.post("/sign-out")
 async def sign_out(request: Request, user: HalfUser, csrf_token: Annotated[str, Form(max_length=64)]):
     check_csrf(user, csrf_token)
-    await accounts.sign_out(request.app.state.services.pool, user, address(request))
+    await signing_in.sign_out(request.app.state.services.pool, user, address(request))
     response = redirect("/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

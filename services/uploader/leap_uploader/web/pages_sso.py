@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 
-from leap_uploader.service import accounts, single_sign_on
+from leap_uploader.service import sign_in, single_sign_on
 from leap_uploader.web.deps import SESSION_COOKIE, address, page, policy, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +37,7 @@ async def _sso(request: Request, audience: str, return_to: str):
                     error=f"return_to must be {service_url}{single_sign_on.CALLBACK}: open the {audience} "
                           "from there and sign in again.")
     here = f"/sso/{audience}?{urlencode({'return_to': return_to})}"
-    user = await accounts.current(services.pool, policy(request), request.cookies.get(SESSION_COOKIE))
+    user = await sign_in.current(services.pool, policy(request), request.cookies.get(SESSION_COOKIE))
     if user is None:
         return redirect(f"/sign-in?{urlencode({'next': here})}")
     if not user.second_factor_done:

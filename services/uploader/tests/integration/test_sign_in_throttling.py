@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from leap_contracts import topics
-from leap_uploader.service import accounts
+from leap_uploader.service import users
 from uploader_web_helpers import PASSWORD, Browser, csrf, make_user
 
 pytestmark = pytest.mark.integration
@@ -118,7 +118,7 @@ async def test_changing_a_user_ends_their_sessions_here_and_everywhere(app, pool
     try:
         await b.sign_in("changed.one")
         assert (await b.http.get("/uploads")).url.path == "/uploads"
-        await accounts.change_user(pool, "test", user_id, **changes)
+        await users.change_user(pool, "test", user_id, **changes)
         assert (await b.http.get("/uploads")).url.path == "/sign-in"
     finally:
         await b.close()
@@ -129,7 +129,7 @@ async def test_changing_a_user_ends_their_sessions_here_and_everywhere(app, pool
 async def test_unlocking_clears_failures_and_a_no_op_ends_nothing(app, pool):
     user_id = await make_user(pool, "plain.one", "analyst")
     await _fail(pool, "plain.one", 9)
-    await accounts.change_user(pool, "test", user_id, unlock=True, role="analyst")
+    await users.change_user(pool, "test", user_id, unlock=True, role="analyst")
     assert await pool.fetchval("SELECT count(*) FROM sign_in_failures WHERE account = 'plain.one'") == 0
     assert await _sessions_ended_events(pool) == []
 

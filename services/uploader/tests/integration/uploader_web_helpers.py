@@ -8,7 +8,7 @@ import time
 import httpx
 import pyotp
 
-from leap_uploader.service import accounts
+from leap_uploader.service import users
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -52,4 +52,4 @@ class Browser:
 
 
 async def make_user(pool, username: str, role: str, provider_id: str | None = None) -> int:
-    return await accounts.create_user(pool, "test", username, role, provider_id, PASSWORD)
+    return await users.create_user(pool, "test", username, role, provider_id, PASSWORD)

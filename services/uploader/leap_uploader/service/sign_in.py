@@ -1,4 +1,4 @@
-"""Signing in with a password and a second factor, enrolment, sessions, and managing users.
+"""Signing in with a password and a second factor, enrolment, and sessions (users themselves: ``service.users``).
 
 Every outcome is audited. Messages shown to the person never say whether the
 username exists.
@@ -7,19 +7,15 @@ username exists.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 
 import asyncpg
 
-from leap_uploader.adapters import accounts_sql, audit, providers_sql, throttle_sql
-from leap_uploader.service import session_ending
+from leap_uploader.adapters import accounts_sql, audit, throttle_sql
 from leap_uploader.domain import passwords, totp
 from leap_uploader.domain.throttle import wait_seconds
 
-ROLES = ("provider", "analyst", "admin")
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
 WRONG = "the username or password is not right"
 
 
@@ -28,10 +24,6 @@ class SignInRefused(Exception):
 
 
 class TooManyAttempts(Exception):
-    pass
-
-
-class InvalidUser(ValueError):
     pass
 
 
@@ -185,67 +177,3 @@ async def sign_out(pool: asyncpg.Pool, user: SessionUser, address: str) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await accounts_sql.delete_session(conn, user.token_hash)
         await audit.record(conn, user.actor, "sign_out", address=address)
-
-
-async def create_user(pool: asyncpg.Pool, actor: str, username: str, role: str, provider_id: str | None,
-                      password: str) -> int:
-    if not _USERNAME.match(username):
-        raise InvalidUser("username must be 3-64 letters, digits, '.', '_', '@' or '-'")
-    if role not in ROLES:
-        raise InvalidUser(f"role must be one of {', '.join(ROLES)}")
-    if (role == "provider") != bool(provider_id):
-        raise InvalidUser("provider users need a provider; analysts and admins have none")
-    try:
-        hashed = passwords.hash_password(password)
-    except passwords.WeakPassword as exc:
-        raise InvalidUser(str(exc)) from None
-    async with pool.acquire() as conn, conn.transaction():
-        if await accounts_sql.by_username(conn, username) is not None:
-            raise InvalidUser("that username is taken")
-        if provider_id and not await providers_sql.exists(conn, provider_id):
-            raise InvalidUser("no such provider")
-        user_id = await accounts_sql.insert_user(conn, username, role, provider_id or None, hashed)
-        await audit.record(conn, actor, "user.created", target=f"user:{username}", role=role, provider_id=provider_id)
-    return user_id
-
-
-async def change_user(pool: asyncpg.Pool, actor: str, user_id: int, *, password: str | None = None,
-                      reset_totp: bool = False, disabled: bool | None = None, unlock: bool = False,
-                      role: str | None = None, provider_id: str | None = None, topic_prefix: str = "") -> None:
-    """Change a user; disabling them, changing their role, password or authenticator ends every session of
-    theirs, here and (``SessionsEndedV1``) on the reporter and the matcher."""
-    hashed = None
-    if password:
-        try:
-            hashed = passwords.hash_password(password)
-        except passwords.WeakPassword as exc:
-            raise InvalidUser(str(exc)) from None
-    if role is not None:
-        if role not in ROLES:
-            raise InvalidUser(f"role must be one of {', '.join(ROLES)}")
-        provider_id = provider_id or None
-        if (role == "provider") != bool(provider_id):
-            raise InvalidUser("provider users need a provider; analysts and admins have none")
-    async with pool.acquire() as conn, conn.transaction():
-        row = await accounts_sql.by_id(conn, user_id, lock=True)
-        if row is None:
-            raise InvalidUser("no such user")
-        role_changed = role is not None and (role, provider_id) != (row["role"], row["provider_id"])
-        if role_changed:
-            if provider_id and not await providers_sql.exists(conn, provider_id):
-                raise InvalidUser("no such provider")
-            await accounts_sql.set_role(conn, user_id, role, provider_id)
-        await accounts_sql.update_user(conn, user_id, password_hash=hashed, reset_totp=reset_totp, disabled=disabled,
-                                   unlock=unlock)
-        if unlock:
-            await throttle_sql.clear(conn, account=row["username"].lower())
-        reason = ("disabled" if disabled else "role_changed" if role_changed else "password_changed" if hashed
-                  else "second_factor_reset" if reset_totp else None)
-        if reason is not None:
-            await accounts_sql.delete_sessions(conn, user_id=user_id)
-            if hashed or reset_totp:
-                await throttle_sql.forget_devices(conn, user_id)
-            await session_ending.announce(conn, topic_prefix, user_id, reason)
-        await audit.record(conn, actor, "user.changed", target=f"user:{row['username']}", password=bool(hashed),
-                           reset_totp=reset_totp, disabled=disabled, unlock=unlock,
-                           role=role if role_changed else None, sessions_ended=reason is not None)
