@@ -7,6 +7,8 @@ their docstring and carry clear personal data; every other model carries none.
 """
 
 from leap_contracts.events.base import BeneficiaryType, Event, Gender, IdentifierType, Part  # noqa: F401 (re-exported)
+# Every model of each area is this package's API: a new event is added in its area's module only (EVENT_TYPES
+# below finds it as a subclass), never listed a second time here; hence the star imports.
 from leap_contracts.events.beneficiaries import *  # noqa: F403
 from leap_contracts.events.linkage import *  # noqa: F403
 from leap_contracts.events.outcomes import *  # noqa: F403
