@@ -30,7 +30,8 @@ async def overview(request: Request, user: Admin):
     return await _overview(request, user)
 
 
-async def _act(request: Request, user, action, success: str):
+async def act(request: Request, user, action, success: str):
+    """Run an admin's action; the overview again, with what was done or why it was refused."""
     try:
         result = await action()
     except (InvalidCommand, users.InvalidUser) as exc:
@@ -42,7 +43,7 @@ async def _act(request: Request, user, action, success: str):
 async def save_provider(request: Request, user: Admin, csrf_token: Csrf, provider_id: Text, name: Text,
                         services: Annotated[list[str], Form()]):
     check_csrf(user, csrf_token)
-    return await _act(request, user, lambda: provider_admin.add_provider(request.app.state.services.pool, user.actor,
+    return await act(request, user, lambda: provider_admin.add_provider(request.app.state.services.pool, user.actor,
                                                                provider_id, name, services),
                       f"provider {provider_id} saved")
 
@@ -75,7 +76,7 @@ async def revoke_token(request: Request, user: Admin, csrf_token: Csrf, token_id
 async def create_user(request: Request, user: Admin, csrf_token: Csrf, username: Text, role: Text,
                       password: Text, provider_id: Annotated[str, Form(max_length=64)] = ""):
     check_csrf(user, csrf_token)
-    return await _act(request, user, lambda: users.create_user(request.app.state.services.pool, user.actor,
+    return await act(request, user, lambda: users.create_user(request.app.state.services.pool, user.actor,
                                                                  username, role, provider_id or None, password),
                       f"user {username} created: they enrol their authenticator app at first sign-in")
 
@@ -91,7 +92,7 @@ async def change_user(request: Request, user: Admin, csrf_token: Csrf, user_id: 
     if changes is None:
         return await _overview(request, user, error="unknown action")
     services = request.app.state.services
-    return await _act(request, user, lambda: users.change_user(services.pool, user.actor, user_id, **changes,
+    return await act(request, user, lambda: users.change_user(services.pool, user.actor, user_id, **changes,
                                                                  topic_prefix=services.settings.topic_prefix),
                       "user changed")
 
