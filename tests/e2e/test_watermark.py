@@ -5,11 +5,14 @@ published figure includes it.
 Its own throw-away platform, so no other module's uploads (or planted poison) are on their way meanwhile.
 """
 
+import asyncio
 import json
 from datetime import datetime
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from leap_contracts.topics import FILE_RECEIVED
 from leap_tools.client import PlatformClient
 from leap_tools.generator.run import generate
 from leap_tools.localenv import create_provider
@@ -78,3 +81,36 @@ def test_no_answer_is_up_to_date_while_the_load_is_on_its_way_and_the_upload_cou
             assert answer.value == truth["unique_beneficiaries"], answer
         elif _as_of(answer) >= posted:
             assert answer.value == settled["unique_beneficiaries"], answer
+
+
+def test_an_upload_is_on_the_broker_when_its_post_is_answered(quiet_platform, files, client, tmp_path):
+    """What makes "as of" honest: a figure asked for right after the answer already sees the upload on its way
+    (the reporter's watermark reads the topics), rather than calling itself current while it sits in an outbox."""
+    folder, _, last, _ = files
+    lines = (folder / last["file"]).read_text().splitlines(keepends=True)
+    small = tmp_path / "three-rows.csv"
+    small.write_text("".join(lines[:4]))  # a file of its own: not a repeat of one already sent
+    upload_id = client.upload(small, last["service"])
+    keys = asyncio.run(_keys_on(quiet_platform.env["UPLOADER_KAFKA_BOOTSTRAP"],
+                                FILE_RECEIVED.full_name(quiet_platform.prefix), FILE_RECEIVED.partitions))
+    assert upload_id.encode() in keys
+
+
+async def _keys_on(bootstrap: str, topic: str, partitions: int) -> list[bytes]:
+    """The keys of every message on ``topic`` up to its end offsets as they are now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        assigned = [TopicPartition(topic, p) for p in range(partitions)]
+        ends = await consumer.end_offsets(assigned)  # first, before reading: what is there now
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        keys: list[bytes] = []
+        deadline = asyncio.get_running_loop().time() + 30
+        while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
+            assert asyncio.get_running_loop().time() < deadline, "could not read the topic to its end"
+            for messages in (await consumer.getmany(timeout_ms=500)).values():
+                keys += [m.key for m in messages if m.offset < ends[TopicPartition(m.topic, m.partition)]]
+        return keys
+    finally:
+        await consumer.stop()
