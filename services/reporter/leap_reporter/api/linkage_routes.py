@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api/v1", tags=["linkage"])
 
 
 class PolicyIn(BaseModel):
-    published: str = Field(max_length=20, description="'exact' or 'tolerant'.")
+    published: str = Field(max_length=20, pattern=r"^[^\x00-\x1f]*$", description="'exact' or 'tolerant'.")
+    """Any other printable text is refused (422) after it is audited; control characters, which the audit table
+    cannot hold (PostgreSQL refuses a NUL), are refused at once."""
 
 
 async def policy_of(request: Request) -> dict:
