@@ -17,7 +17,8 @@ async def lookup(conn: asyncpg.Connection, tokens: Sequence[bytes]) -> dict[byte
         "SELECT token, individual_id, quarantined, providers, birth_months, i.xmin "
         "FROM unnest($1::bytea[]) AS u(token) JOIN identifier i USING (token)", list(tokens)
     )
-    return {r[0]: KnownToken(r[1], r[2], tuple(r[3]), tuple(r[4]), r[5]) for r in rows}
+    new = tuple.__new__  # KnownToken._make without its length check: a known token per row of a chunk
+    return {r[0]: new(KnownToken, (r[1], r[2], tuple(r[3]), tuple(r[4]), r[5])) for r in rows}
 
 
 async def changed_since(conn: asyncpg.Connection, known: Mapping[bytes, KnownToken]) -> bool:

@@ -23,8 +23,10 @@ class JunkRule:
         return len(birth_months) > self.max_birth_months or len(providers) > self.max_providers
 
 
-class TokenStats(NamedTuple):
-    """The distinct providers and birth months of the records carrying a token."""
+@dataclass(slots=True)
+class TokenStats:
+    """The distinct providers and birth months of the records carrying a token (one per token of a chunk: a
+    dataclass, whose construction costs less than a NamedTuple's)."""
     providers: set[str]
     birth_months: set[str]
 
@@ -35,6 +37,10 @@ class StatsUpdate(NamedTuple):
     providers: list[str]
     birth_months: list[str]
     quarantined: bool
+
+
+_new = tuple.__new__
+"""``NamedTuple._make`` without its length check, about three times cheaper than calling the class."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,5 +70,5 @@ def find_junk(rule: JunkRule, provider: str, stats: Mapping[bytes, TokenStats],
         if junk:
             new_junk[token] = s
         if k is not None:
-            updates.append(StatsUpdate(token, sorted(s.providers), sorted(s.birth_months), junk))
+            updates.append(_new(StatsUpdate, (token, sorted(s.providers), sorted(s.birth_months), junk)))
     return JunkFindings(updates, new_junk, new_junk.keys() | {t for t, k in known.items() if k.quarantined})
