@@ -58,6 +58,20 @@ class Receipt:
     created: bool
 
 
+@dataclass(frozen=True)
+class _Upload:
+    """An upload request that passed every check made before anything is stored."""
+
+    provider: Provider
+    code: str
+    kind: str
+    spooled: SpooledFile
+    file_format: str
+    replaced: uuid.UUID | None
+    at_source: AtSource | None
+    actor: str
+
+
 @dataclass
 class Receiving:
     pool: asyncpg.Pool
@@ -72,6 +86,28 @@ class Receiving:
     async def receive(self, provider: Provider, service_code: str, spooled: SpooledFile, *,
                       replaces: str | None = None, actor: str = "api", manifest: bytes | None = None,
                       dataset: str | None = None) -> Receipt:
+        upload = await self._checked(provider, service_code, spooled, replaces, actor, manifest, dataset)
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                announced, existing = await self._store(conn, upload)
+        except Exception as exc:
+            if not storage_refused(exc):
+                raise
+            log.warning("upload.storage_refused", provider_id=provider.id, service_code=upload.code,
+                        error=type(exc).__name__)
+            raise StorageRefused(NOT_STORED) from None
+        if announced is not None:
+            await self._on_the_broker(announced.upload_id)
+            return announced
+        await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
+                           provider_id=provider.id, service_code=upload.code)
+        log.info("upload.repeated", upload_id=str(existing["upload_id"]), provider_id=provider.id,
+                 service_code=upload.code)
+        return Receipt(existing["upload_id"], existing["status"], created=False)
+
+    async def _checked(self, provider: Provider, service_code: str, spooled: SpooledFile, replaces: str | None,
+                       actor: str, manifest: bytes | None, dataset: str | None) -> _Upload:
+        """Every check made before anything is stored: what may be sent, the file, what it replaces, its manifest."""
         code = service_code.strip().upper()
         try:
             kind = dataset_of(dataset)
@@ -99,50 +135,40 @@ class Receiving:
                                               expected_check_value=self.pseudo_key_check_value)
             except ManifestRefused as exc:
                 raise InvalidUpload(str(exc)) from None
+        return _Upload(provider, code, kind, spooled, file_format, replaced, at_source, actor)
 
-        announced: Receipt | None = None
-        try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                existing = await uploads.find(conn, provider.id, code, spooled.sha256)
-                if existing is None:
-                    if replaced is not None:
-                        await _check_replaceable(conn, provider, code, replaced, kind)
-                    mapping = await mappings.latest(conn, provider.id, code)
-                    upload_id = uuid.uuid4()
-                    inserted = await uploads.insert(
-                        conn, upload_id=upload_id, provider_id=provider.id, service_code=code, sha256=spooled.sha256,
-                        size_bytes=spooled.size, file_format=file_format, replaces=replaced,
-                        at_source=at_source.to_json() if at_source is not None else None,
-                        dataset=kind, mapping_version=mapping["version"] if mapping and at_source is None else None)
-                    if inserted is not None:
-                        await audit.record(conn, actor, "upload.created", target=f"upload:{upload_id}",
-                                           provider_id=provider.id, service_code=code, size_bytes=spooled.size,
-                                           replaces=str(replaced) if replaced else None,
-                                           at_source=at_source is not None, dataset=kind)
-                        announced = await self._announce(conn, inserted, provider, code, spooled, file_format, kind)
-                    else:
-                        existing = await uploads.find(conn, provider.id, code, spooled.sha256)  # a concurrent twin won
-                elif existing["status"] == "failed" and (restarted := await uploads.restart(conn, existing["upload_id"])):
-                    await audit.record(conn, actor, "upload.retried", target=f"upload:{existing['upload_id']}",
-                                       provider_id=provider.id, service_code=code, size_bytes=spooled.size)
-                    announced = await self._announce(conn, restarted, provider, code, spooled, file_format, kind)
-        except Exception as exc:
-            if not storage_refused(exc):
-                raise
-            log.warning("upload.storage_refused", provider_id=provider.id, service_code=code, error=type(exc).__name__)
-            raise StorageRefused(NOT_STORED) from None
-        if announced is not None:
-            await self._on_the_broker(announced.upload_id)
-            return announced
-        await audit.record(self.pool, actor, "upload.repeated", target=f"upload:{existing['upload_id']}",
-                           provider_id=provider.id, service_code=code)
-        log.info("upload.repeated", upload_id=str(existing["upload_id"]), provider_id=provider.id, service_code=code)
-        return Receipt(existing["upload_id"], existing["status"], created=False)
+    async def _store(self, conn: asyncpg.Connection, upload: _Upload) -> tuple[Receipt | None, asyncpg.Record]:
+        """In the caller's transaction: a new upload (or a failed one received again) stored and announced, its
+        receipt; otherwise (None, the upload this file already is)."""
+        provider, code, spooled = upload.provider, upload.code, upload.spooled
+        existing = await uploads.find(conn, provider.id, code, spooled.sha256)
+        if existing is None:
+            if upload.replaced is not None:
+                await _check_replaceable(conn, provider, code, upload.replaced, upload.kind)
+            mapping = await mappings.latest(conn, provider.id, code)
+            upload_id = uuid.uuid4()
+            inserted = await uploads.insert(
+                conn, upload_id=upload_id, provider_id=provider.id, service_code=code, sha256=spooled.sha256,
+                size_bytes=spooled.size, file_format=upload.file_format, replaces=upload.replaced,
+                at_source=upload.at_source.to_json() if upload.at_source is not None else None, dataset=upload.kind,
+                mapping_version=mapping["version"] if mapping and upload.at_source is None else None)
+            if inserted is None:  # a concurrent twin won
+                return None, await uploads.find(conn, provider.id, code, spooled.sha256)
+            await audit.record(conn, upload.actor, "upload.created", target=f"upload:{upload_id}",
+                               provider_id=provider.id, service_code=code, size_bytes=spooled.size,
+                               replaces=str(upload.replaced) if upload.replaced else None,
+                               at_source=upload.at_source is not None, dataset=upload.kind)
+            return await self._announce(conn, inserted, upload), existing
+        if existing["status"] == "failed" and (restarted := await uploads.restart(conn, existing["upload_id"])):
+            await audit.record(conn, upload.actor, "upload.retried", target=f"upload:{existing['upload_id']}",
+                               provider_id=provider.id, service_code=code, size_bytes=spooled.size)
+            return await self._announce(conn, restarted, upload), existing
+        return None, existing
 
-    async def _announce(self, conn: asyncpg.Connection, row: asyncpg.Record, provider: Provider, code: str,
-                        spooled: SpooledFile, file_format: str, kind: str) -> Receipt:
+    async def _announce(self, conn: asyncpg.Connection, row: asyncpg.Record, upload: _Upload) -> Receipt:
         """Store the file encrypted and queue FileReceivedV1, in the caller's transaction."""
-        upload_id = row["upload_id"]
+        upload_id, provider, code, spooled = row["upload_id"], upload.provider, upload.code, upload.spooled
+        file_format, kind = upload.file_format, upload.kind
         await raw_files.store(conn, upload_id, spooled.file, spooled.size, self.cipher)
         event = FileReceivedV1(upload_id=upload_id, provider_id=provider.id, service_code=code,
                                file_format=file_format, size_bytes=spooled.size, sha256=spooled.sha256,
@@ -153,7 +179,6 @@ class Receiving:
         log.info("upload.received", upload_id=str(upload_id), provider_id=provider.id, service_code=code,
                  file_format=file_format, size_bytes=spooled.size, dataset=kind)
         return Receipt(upload_id, "received", created=True)
-
 
     async def _on_the_broker(self, upload_id: uuid.UUID) -> None:
         """Answer "received" only once FileReceivedV1 is on the broker (after the commit): a figure asked for next
