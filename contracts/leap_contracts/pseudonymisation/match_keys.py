@@ -28,7 +28,9 @@ A key is absent (None) when any of its fields is.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from leap_contracts.pseudonymisation.normalise import (
     NormalisationFinding,
@@ -82,7 +84,7 @@ def dob_unordered(dob: date) -> str:
     return f"{dob.year:04d}-{low:02d}-{high:02d}"
 
 
-def canonical(normalise, raw: str | None) -> str | None:
+def canonical(normalise: Callable[[str], str], raw: str | None) -> str | None:
     """``raw`` normalised, or None when it is empty or does not normalise (a finding, not a value)."""
     if not raw:
         return None
@@ -98,7 +100,7 @@ class MatchKeyMaker:
     def __init__(self, tokeniser: Tokeniser, memo_limit: int = 100_000) -> None:
         self._tokeniser = tokeniser
         self._limit = memo_limit
-        self._memo: dict[tuple, dict[str, str | None]] = {}
+        self._memo: dict[tuple[object, ...], dict[str, str | None]] = {}
 
     def make(self, beneficiary_type: str, first_name: str | None, date_of_birth: date | None,
              carer_email: str | None = None, carer_mobile: str | None = None,
@@ -125,16 +127,16 @@ class MatchKeyMaker:
         mobile = canonical(normalise_mobile, carer_mobile)
         iso = dob.isoformat() if dob else None
         place = canonical(normalise_postcode, postcode)
-        unordered = dob and dob_unordered(dob)
+        unordered = dob_unordered(dob) if dob else None
         token = self._token
         return {
             "mk_name_dob": token("mk_name_dob", ("beneficiary_type", btype), ("name_soundex", code),
                                  ("date_of_birth", iso)),
             "mk_prefix_dob_swap": token("mk_prefix_dob_swap", ("beneficiary_type", btype),
-                                        ("first_name_prefix", prefix), ("dob_unordered", dob and dob_unordered(dob))),
+                                        ("first_name_prefix", prefix), ("dob_unordered", unordered)),
             "mk_carer_email_dob": token("mk_carer_email_dob", ("carer_email", email), ("date_of_birth", iso)),
             "mk_carer_email_name": token("mk_carer_email_name", ("carer_email", email), ("name_soundex", code),
-                                         ("birth_year", dob and f"{dob.year:04d}")),
+                                         ("birth_year", f"{dob.year:04d}" if dob else None)),
             "mk_carer_mobile_dob": token("mk_carer_mobile_dob", ("carer_mobile", mobile), ("date_of_birth", iso)),
             "mk_dob_postcode": token("mk_dob_postcode", ("beneficiary_type", btype), ("dob_unordered", unordered),
                                      ("postcode", place)),
@@ -147,4 +149,4 @@ class MatchKeyMaker:
     def _token(self, label: str, *fields: tuple[str, str | None]) -> str | None:
         if any(value is None for _, value in fields):
             return None
-        return self._tokeniser.token(label, *fields)
+        return self._tokeniser.token(label, *cast(tuple[tuple[str, str], ...], fields))  # None ruled out above

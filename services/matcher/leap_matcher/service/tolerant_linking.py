@@ -42,7 +42,8 @@ def tolerant_record(upload_id: uuid.UUID, service_code: str, record: Pseudonymis
                 keys.setdefault(name, set()).add(token)
     return TolerantRecord(
         id=f"{upload_id}:{record.row_number}", tokens=frozenset(tokens), nhs=frozenset(nhs), carers=frozenset(carers),
-        match_keys={name: frozenset(tokens) for name, tokens in keys.items()}, service=service_code, beneficiary_type=record.beneficiary_type,
+        match_keys={name: frozenset(tokens) for name, tokens in keys.items()}, service=service_code,
+        beneficiary_type=record.beneficiary_type,
         gender=record.gender if record.gender in ("female", "male", "other") else None, ward=record.ward_code,
         ethnicity=record.ethnicity, first_language=record.first_language)
 

@@ -150,8 +150,8 @@ def test_a_common_key_counts_for_less():
     crowd = [_child(f"x{i}", f"S{i}", mk_name_dob="nd", ward=None, carers=()) for i in range(3)]
     alone = partition(pair)
     crowded = partition(pair + crowd)
-    score = {(l.a, l.b): l.score for l in alone.links + alone.review}[("a", "b")]
-    crowded_score = {(l.a, l.b): l.score for l in crowded.links + crowded.review}[("a", "b")]
+    score = {(link.a, link.b): link.score for link in alone.links + alone.review}[("a", "b")]
+    crowded_score = {(link.a, link.b): link.score for link in crowded.links + crowded.review}[("a", "b")]
     assert crowded_score < score
 
 

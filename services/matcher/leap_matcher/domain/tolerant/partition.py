@@ -24,7 +24,8 @@ Every step depends on the set of records only, never on their order.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from leap_matcher.domain.tolerant.model import CO_CARER, FuzzyLink, Partition, TolerantRecord, TolerantSettings
 from leap_matcher.domain.tolerant.scoring import Individual, score
@@ -56,7 +57,8 @@ class _UnionFind:
 def exact_individuals(records: Iterable[TolerantRecord]) -> tuple[dict[str, Individual], dict[str, str]]:
     """(label -> the individual's pooled evidence, record id -> label); a label is the smallest record id."""
     records = sorted(records, key=lambda r: r.id)
-    uf, first_holder = _UnionFind(), {}
+    uf = _UnionFind()
+    first_holder: dict[str, str] = {}
     for record in records:
         uf.find(record.id)
         for token in record.tokens:
@@ -131,7 +133,7 @@ def _link_round(groups: _Groups, settings: TolerantSettings, links: list[FuzzyLi
     merged = groups.pooled_individuals()
     holders = _holders(merged.values(), lambda name: name not in settings.strong_keys)
     counts = {t: len(labels) for t, labels in holders.items()}
-    candidates = set()
+    candidates: set[tuple[str, str]] = set()
     for labels in holders.values():
         if 2 <= len(labels) <= settings.max_block:
             ordered = sorted(labels)
@@ -234,7 +236,7 @@ class _Groups:
         holders = _holders(inds.values(), lambda name: name in settings.strong_keys)
         counts = {t: len(labels) for t, labels in _holders(
             inds.values(), lambda name: name not in settings.strong_keys).items()}
-        pairs = set()
+        pairs: set[tuple[str, str]] = set()
         for token, labels in holders.items():
             ordered = sorted(labels)
             pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
@@ -243,7 +245,8 @@ class _Groups:
                 self._twin_spellings[token] = twins
         scored = sorted((FuzzyLink(a, b, *score(inds[a], inds[b], counts, settings)) for a, b in pairs),
                         key=lambda link: (-link.score, link.a, link.b))
-        links, refused = [], []
+        links: list[FuzzyLink] = []
+        refused: list[FuzzyLink] = []
         for link in scored:
             if not self.same(link.a, link.b):
                 (links if self.join(link.a, link.b) else refused).append(link)
@@ -264,7 +267,7 @@ class _Groups:
         return merged
 
 
-def _holders(individuals: Iterable[Individual], wanted) -> dict[str, set[str]]:
+def _holders(individuals: Iterable[Individual], wanted: Callable[[str], bool]) -> dict[str, set[str]]:
     """Key token -> labels of the individuals holding it, for the keys ``wanted(name)`` accepts."""
     holders: dict[str, set[str]] = defaultdict(set)
     for ind in individuals:
@@ -275,7 +278,7 @@ def _holders(individuals: Iterable[Individual], wanted) -> dict[str, set[str]]:
     return holders
 
 
-def _clash(a: tuple, b: tuple) -> bool:
+def _clash(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Two NHS numbers, one service twice, a child and an adult, or two people by a reviewer, once joined."""
     return (bool(a[0] and b[0] and not a[0] & b[0]) or bool(a[1] & b[1]) or a[2] != b[2]
             or bool(a[4] & b[3] or b[4] & a[3]))

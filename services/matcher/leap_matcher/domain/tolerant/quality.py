@@ -22,7 +22,7 @@ class Suppression:
         return round(part / whole, 4)
 
 
-def reach_comparison(exact: int, tolerant: int, pending_reviews: int, suppression: Suppression) -> dict:
+def reach_comparison(exact: int, tolerant: int, pending_reviews: int, suppression: Suppression) -> dict[str, object]:
     """The two unique-beneficiary counts side by side, the difference, and the estimated over-count of
     exact linkage: from what tolerant linkage joined to what it would join if every pending review were
     accepted (each accepted review joins at most two individuals into one). Ratios of suppressed counts

@@ -29,7 +29,7 @@ class Individual:
     languages: set[str] = field(default_factory=set)
 
 
-def _compare(a: set, b: set) -> str:
+def _compare(a: set[str], b: set[str]) -> str:
     if not a or not b:
         return "missing"
     return "agree" if a & b else "disagree"
