@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, TypedDict, cast, overload
 
 from leap_contracts.pseudonymisation.normalise import (
     NormalisationFinding,
@@ -46,6 +47,11 @@ class Identified:
     findings: list[str] = field(default_factory=list)
 
 
+Tokens = tuple[str, ...]
+"""A value's tokens: one per key, the current key's first."""
+TokenisedValue = tuple[str, Tokens]
+"""A usable identifier: its canonical value and its tokens."""
+
 SLOTS = ("nhs_number", "child_key", "email", "mobile", "provider_record_id", "carer_email", "carer_mobile")
 """The order of :meth:`RowIdentifier.tokenise`'s answer."""
 
@@ -56,6 +62,21 @@ _MAKERS: dict[str, Callable[..., str]] = {
     "nhs_number": Tokeniser.nhs_number, "email": Tokeniser.email, "mobile": Tokeniser.mobile,
     "child_key": Tokeniser.child_key, "provider_record_id": Tokeniser.provider_record_id,
 }
+
+_IdentifierKind = Literal["nhs_number", "email", "mobile"]
+_CompositeKind = Literal["child_key", "provider_record_id"]
+
+
+class _Memos(TypedDict):
+    """:class:`RowIdentifier`'s memos by kind; a str answer is the finding code of an unusable value."""
+
+    nhs_number: dict[str, TokenisedValue | str]
+    email: dict[str, TokenisedValue | str]
+    mobile: dict[str, TokenisedValue | str]
+    name: dict[str, tuple[str, str] | str]
+    """first name -> ``("ok", prefix)``"""
+    child_key: dict[tuple[str | date, ...], Tokens]
+    provider_record_id: dict[tuple[str | date, ...], Tokens]
 
 
 class RowIdentifier:
@@ -70,10 +91,17 @@ class RowIdentifier:
         self.previous = tuple(previous)
         self._keys = (current, *self.previous)
         self._limit = memo_limit
-        self._memos: dict[str, dict] = {kind: {} for kind in (*_NORMALISERS, "name", "child_key", "provider_record_id")}
+        self._memos = cast(_Memos, {kind: {} for kind in (*_NORMALISERS, "name", "child_key", "provider_record_id")})
 
-    def _identifier(self, kind: str, raw: str | None, findings: list[str]) -> tuple | None:
-        """(canonical, tokens per key) of a raw identifier, or None (a finding is recorded when unusable)."""
+    @overload
+    def _identifier(self, kind: _IdentifierKind, raw: None, findings: list[str]) -> None: ...
+    @overload
+    def _identifier(self, kind: _IdentifierKind, raw: str | None, findings: list[str]) -> TokenisedValue | None: ...
+    def _identifier(self, kind: _IdentifierKind, raw: str | None, findings: list[str]) -> object:
+        """(canonical, tokens per key) of a raw identifier, or None (a finding is recorded when unusable).
+
+        Typed by overloads rather than a cast: mypy cannot tell from the class test that the answer returned
+        is not a finding code (a str), and a cast would be a call for each identifier of each row."""
         if not raw:
             return None
         memo = self._memos[kind]
@@ -93,7 +121,7 @@ class RowIdentifier:
             return None
         return known
 
-    def _composite(self, kind: str, parts: tuple) -> tuple:
+    def _composite(self, kind: _CompositeKind, parts: tuple[str | date, ...]) -> Tokens:
         memo = self._memos[kind]
         known = memo.get(parts)
         if known is None:

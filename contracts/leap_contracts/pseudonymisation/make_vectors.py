@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from leap_contracts.pseudonymisation import normalise as n
 from leap_contracts.pseudonymisation.identify import KEY_GENDERS
@@ -23,7 +26,8 @@ TEST_KEY_ID = "test-only-1"
 
 
 def _valid_nhs_numbers(count: int) -> list[str]:
-    found, seed = [], 400000000
+    found: list[str] = []
+    seed = 400000000
     while len(found) < count:
         seed += 7919
         nine = f"{seed % 10**9:09d}"
@@ -34,7 +38,8 @@ def _valid_nhs_numbers(count: int) -> list[str]:
 
 
 def _remainder_ten(count: int) -> list[str]:
-    found, seed = [], 100000000
+    found: list[str] = []
+    seed = 100000000
     while len(found) < count:
         seed += 104729
         nine = f"{seed % 10**9:09d}"
@@ -103,7 +108,7 @@ PROVIDER_RECORD_IDS = [("DL", "A1"), ("DL", "a1"), ("CAN", "A1"), ("ab", "c"), (
                        ("FNP", "1"), ("DL", "a" * 64), ("", "A1"), ("DL", "ID with spaces")]
 
 
-def _result(fn, value: str):
+def _result(fn: Callable[[str], str | date], value: str) -> dict[str, str]:
     try:
         out = fn(value)
         return {"output": out.isoformat() if hasattr(out, "isoformat") else out}
@@ -111,10 +116,11 @@ def _result(fn, value: str):
         return {"finding": finding.code}
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     tokeniser = Tokeniser(TEST_KEY, TEST_KEY_ID)
-    cases: list[dict] = []
-    kinds = [("nhs_number", n.normalise_nhs_number, nhs_inputs(), tokeniser.nhs_number),
+    cases: list[dict[str, Any]] = []
+    kinds: list[tuple[str, Callable[[str], str | date], list[str], Callable[[str], str] | None]] = [
+             ("nhs_number", n.normalise_nhs_number, nhs_inputs(), tokeniser.nhs_number),
              ("email", n.normalise_email, EMAILS, tokeniser.email),
              ("mobile", n.normalise_mobile, MOBILES, tokeniser.mobile),
              ("postcode", n.normalise_postcode, POSTCODES, None),
@@ -123,7 +129,7 @@ def build() -> dict:
              ("date_of_birth", n.normalise_date_of_birth, DATES, None)]
     for kind, fn, inputs, make in kinds:
         for value in inputs:
-            case = {"kind": kind, "input": value, **_result(fn, value)}
+            case: dict[str, Any] = {"kind": kind, "input": value, **_result(fn, value)}
             if make and "output" in case:
                 case["token"] = make(case["output"])
             cases.append(case)
@@ -143,7 +149,8 @@ def build() -> dict:
         cases.append(case)
     for service, prid in PROVIDER_RECORD_IDS:
         cases.append({"kind": "provider_record_id", "input": {"service_code": service, "provider_record_id": prid},
-                      "message": _message("provider_record_id", (("service_code", service), ("provider_record_id", prid))).decode(),
+                      "message": _message("provider_record_id",
+                                          (("service_code", service), ("provider_record_id", prid))).decode(),
                       "token": tokeniser.provider_record_id(service, prid)})
     cases.extend(_match_key_cases(tokeniser))
     return {
@@ -157,9 +164,10 @@ def build() -> dict:
     }
 
 
-def _child_combinations() -> list[tuple[str, str, str, str]]:
+def _child_combinations() -> list[tuple[str, ...]]:
     base = (" Mum@Family.org.uk ", "2022-03-02", "F", "Zoë")
-    combos = [base, ("mum@family.org.uk", "02/03/2022", "female", "zoe"), ("MUM@FAMILY.ORG.UK", "2022-03-02", "f", "ZOE")]
+    combos: list[tuple[str, ...]] = [base, ("mum@family.org.uk", "02/03/2022", "female", "zoe"),
+                                     ("MUM@FAMILY.ORG.UK", "2022-03-02", "f", "ZOE")]
     for i, values in enumerate((EMAILS[:20], DATES[:12], GENDERS, FIRST_NAMES)):
         for value in values:
             combo = list(base)
@@ -192,8 +200,8 @@ MATCH_KEY_ROWS = [
 ]
 
 
-def _match_key_cases(tokeniser: Tokeniser) -> list[dict]:
-    cases: list[dict] = []
+def _match_key_cases(tokeniser: Tokeniser) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
     for name in SOUNDEX_NAMES:
         code = soundex(name_letters(name))
         cases.append({"kind": "name_soundex", "input": name, **({"output": code} if code else {"finding": "no_ascii_letter"})})
@@ -203,14 +211,16 @@ def _match_key_cases(tokeniser: Tokeniser) -> list[dict]:
     maker = MatchKeyMaker(tokeniser)
     for btype, first, dob_text, email, mobile, postcode in MATCH_KEY_ROWS:
         dob = _result(n.normalise_date_of_birth, dob_text).get("output") if dob_text else None
-        keys = maker.make(btype, first, dob and n.normalise_date_of_birth(dob), email, mobile, postcode)
+        born = cast("date | None", dob and n.normalise_date_of_birth(dob))  # an output is never empty
+        keys = maker.make(btype, first, born, email, mobile, postcode)
         case = {"kind": "match_keys", "input": {"beneficiary_type": btype, "first_name": first,
                                                 "date_of_birth": dob_text, "carer_email": email, "carer_mobile": mobile,
                                                 "postcode": postcode},
                 "tokens": {k: keys[k] for k in MATCH_KEYS}}
         if keys["mk_name_dob"]:
             fields = (("beneficiary_type", btype), ("name_soundex", soundex(name_letters(first))), ("date_of_birth", dob))
-            case["message"] = _message("mk_name_dob", fields).decode()
+            # the key is made only when its soundex and date exist, so no field is None here
+            case["message"] = _message("mk_name_dob", cast("tuple[tuple[str, str], ...]", fields)).decode()
         cases.append(case)
     return cases
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the events package (pydantic models) is not loaded to normalise a value
+    from leap_contracts.events.base import Gender
 
 
 class NormalisationFinding(ValueError):
@@ -97,11 +101,11 @@ def normalise_mobile(value: str) -> str:
 
 # --- gender, names, postcode ------------------------------------------------------
 
-_GENDERS = {"f": "female", "female": "female", "m": "male", "male": "male",
-            "o": "other", "other": "other", "u": "unknown", "unknown": "unknown"}
+_GENDERS: dict[str, Gender] = {"f": "female", "female": "female", "m": "male", "male": "male",
+                               "o": "other", "other": "other", "u": "unknown", "unknown": "unknown"}
 
 
-def normalise_gender(value: str) -> str:
+def normalise_gender(value: str) -> Gender:
     gender = _GENDERS.get(value.strip().lower())
     if gender is None:
         raise NormalisationFinding("gender_invalid", "gender must be female, male, other or unknown (or F/M/O/U)")

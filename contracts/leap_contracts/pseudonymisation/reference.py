@@ -10,6 +10,9 @@ UK records and the reference code is authoritative.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from leap_contracts.pseudonymisation import normalise as n
 from leap_contracts.pseudonymisation.identify import KEY_GENDERS
 from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker, name_letters, soundex
@@ -25,26 +28,27 @@ AGREED_ALPHABETS = {
     "name": _LATIN + _DIACRITICS + " -'’.",
 }
 
-NORMALISERS = {"nhs_number": n.normalise_nhs_number, "email": n.normalise_email, "mobile": n.normalise_mobile,
-               "postcode": n.normalise_postcode, "gender": n.normalise_gender, "first_name_prefix": n.name_prefix,
-               "date_of_birth": lambda v: n.normalise_date_of_birth(v).isoformat()}
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    "nhs_number": n.normalise_nhs_number, "email": n.normalise_email, "mobile": n.normalise_mobile,
+    "postcode": n.normalise_postcode, "gender": n.normalise_gender, "first_name_prefix": n.name_prefix,
+    "date_of_birth": lambda v: n.normalise_date_of_birth(v).isoformat()}
 TOKENISED = {"nhs_number": Tokeniser.nhs_number, "email": Tokeniser.email, "mobile": Tokeniser.mobile}
 
 
-def reference_answer(key: bytes, kind: str, value) -> str | None:
+def reference_answer(key: bytes, kind: str, value: str | tuple[str, str, str, str]) -> str | None:
     """Token (nhs_number, email, mobile, child_key), else the canonical value; None when unusable.
 
     ``child_key`` takes (carer e-mail, date of birth, gender, first name) as written.
     """
     try:
         if kind == "child_key":
-            email, dob, gender, first = value
+            email, dob, gender, first = cast("tuple[str, str, str, str]", value)
             g = n.normalise_gender(gender)
             if g not in KEY_GENDERS:
                 return None
             return Tokeniser(key, "ref").child_key(n.normalise_email(email), n.normalise_date_of_birth(dob), g,
                                                    n.name_prefix(first))
-        canonical = NORMALISERS[kind](value)
+        canonical = NORMALISERS[kind](cast(str, value))  # every other kind is one value
     except n.NormalisationFinding:
         return None
     return TOKENISED[kind](Tokeniser(key, "ref"), canonical) if kind in TOKENISED else canonical

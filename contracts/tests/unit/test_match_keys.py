@@ -53,7 +53,8 @@ def test_adults_have_no_carer_keys_and_missing_parts_give_none():
     adult = make("adult", "Mohammed", date(1990, 6, 7), "mum@family.org.uk", "07700900123")
     assert adult["mk_name_dob"] and adult["mk_carer_email_dob"] is None and adult["mk_carer_mobile_dob"] is None
     assert make("child", None, None, None, None) == dict.fromkeys(MATCH_KEYS)
-    assert make("adult", "Mohammed", date(1990, 6, 7))["mk_name_dob"] == make("adult", "Muhammad", date(1990, 6, 7))["mk_name_dob"]
+    assert (make("adult", "Mohammed", date(1990, 6, 7))["mk_name_dob"]
+            == make("adult", "Muhammad", date(1990, 6, 7))["mk_name_dob"])
 
 
 def test_postcode_and_full_name_keys_tolerate_what_the_others_cannot():

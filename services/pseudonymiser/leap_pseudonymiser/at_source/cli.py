@@ -37,10 +37,12 @@ def _estimate_rows(path: Path) -> int | None:
 
 @app.command()
 def pseudonymise(
-    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Provider file: CSV or XLSX, standard dataset columns.")],
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                           help="Provider file: CSV or XLSX, standard dataset columns.")],
     output: Annotated[Path, typer.Argument(dir_okay=False, help="Pseudonymised CSV to write (manifest beside it).")],
     service: Annotated[str, typer.Option("--service", "-s", help="Service code the file is for (e.g. DL).")],
-    wards: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Postcode-to-ward table, ONS Postcode Directory CSV layout.")],
+    wards: Annotated[Path, typer.Option(exists=True, dir_okay=False,
+                                        help="Postcode-to-ward table, ONS Postcode Directory CSV layout.")],
     ward_names: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="ONS ward names and codes CSV.")] = None,
     dataset: Annotated[str, typer.Option("--dataset", help="services (a service file) or outcomes (an outcome "
                                          "extract; --service is then its source, e.g. HV).")] = "services",
@@ -74,7 +76,8 @@ def pseudonymise(
 
 def _print_summary(summary: Summary, output: Path) -> None:
     m = summary.manifest
-    console.print(f"rows read {summary.rows_read}, written {summary.rows_written}, rejected {summary.rows_read - summary.rows_written}")
+    console.print(f"rows read {summary.rows_read}, written {summary.rows_written}, "
+                  f"rejected {summary.rows_read - summary.rows_written}")
     if summary.unknown_columns:
         console.print(f"[yellow]ignored columns (not in the standard dataset): {', '.join(summary.unknown_columns)}[/yellow]")
     if summary.errors:

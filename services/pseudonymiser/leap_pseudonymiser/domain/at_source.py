@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from leap_contracts.events import AtSourceRejectedV1, RecordsPseudonymisedAtSourceV1, RecordsPseudonymisedV1
 from leap_contracts.pseudonymisation import SPEC_VERSION
@@ -11,7 +12,7 @@ from leap_contracts.pseudonymisation import SPEC_VERSION
 def check_at_source(event: RecordsPseudonymisedAtSourceV1,
                     key_check_values: Mapping[str, str]) -> RecordsPseudonymisedV1 | AtSourceRejectedV1:
     """``key_check_values``: key id -> check value of every key in the keyring (current and previous)."""
-    rejection = None
+    rejection: tuple[Literal["unknown_key_id", "key_check_value_mismatch", "unsupported_spec_version"], str] | None = None
     if event.spec_version != SPEC_VERSION:
         rejection = ("unsupported_spec_version",
                      f"the file was pseudonymised with spec version {event.spec_version}; the platform uses "

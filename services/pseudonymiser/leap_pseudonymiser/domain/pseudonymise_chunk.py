@@ -11,28 +11,36 @@ the reference path, so it fails exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any, Protocol, TypeVar, overload
 
 from leap_contracts.pseudonymisation import NormalisationFinding, RowIdentifier, normalise_postcode
-from leap_contracts.pseudonymisation.identify import KEY_GENDERS
+from leap_contracts.pseudonymisation.identify import KEY_GENDERS, TokenisedValue, Tokens
 
 from leap_pseudonymiser.domain.pseudonymise import WardLookup, pseudonymise
 from leap_pseudonymiser.domain.token_memos import TokenMemos
 
 MEMO_LIMIT = 100_000
 
+Place = tuple[str | None, str | None, str | None, str | None]
+"""(ward code, ward name, postcode district, finding or None) of a raw postcode."""
+_MatchKeys = Callable[[str, str | None, date | None, str | None, str | None, str | None], dict[str, str | None] | None]
+"""A row's match keys from (beneficiary type, first name, date of birth, carer e-mail, carer mobile, postcode)."""
+_T = TypeVar("_T")
 
-class PostcodePlaces(dict):
+
+class PostcodePlaces(dict[str, Place]):
     """raw postcode -> (ward code, ward name, district, finding or None), for one ward lookup."""
 
     def __init__(self, wards: WardLookup) -> None:
         super().__init__()
         self._wards = wards
 
-    def __missing__(self, postcode: str) -> tuple:
+    def __missing__(self, postcode: str) -> Place:
         if len(self) >= MEMO_LIMIT:
             self.clear()
+        place: Place
         try:
             canonical = normalise_postcode(postcode)
         except NormalisationFinding as finding:
@@ -57,7 +65,7 @@ def canonical_postcodes(records: Sequence[Any]) -> set[str]:
 
 
 def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMemos, identifier: RowIdentifier,
-                       wards: WardLookup) -> list[dict]:
+                       wards: WardLookup) -> list[dict[str, Any]]:
     """``records``: ValidatedRecord models or their plain Structs (read by attribute). ``memos`` and
     ``identifier`` hold the same keys (``identifier`` serves the reference path)."""
     if any(r.date_of_birth is not None and r.date_of_birth.year < 1000 for r in records):
@@ -69,11 +77,17 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
     prefix_memo, child_memo, prid_memo = memos.name_prefix, memos.child_key, memos.provider_record_id
     key_ids = memos.key_ids
     match_keys = memos.match_keys.make if memos.match_keys is not None else _no_match_keys
-    previous_keys = [m.make for m in memos.previous_match_keys] or [_no_match_keys] * len(key_ids)
+    previous_keys: list[_MatchKeys] = [m.make for m in memos.previous_match_keys] or [_no_match_keys] * len(key_ids)
     out = []
+    # each of a row's identifiers holds the memo's answer, then only its tokens (`nhs = nhs and nhs[1]`...)
+    nhs: TokenisedValue | Tokens | None
+    email: TokenisedValue | Tokens | None
+    mobile: TokenisedValue | Tokens | None
+    carer_email: TokenisedValue | Tokens | None
+    carer_mobile: TokenisedValue | Tokens | None
     for r in records:
         # RowIdentifier.tokenise's rules, in its order (so the findings come in the same order)
-        findings = []
+        findings: list[str] = []
         nhs = _usable(nhs_memo, r.nhs_number, findings)
         carer_email = _usable(email_memo, r.primary_carer_email, findings)
         carer_mobile = _usable(mobile_memo, r.primary_carer_mobile, findings)
@@ -127,12 +141,25 @@ def pseudonymise_chunk(records: Sequence[Any], service_code: str, memos: TokenMe
     return out
 
 
-def _no_match_keys(*_row) -> None:
+def _no_match_keys(*_row: object) -> None:
     """Match keys when the service makes none (``TokenMemos(match_keys=False)``)."""
     return None
 
 
-def _outcome(o) -> dict | None:
+class _Measurement(Protocol):
+    """An outcome record's measurement: an OutcomeValue model or its plain Struct."""
+
+    @property
+    def measure(self) -> str: ...
+    @property
+    def measured_on(self) -> date: ...
+    @property
+    def result(self) -> str: ...
+    @property
+    def positive(self) -> bool: ...
+
+
+def _outcome(o: _Measurement | None) -> dict[str, str | bool] | None:
     """An outcome record's measurement (model or plain Struct) as JSON; None for a contact."""
     if o is None:
         return None
@@ -140,8 +167,15 @@ def _outcome(o) -> dict | None:
             "positive": o.positive}
 
 
-def _usable(memo: dict, raw: str | None, findings: list[str]):
-    """The memo's answer for a raw value; None (noting the finding) when unusable, None when absent."""
+@overload
+def _usable(memo: Mapping[str, str], raw: str | None, findings: list[str]) -> None: ...
+@overload
+def _usable(memo: Mapping[str, _T | str], raw: str | None, findings: list[str]) -> _T | None: ...
+def _usable(memo: Mapping[str, object], raw: str | None, findings: list[str]) -> object:
+    """The memo's answer for a raw value; None (noting the finding) when unusable, None when absent.
+
+    Typed by overloads rather than a cast: mypy cannot tell from the class test that the answer returned
+    is not a finding code (a str), and a cast would be a call for each identifier of each row."""
     if not raw:
         return None
     known = memo[raw]
@@ -151,13 +185,13 @@ def _usable(memo: dict, raw: str | None, findings: list[str]):
     return known
 
 
-class _Months(dict):
-    def __missing__(self, dob):
+class _Months(dict[date, str]):
+    def __missing__(self, dob: date) -> str:
         month = self[dob] = dob.strftime("%Y-%m")
         return month
 
 
-def _keyed(key_id: str, slots: tuple, index: int) -> dict:
+def _keyed(key_id: str, slots: tuple[Tokens | None, ...], index: int) -> dict[str, Any]:
     t = [s[index] if s else None for s in slots]
     return {"key_id": key_id,
             "tokens": {"nhs_number": t[0], "child_key": t[1], "email": t[2], "mobile": t[3],

@@ -8,7 +8,9 @@ finding code (a str) when the value cannot be an identifier. Each memo is emptie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+from typing import TypeVar
 
 from leap_contracts.pseudonymisation import (
     NormalisationFinding,
@@ -18,16 +20,20 @@ from leap_contracts.pseudonymisation import (
     normalise_mobile,
     normalise_nhs_number,
 )
+from leap_contracts.pseudonymisation.identify import TokenisedValue, Tokens
 from leap_contracts.pseudonymisation.match_keys import MatchKeyMaker
 
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
 
-class _Memo(dict):
-    def __init__(self, compute: Callable, limit: int) -> None:
+
+class _Memo(dict[_K, _V]):
+    def __init__(self, compute: Callable[[_K], _V], limit: int) -> None:
         super().__init__()
         self._compute = compute
         self._limit = limit
 
-    def __missing__(self, key):
+    def __missing__(self, key: _K) -> _V:
         if len(self) >= self._limit:
             self.clear()
         value = self[key] = self._compute(key)
@@ -41,8 +47,9 @@ class TokenMemos:
         self.key_ids = [t.key_id for t in previous]
         """The previous keys' ids: linking tokens ``i + 1`` of every answer are under ``key_ids[i]``."""
 
-        def identifier(normalise: Callable[[str], str], make: Callable[[Tokeniser, str], str]) -> _Memo:
-            def compute(raw: str):
+        def identifier(normalise: Callable[[str], str],
+                       make: Callable[[Tokeniser, str], str]) -> _Memo[str, TokenisedValue | str]:
+            def compute(raw: str) -> TokenisedValue | str:
                 try:
                     canonical = normalise(raw)
                 except NormalisationFinding as finding:
@@ -50,7 +57,7 @@ class TokenMemos:
                 return canonical, tuple(make(k, canonical) for k in keys)
             return _Memo(compute, limit)
 
-        def prefix(first_name: str):
+        def prefix(first_name: str) -> tuple[str] | str:
             try:
                 return (name_prefix(first_name),)
             except NormalisationFinding as finding:
@@ -61,9 +68,11 @@ class TokenMemos:
         self.mobile = identifier(normalise_mobile, Tokeniser.mobile)
         self.name_prefix = _Memo(prefix, limit)
         """first name -> ``(prefix,)`` or the finding code."""
-        self.child_key = _Memo(lambda parts: tuple(k.child_key(*parts) for k in keys), limit)
+        self.child_key: _Memo[tuple[str, date, str, str], Tokens] = _Memo(
+            lambda parts: tuple(k.child_key(*parts) for k in keys), limit)
         """(carer e-mail canonical, date of birth, gender, name prefix) -> tokens."""
-        self.provider_record_id = _Memo(lambda parts: tuple(k.provider_record_id(*parts) for k in keys), limit)
+        self.provider_record_id: _Memo[tuple[str, str], Tokens] = _Memo(
+            lambda parts: tuple(k.provider_record_id(*parts) for k in keys), limit)
         """(service code, provider record id) -> tokens."""
         self.match_keys = MatchKeyMaker(current, limit) if match_keys else None
         """A row's match keys (spec §3a) under the current key; None: records carry no match keys."""
