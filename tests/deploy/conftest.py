@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # deploy_support (the suite runs with importlib)
-from deploy_support import ROOT  # noqa: E402
+from deploy_support import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # deploy_support (the suite runs with importlib)
-from deploy_support import ROOT  # noqa: E402
+from deploy_support import ROOT
 
-from leap_matcher import app as matcher_app, edge as matcher_edge  # noqa: E402
-from leap_matcher.service import tolerant_handlers  # noqa: E402
-from leap_reporter import bootstrap as reporter_edge  # noqa: E402
+from leap_matcher import app as matcher_app, edge as matcher_edge
+from leap_matcher.service import tolerant_handlers
+from leap_reporter import bootstrap as reporter_edge
 
 GROUPS = {"leap-matcher": (matcher_app.GROUP_ID, tolerant_handlers.GROUP_ID, matcher_edge.ACCESS_GROUP),
           "leap-reporter": ("leap-reporter", "leap-reporter-rebuild-20260101T000000000000Z",

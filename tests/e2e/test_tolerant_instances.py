@@ -20,7 +20,7 @@ from leap_matcher.service.tolerant_linking import tolerant_record
 from leap_tools.throwaway import create_platform, drop_platform, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "matcher" / "benchmarks"))
-from tolerant_throughput import chunks  # noqa: E402
+from tolerant_throughput import chunks
 
 pytestmark = pytest.mark.e2e
 ROWS = 4_000

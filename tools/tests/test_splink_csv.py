@@ -12,15 +12,15 @@ import pytest
 pytest.importorskip("splink", reason="splink is not installed: pip install -e 'tools[bench]' (optional extra)")
 import duckdb  # noqa: E402  (splink depends on it)
 
-from leap_contracts.pseudonymisation.normalise import (  # noqa: E402
+from leap_contracts.pseudonymisation.normalise import (  # noqa: E402  (after the importorskip)
     NormalisationFinding,
     name_prefix,
     normalise_email,
     normalise_mobile,
     normalise_nhs_number,
 )
-from leap_tools.generator import generate  # noqa: E402
-from leap_tools.splink_csv import _macros, link_folder, main  # noqa: E402
+from leap_tools.generator import generate  # noqa: E402  (after the importorskip)
+from leap_tools.splink_csv import _macros, link_folder, main  # noqa: E402  (after the importorskip)
 
 ROWS = 3_000
 

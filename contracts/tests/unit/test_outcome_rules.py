@@ -56,8 +56,10 @@ def test_results_are_read_on_the_measures_scale(measure, result, canonical, posi
 
 
 def test_numeric_scales_use_their_threshold():
-    ncmp = lambda r: validate("NCMP", measure="ncmp_excess_weight_reception", result=r,  # noqa: E731
-                              date_of_birth="2019-01-01")[0].outcome
+    def ncmp(result: str):
+        return validate("NCMP", measure="ncmp_excess_weight_reception", result=result,
+                        date_of_birth="2019-01-01")[0].outcome
+
     assert ncmp("85").positive and ncmp("91.40").result == "91.4" and not ncmp("84.9").positive
     dental = validate("DENTAL", measure="dental_decay_5", result="0", date_of_birth="2019-01-01")[0].outcome
     assert not dental.positive
