@@ -33,17 +33,12 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import structlog
 
-from leap_contracts.catalogue import SERVICES
-
 from leap_reporter.adapters import progress
 from leap_reporter.adapters.lag import LagWatch
 from leap_reporter.adapters.index_snapshot import Snapshot, load
-from leap_reporter.domain import bitmap_breakdowns, bitmap_patterns
 from leap_reporter.domain.bitmap_index import BitmapIndex
-from leap_reporter.domain.filters import ReachFilters
 
 log = structlog.get_logger()
-STRAND_OF = {code: s.strand for code, s in SERVICES.items()}
 __all__ = ["ReachIndex", "View", "load"]
 
 
@@ -66,7 +61,7 @@ class View:
 
     ``up_to_date`` only when it answers from everything the read model holds AND nothing is on its way into
     the read model (the watermark: no upload pending, no event unapplied). ``as_of`` is a lower bound:
-    everything received before it is counted. Every method returns None when there is no index: ask SQL."""
+    everything received before it is counted. Figures are read from it through ``service.reach_source``."""
 
     index: BitmapIndex | None
     as_of: datetime
@@ -85,22 +80,6 @@ class View:
             return replace(self, waiting=waiting)
         as_of = min(self.as_of, complete_at) if complete_at else self.as_of
         return replace(self, as_of=as_of, up_to_date=False, waiting=waiting)
-
-    def count(self, filters: ReachFilters) -> tuple[int, dict[str, int]] | None:
-        return self.index.count(filters) if self.index is not None else None
-
-    def breakdown(self, filters: ReachFilters, by: str) -> tuple[int, dict[str, int]] | None:
-        return bitmap_breakdowns.breakdown(self.index, filters, by, STRAND_OF) if self.index is not None else None
-
-    def new_by_period(self, filters: ReachFilters, by: str) -> dict[str, int] | None:
-        return bitmap_breakdowns.new_by_period(self.index, filters, by) if self.index is not None else None
-
-    async def pattern(self, filters: ReachFilters, name: str):
-        """An engagement pattern (a function of :mod:`leap_reporter.domain.bitmap_patterns`), off the event
-        loop (numpy releases it)."""
-        if self.index is None or self.index.rows is None:
-            return None
-        return await asyncio.to_thread(getattr(bitmap_patterns, name), self.index, filters)
 
 
 @dataclass
@@ -179,7 +158,7 @@ class ReachIndex:
         while True:
             try:
                 await self.view(pool)
-            except Exception as exc:  # noqa: BLE001 (the next look tries again; requests do not depend on it)
+            except Exception as exc:  # the next look tries again; requests do not depend on it
                 log.warning("reach_index.watch_failed", error=type(exc).__name__)
             await asyncio.sleep(every)
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncpg
 
 from leap_reporter.adapters import tolerant_linkage as linkage
-from leap_reporter.adapters.reach_sql import count_reach
 from leap_reporter.adapters.reach_index import View
 from leap_reporter.domain.disclosure import Disclosure
 from leap_reporter.domain.filters import ReachFilters
 from leap_reporter.domain.linkage_policy import AS_AT_NOTE, PolicyRefused, check_choice, comparison, in_force
 from leap_reporter.domain.reach import ReachFigures, reach_figures
+from leap_reporter.service.reach_source import reach_source
 
 
 async def count_under(pool: asyncpg.Pool, filters: ReachFilters, view: View | None,
                  under: str) -> tuple[int, dict[str, int]]:
-    """The bitmap index holds exact individuals only: tolerant counts come from SQL."""
-    found = view.count(filters) if view is not None and under == "exact" else None
-    return found if found is not None else await count_reach(pool, filters, under)
+    """From the one source for ``under`` (``reach_source``: the bitmap index holds exact individuals only)."""
+    return await reach_source(pool, view, under).count(filters)
 
 
 def _past(view: View | None) -> bool:
@@ -52,7 +51,7 @@ async def set_policy(pool: asyncpg.Pool, asked: str, actor: str, tolerant_runnin
     """'changed' or 'unchanged'; raises PolicyRefused (audited too)."""
     try:
         check_choice(asked, tolerant_running)
-    except PolicyRefused as refused:
+    except PolicyRefused:
         await linkage.set_published(pool, asked, actor, "refused")
         raise
     return await linkage.set_published(pool, asked, actor, None)

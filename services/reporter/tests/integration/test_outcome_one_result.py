@@ -52,7 +52,7 @@ async def test_each_child_counts_once_per_measure_as_the_contract_rule_says(buil
             ref = rng.choice(("IND-1", "IND-2", "IND-3", None, None))
             child = ("ind", "IND-1" if ref == "IND-3" else ref) if ref else ("sub", upload, subject)
             group = "1" if ref else "0"
-            for review in range(rng.choice((1, 1, 2, 3))):
+            for _review in range(rng.choice((1, 1, 2, 3))):
                 day = date(2025, 1, 1) + timedelta(days=rng.choice((0, 0, 30)))  # repeats, some on one day
                 ward = rng.choice(WARDS)
                 parts = [(m, rng.random() < 0.8) for m in DOMAINS if rng.random() < 0.95]
