@@ -1,5 +1,6 @@
 """While a newer read model is being indexed, answers come from the last index and say so (as_of, up_to_date)."""
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import httpx
@@ -15,7 +16,7 @@ async def setup(db, database_url, builder, events):
     async def make(**settings):
         app = create_app(Settings(database_url=database_url, suppression=False, **settings))
         app.state.pool = db
-        app.state.reach_index = ReachIndex(min_engagements=10**9, min_interval=0,  # rebuilds only when told
+        app.state.reach_index = ReachIndex(min_engagements=10**9, min_interval=0,  # small: SQL until built
                                            max_staleness=app.state.settings.reach_index_max_staleness)
         await builder.on_records_matched(events.matched("CAN", [events.record(2, "a", date(2024, 4, 1)),
                                                                 events.record(3, "b", date(2024, 4, 2))]))
@@ -28,8 +29,22 @@ async def _add_person(builder, events):
     await builder.on_records_matched(events.matched("MIR", [events.record(2, "c", date(2024, 4, 3))]))
 
 
+def _held(index: ReachIndex) -> asyncio.Event:
+    """Rebuilds of ``index`` wait for the returned gate: the first stale answer starts one at once (an index
+    exists), and the answers after it must not race it."""
+    gate, refresh = asyncio.Event(), index.refresh
+
+    async def held_refresh(pool):
+        await gate.wait()
+        await refresh(pool)
+
+    index.refresh = held_refresh
+    return gate
+
+
 async def test_after_a_write_the_last_snapshot_answers_marked_not_up_to_date(setup, builder, events):
     app, client = await setup()
+    gate = _held(app.state.reach_index)
     async with client:
         current = (await client.get("/api/v1/reach")).json()
         assert current["up_to_date"] is True and current["unique_beneficiaries"] == 2
@@ -47,6 +62,8 @@ async def test_after_a_write_the_last_snapshot_answers_marked_not_up_to_date(set
         page = await client.get("/")
         as_of = datetime.fromisoformat(current["as_of"])
         assert f"Updating: newer data is being indexed; figures as of {as_of:%H:%M:%S} UTC." in page.text
+    gate.set()
+    await app.state.reach_index._task
 
 
 async def test_consistency_current_gives_the_new_numbers(setup, builder, events):
