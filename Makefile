@@ -26,6 +26,7 @@ install:
 # Tests start what they need (PostgreSQL and Kafka) and never skip for lack of them. LEAP_TEST_SERVERS picks where
 # (leap_contracts.testing_servers): containers of the project's images (default when the engine answers), or local.
 test: install
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory check-asyncapi
 	@servers=$$($(PY) -m leap_contracts.testing_servers) && echo "test servers: $$servers" && \
 	  if [[ $$servers == local ]]; then bash $(LOCAL)/postgres.sh start && bash $(LOCAL)/kafka.sh start; \
