@@ -80,7 +80,7 @@ def test_at_source_file_made_by_the_tool_completes(platform, client, planted, tm
     (runs before the leak checks below, so they cover this path as well)."""
     from leap_contracts.pseudonymisation import Tokeniser
     from leap_pseudonymiser.at_source.run import pseudonymise_file
-    from leap_pseudonymiser.onspd import ward_table
+    from leap_pseudonymiser.adapters.onspd_file import ward_table
 
     source, service = planted[2], planted[3]
     out = tmp_path / "planted.pseudo.csv"

@@ -44,7 +44,7 @@ def load(rows: int, seed: int, out: Path) -> dict:
         generate(rows, out, seed=seed, formats="mixed")
     manifest = json.loads((out / "manifest.json").read_text())
     truth = json.loads((out / "truth.json").read_text())
-    compose_exec("pseudonymiser", "python", "-m", "leap_pseudonymiser.wards", "/opt/reference/onspd-demo.csv",
+    compose_exec("pseudonymiser", "python", "-m", "leap_pseudonymiser.cli.load_wards", "/opt/reference/onspd-demo.csv",
                  "--names", "/opt/reference/ward-names-demo.csv")
     args = ["python", "-m", "leap_uploader.admin", "create-provider", "--id", "demo", "--name", "Demo provider"]
     for code in sorted({f["service"] for f in manifest["files"]}):

@@ -38,7 +38,7 @@ def run_module(module: str, *args: str, env: dict[str, str]) -> str:
 
 
 def load_demo_wards(env: dict[str, str]) -> None:
-    run_module("leap_pseudonymiser.wards", str(REFERENCE / "onspd-demo.csv"),
+    run_module("leap_pseudonymiser.cli.load_wards", str(REFERENCE / "onspd-demo.csv"),
                "--names", str(REFERENCE / "ward-names-demo.csv"), env=env)
 
 

@@ -28,7 +28,7 @@ from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser
 from leap_contracts.testing import FakeUnitOfWork
 from leap_pseudonymiser.at_source.run import pseudonymise_file
 from leap_pseudonymiser.domain.pseudonymise import pseudonymise
-from leap_pseudonymiser.onspd import ward_table
+from leap_pseudonymiser.adapters.onspd_file import ward_table
 from leap_pseudonymiser.service.handlers import Pseudonymiser
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,5 +1,5 @@
 """The postcode-to-ward lookup table (``postcode_ward``): what a chunk's postcodes are placed with, and
-loading it whole (``python -m leap_pseudonymiser.cli.load_wards``, from the ONSPD file ``leap_pseudonymiser.onspd``
+loading it whole (``python -m leap_pseudonymiser.cli.load_wards``, from the ONSPD file ``leap_pseudonymiser.adapters.onspd_file``
 reads)."""
 
 from __future__ import annotations

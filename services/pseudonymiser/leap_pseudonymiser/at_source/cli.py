@@ -20,7 +20,7 @@ from leap_contracts.pseudonymisation import Tokeniser, parse_key
 
 from leap_pseudonymiser.at_source.reading import UnreadableFile
 from leap_pseudonymiser.at_source.run import Summary, pseudonymise_file
-from leap_pseudonymiser.onspd import ward_table
+from leap_pseudonymiser.adapters.onspd_file import ward_table
 
 app = typer.Typer(add_completion=False, help=__doc__)
 console = Console(stderr=True)

@@ -2,7 +2,7 @@
 
 ``python -m leap_pseudonymiser.cli.load_wards ONSPD.csv [--names WARD_NAMES.csv]``: the ONSPD file needs columns
 ``pcds`` and ``osward``; the optional names file (ONS 'Ward names and codes') gives ``WDxxCD``/``WDxxNM`` columns
-(``leap_pseudonymiser.onspd``).
+(``leap_pseudonymiser.adapters.onspd_file``).
 """
 
 import argparse
@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 from leap_pseudonymiser.adapters import database, ward_lookup
-from leap_pseudonymiser.onspd import read_onspd
+from leap_pseudonymiser.adapters.onspd_file import read_onspd
 from leap_pseudonymiser.settings import Settings
 
 

@@ -9,7 +9,7 @@ from leap_contracts.events import RecordsValidatedV1, ValidatedRecord
 from leap_contracts.pseudonymisation import Tokeniser
 from leap_pseudonymiser import bootstrap
 from leap_pseudonymiser.adapters import ward_lookup
-from leap_pseudonymiser.onspd import read_onspd
+from leap_pseudonymiser.adapters.onspd_file import read_onspd
 from leap_pseudonymiser.service.handlers import Pseudonymiser
 
 pytestmark = pytest.mark.integration

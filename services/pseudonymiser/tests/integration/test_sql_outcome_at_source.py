@@ -25,7 +25,7 @@ from leap_contracts.pseudonymisation import RowIdentifier, Tokeniser, make_vecto
 from leap_contracts.pseudonymisation.reference import AGREED_ALPHABETS as ALPHABETS
 from leap_pseudonymiser.at_source.outcome_rows import COLUMNS, OutcomeAtSourceRowMaker
 from leap_pseudonymiser.at_source.run import pseudonymise_file
-from leap_pseudonymiser.onspd import ward_table
+from leap_pseudonymiser.adapters.onspd_file import ward_table
 from leap_tools.generator.outcome_extracts import SOURCES, filename
 from leap_tools.generator.run import generate
 
