@@ -5,6 +5,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leap_matcher.domain.tolerant.model import TolerantSettings
+
+_TOLERANT = TolerantSettings()
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHER_", hide_input_in_errors=True)  # never echo a secret
@@ -35,9 +39,10 @@ class Settings(BaseSettings):
     """Also link records tolerantly (issue 18, leap_matcher.service.tolerant_linking): its own consumer group
     beside the exact path, fuzzy links, the review queue; its results go to the reporter (tolerant references,
 linkage-quality figures). Set REPORTER_TOLERANT_LINKING to the same value."""
-    tolerant_link_at: float = 2.0
-    """Score (bits) from which a fuzzy link is made (make linkage-quality measures the choice)."""
-    tolerant_review_from: float = -2.0
+    tolerant_link_at: float = _TOLERANT.link_at
+    """Score (bits) from which a fuzzy link is made (make linkage-quality measures the choice); by default the
+    domain's, which the linkage-quality benchmark and every test of the partition use."""
+    tolerant_review_from: float = _TOLERANT.review_from
     """Scores from here up to tolerant_link_at go to the review queue."""
     tolerant_quality_interval: float = Field(10.0, gt=0)
     """Seconds between looks at whether tolerant linkage changed; when it did, the linkage-quality figures are
